@@ -1,0 +1,117 @@
+// MongoDB collections (mongoose). Only what FerretDB v1 supports: single, compound and unique
+// indexes; no transactions, TTL indexes or change streams.
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+
+export interface ComplaintDoc {
+  _id: string;
+  version: number;
+  workflowId: string;
+  stage: string;
+  channel: string;
+  externalId: string;
+  category: string;
+  urgency: string;
+  region: string;
+  vipLevel: number;
+  slaBreached: boolean;
+  escalationLevel: number;
+  receivedAt: Date;
+  dayKey: string;
+  weekKey: string;
+  monthKey: string;
+  closedAt?: Date;
+  nextDueAt?: Date;
+  view: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface OutboxDoc {
+  _id: string; // the idempotency key made in the workflow
+  kind: 'SMS' | 'EMAIL';
+  ticketId: string;
+  state: 'SENDING' | 'SENT' | 'FAILED';
+  to: string[];
+  body: string;
+  subject?: string;
+  providerId?: string;
+  providerStatus?: string;
+  error?: string;
+  attempts: number;
+  createdAt: Date;
+  updatedAt: Date;
+}
+
+const complaintSchema = new Schema<ComplaintDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    workflowId: String,
+    stage: String,
+    channel: String,
+    externalId: String,
+    category: String,
+    urgency: String,
+    region: String,
+    vipLevel: Number,
+    slaBreached: Boolean,
+    escalationLevel: Number,
+    receivedAt: Date,
+    dayKey: String,
+    weekKey: String,
+    monthKey: String,
+    closedAt: Date,
+    nextDueAt: Date,
+    view: { type: Schema.Types.Mixed },
+    updatedAt: Date,
+  },
+  { versionKey: false, minimize: false, collection: 'complaints' },
+);
+complaintSchema.index({ stage: 1, receivedAt: -1 });
+complaintSchema.index({ channel: 1, receivedAt: -1 });
+complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
+complaintSchema.index({ weekKey: 1 });
+complaintSchema.index({ monthKey: 1 });
+
+const outboxSchema = new Schema<OutboxDoc>(
+  {
+    _id: { type: String, required: true },
+    kind: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    state: { type: String, required: true },
+    to: [String],
+    body: String,
+    subject: String,
+    providerId: String,
+    providerStatus: String,
+    error: String,
+    attempts: Number,
+    createdAt: Date,
+    updatedAt: Date,
+  },
+  { versionKey: false, collection: 'outbox' },
+);
+outboxSchema.index({ providerId: 1 });
+outboxSchema.index({ ticketId: 1 });
+
+export interface Models {
+  Complaint: Model<ComplaintDoc>;
+  Outbox: Model<OutboxDoc>;
+}
+
+export function createModels(connection: Connection = mongoose.connection): Models {
+  return {
+    Complaint: connection.model<ComplaintDoc>('Complaint', complaintSchema),
+    Outbox: connection.model<OutboxDoc>('Outbox', outboxSchema),
+  };
+}
+
+export async function connectMongo(uri: string): Promise<Connection> {
+  const connection = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 10_000, autoIndex: true });
+  await connection.asPromise();
+  return connection;
+}
+
+/** MongoDB's duplicate-key error, as both MongoDB and FerretDB report it. */
+export function isDuplicateKey(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;
+}

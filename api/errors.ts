@@ -1,0 +1,66 @@
+// Central error middleware: every failure becomes a JSON answer that names the problem.
+// Clients never see a stack trace; unexpected errors are logged and answered 500.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  WorkflowUpdateFailedError,
+} from '@temporalio/client';
+import type { ErrorRequestHandler } from 'express';
+import type { Logger } from 'pino';
+import { ZodError } from 'zod';
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details?: unknown,
+  ) {
+    super(message);
+  }
+}
+
+export const notFound = (what: string) => new HttpError(404, 'not_found', `${what} not found`);
+export const conflict = (message: string) => new HttpError(409, 'conflict', message);
+
+function fromZod(err: ZodError): HttpError {
+  const issues = err.issues.map((i) => ({ field: i.path.join('.') || '(body)', message: i.message }));
+  const summary = issues.map((i) => `${i.field}: ${i.message}`).join('; ');
+  return new HttpError(400, 'validation_failed', summary, issues);
+}
+
+function isCompletedWorkflowError(err: unknown): boolean {
+  return err instanceof Error && /workflow execution already completed/i.test(err.message);
+}
+
+export function toHttpError(err: unknown): HttpError | undefined {
+  if (err instanceof HttpError) return err;
+  if (err instanceof ZodError) return fromZod(err);
+  if (err instanceof WorkflowUpdateFailedError) {
+    const cause = err.cause as { message?: string; type?: string } | undefined;
+    return new HttpError(409, 'action_refused', cause?.message ?? err.message);
+  }
+  if (err instanceof WorkflowNotFoundError) return notFound('complaint');
+  if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict('complaint already exists');
+  if (isCompletedWorkflowError(err)) return conflict('the complaint is closed; no further actions are accepted');
+  const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
+  // body-parser errors: malformed JSON, too large, unsupported charset.
+  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'the body is too large');
+  if (e?.expose && e.status && e.status >= 400 && e.status < 500)
+    return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
+  return undefined;
+}
+
+export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+  return (err, req, res, _next) => {
+    const http = toHttpError(err);
+    if (http) {
+      if (http.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+      res.status(http.status).json({ error: http.code, message: http.message, details: http.details });
+      return;
+    }
+    logger.error({ err, method: req.method, path: req.path }, 'unexpected error');
+    res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
+  };
+}

@@ -1,0 +1,97 @@
+// The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
+import { z } from 'zod';
+import * as S from './schemas';
+
+const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const errorResponse = {
+  description: 'Error naming the problem',
+  content: {
+    'application/json': {
+      schema: {
+        type: 'object',
+        properties: {
+          error: { type: 'string' },
+          message: { type: 'string' },
+          details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+        },
+        required: ['error', 'message'],
+      },
+    },
+  },
+};
+const standardErrors = {
+  '400': errorResponse,
+  '401': errorResponse,
+  '403': errorResponse,
+  '404': errorResponse,
+  '409': errorResponse,
+};
+const ticket = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'ticket id: CHANNEL-externalId' };
+
+function action(summary: string, schema: z.ZodType, roles: string) {
+  return {
+    post: {
+      summary,
+      description: `Roles: ${roles}. Answers 409 when the action does not fit the complaint's current stage.`,
+      parameters: [ticket],
+      requestBody: { required: true, ...json(schema) },
+      responses: { '200': { description: 'the complaint after the action' }, ...standardErrors },
+    },
+  };
+}
+
+export function buildOpenApi(serverUrl: string) {
+  return {
+    openapi: '3.1.0',
+    info: {
+      title: 'ClosedLoop API',
+      version: '0.1.0',
+      description:
+        'Complaint handling for a mobile network operator (投诉分析处理). Each complaint is a durable Temporal workflow.',
+    },
+    servers: [{ url: serverUrl }],
+    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
+    security: [{ apiKey: [] }],
+    paths: {
+      '/v1/complaints': {
+        post: {
+          summary: 'File a complaint (idempotent per channel and external ticket id)',
+          description: 'Roles: intake. 201 when created, 200 when the same ticket was filed before.',
+          requestBody: { required: true, ...json(S.IntakeSchema) },
+          responses: { '201': { description: 'created' }, '200': { description: 'already filed' }, ...standardErrors },
+        },
+        get: {
+          summary: 'List complaints',
+          parameters: Object.keys(S.ListQuerySchema.shape).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          responses: { '200': { description: 'a page of complaints' }, ...standardErrors },
+        },
+      },
+      '/v1/complaints/{id}': {
+        get: {
+          summary: 'One complaint with its clocks and timeline',
+          parameters: [ticket],
+          responses: { '200': { description: 'the complaint' }, ...standardErrors },
+        },
+      },
+      '/v1/complaints/{id}/triage': action('Triage: solve it myself, in the team, or transfer', S.TriageSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/verification': action('A department answers a transfer', S.VerificationSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/findings': action('Record what was checked and found', S.FindingsSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/resolve': action('Resolve with root cause and actions', S.ResolveSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/replies': action('Record a reply to the customer', S.ReplySchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/close': action('Close (needs a recorded reply)', S.CloseSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/escalations': {
+        post: {
+          summary: 'Escalate (signal)',
+          description: 'Roles: supervisor, interface.',
+          parameters: [ticket],
+          requestBody: { required: true, ...json(S.EscalationSchema) },
+          responses: { '202': { description: 'accepted' }, ...standardErrors },
+        },
+      },
+      '/webhooks/twilio/message-status': {
+        post: { summary: 'Twilio message status callback (signed)', security: [], responses: { '204': { description: 'ok' }, '400': errorResponse, '403': errorResponse } },
+      },
+      '/healthz': { get: { summary: 'Ready when Temporal and MongoDB answer', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+    },
+  };
+}

@@ -1,0 +1,116 @@
+// Request schemas (zod). The same schemas validate requests and generate the OpenAPI document.
+import { z } from 'zod';
+import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
+
+const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
+const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+export const IntakeSchema = z
+  .object({
+    channel: z.enum(CHANNELS),
+    externalId: z
+      .string()
+      .regex(EXTERNAL_ID_PATTERN, 'letters, digits and . _ : - only, 1 to 64 characters, starting with a letter or digit'),
+    category: z.enum(CATEGORIES),
+    urgency: z.enum(['NORMAL', 'URGENT']).optional(),
+    description: text(4000),
+    location: z
+      .object({
+        region: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a region code: lower-case letters, digits, - and _'),
+        address: text(500).optional(),
+        coordinates: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict().optional(),
+        cellId: z
+          .string()
+          .regex(/^[0-9A-Za-z-]{3,40}$/, 'a cell id such as 460-00-12345-1')
+          .optional(),
+      })
+      .strict()
+      .refine((l) => l.address || l.coordinates || l.cellId, {
+        message: 'give the address, the coordinates or the serving cell (R1.2)',
+      }),
+    occurrence: z
+      .object({
+        since: z.iso.datetime({ offset: true }).optional(),
+        frequency: z.enum(['ALWAYS', 'DAILY', 'INTERMITTENT', 'ONCE']),
+        timeOfDay: text(100).optional(),
+      })
+      .strict(),
+    terminal: z
+      .object({ model: text(100).optional(), imei: z.string().regex(/^\d{15}$/, 'an IMEI has 15 digits').optional() })
+      .strict()
+      .default({}),
+    numbers: z.object({ callback: e164, calling: e164.optional(), called: e164.optional() }).strict(),
+    customer: z
+      .object({
+        name: text(100).optional(),
+        vipLevel: z.number().int().min(0).max(5).default(0),
+        language: z.enum(['zh-CN', 'en']).default('zh-CN'),
+      })
+      .strict()
+      .default({ vipLevel: 0, language: 'zh-CN' }),
+    extra: text(4000).optional(),
+  })
+  .strict();
+export type IntakeBody = z.infer<typeof IntakeSchema>;
+
+export const TicketIdParam = z
+  .string()
+  .regex(/^[A-Z_]+-[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'not a ticket id (CHANNEL-externalId)');
+
+export const TriageSchema = z
+  .object({
+    decision: z.enum(['SELF', 'TEAM', 'TRANSFER']),
+    department: z.enum(DEPARTMENTS).optional(),
+    assignee: text(100).optional(),
+    note: text(2000).optional(),
+  })
+  .strict()
+  .refine((t) => t.decision !== 'TRANSFER' || t.department, {
+    message: 'a transfer names the department',
+    path: ['department'],
+  });
+
+export const VerificationSchema = z.object({ department: z.enum(DEPARTMENTS), result: text(4000) }).strict();
+
+export const FindingsSchema = z
+  .object({ checked: text(4000), found: text(4000), onSite: z.boolean().optional() })
+  .strict();
+
+export const ResolveSchema = z
+  .object({
+    summary: z.string().trim().min(10, 'a specific, detailed summary of at least 10 characters (R4.6)').max(4000),
+    rootCause: text(1000),
+    actions: text(4000),
+  })
+  .strict();
+
+export const ReplySchema = z
+  .object({
+    kind: z.enum(['FIRST', 'FINAL']),
+    method: z.enum(['PHONE', 'SMS']),
+    summary: text(4000),
+    customerConfirmed: z.boolean(),
+    satisfied: z.boolean().optional(),
+  })
+  .strict();
+
+export const CloseSchema = z.object({ note: text(2000).optional() }).strict();
+
+export const EscalationSchema = z.object({ level: z.number().int().min(1).max(4), reason: text(2000) }).strict();
+
+export const ListQuerySchema = z
+  .object({
+    stage: z.enum(['RECEIVED', 'TRIAGED', 'TRANSFERRED', 'IN_PROGRESS', 'RESOLVED', 'REPLYING', 'CLOSED', 'REOPENED']).optional(),
+    channel: z.enum(CHANNELS).optional(),
+    region: z.string().max(40).optional(),
+    breached: z.enum(['true', 'false']).optional(),
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    offset: z.coerce.number().int().min(0).max(100_000).default(0),
+  })
+  .strict();
+
+export const TwilioMessageStatusSchema = z.object({
+  MessageSid: z.string().regex(/^(SM|MM)[0-9a-f]{32}$/),
+  MessageStatus: z.string().min(1).max(30),
+  ErrorCode: z.string().optional(),
+});

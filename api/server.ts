@@ -1,0 +1,34 @@
+// API process entry: `npm run api`.
+import { Client, Connection } from '@temporalio/client';
+import { connectMongo, createModels } from '../activities/models';
+import { ConfigError, loadConfig } from '../worker/config';
+import { createLogger } from '../worker/logger';
+import { createApp } from './app';
+
+async function main(): Promise<void> {
+  const config = loadConfig();
+  const logger = createLogger('api', config.LOG_LEVEL);
+  const mongo = await connectMongo(config.MONGODB_URI);
+  const models = createModels(mongo);
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = createApp({ config, client, mongo, models, logger });
+  const server = app.listen(config.API_PORT, config.API_HOST, () => {
+    logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api ready');
+  });
+  server.requestTimeout = 30_000;
+  const stop = () => {
+    logger.info('api shutting down');
+    server.close(() => {
+      void connection.close().then(() => mongo.close()).finally(() => process.exit(0));
+    });
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
+}
+
+main().catch((err: unknown) => {
+  if (err instanceof ConfigError) console.error(`api: ${err.message}`);
+  else console.error('api failed:', err);
+  process.exit(1);
+});

@@ -1,0 +1,57 @@
+// Twilio webhooks, accepted only with a valid X-Twilio-Signature (S4), computed by the twilio
+// library over the public URL Twilio called (PUBLIC_BASE_URL + path and query) and the form fields.
+import type { Client } from '@temporalio/client';
+import type { RequestHandler } from 'express';
+import type { Logger } from 'pino';
+import twilio from 'twilio';
+import type { Models } from '../activities/models';
+import { complaintWorkflowId, contactEventSignal } from '../workflows/complaint/contract';
+import { HttpError } from './errors';
+import { TwilioMessageStatusSchema } from './schemas';
+
+export function verifyTwilioSignature(authToken: string, publicBaseUrl: string): RequestHandler {
+  return (req, _res, next) => {
+    const signature = req.get('x-twilio-signature');
+    if (!signature) return next(new HttpError(400, 'missing_signature', 'X-Twilio-Signature header is required'));
+    const url = publicBaseUrl.replace(/\/$/, '') + req.originalUrl;
+    const params = (req.body ?? {}) as Record<string, string>;
+    if (!twilio.validateRequest(authToken, signature, url, params))
+      return next(new HttpError(403, 'invalid_signature', 'X-Twilio-Signature does not match'));
+    next();
+  };
+}
+
+/** Message statuses in the order Twilio moves through them; a late callback never moves one back. */
+const STATUS_RANK: Record<string, number> = {
+  accepted: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, read: 5,
+};
+const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read']);
+
+export function createWebhookHandlers(deps: { client: Client; models: Models; logger: Logger }) {
+  async function messageStatus(body: unknown): Promise<void> {
+    const { MessageSid, MessageStatus, ErrorCode } = TwilioMessageStatusSchema.parse(body);
+    const outbox = await deps.models.Outbox.findOne({ providerId: MessageSid }).lean();
+    if (!outbox) {
+      deps.logger.warn({ sid: MessageSid }, 'status callback for an unknown message');
+      return;
+    }
+    const rank = STATUS_RANK[MessageStatus] ?? 0;
+    if ((STATUS_RANK[outbox.providerStatus ?? ''] ?? -1) >= rank) return; // stale or repeated callback
+    await deps.models.Outbox.updateOne(
+      { _id: outbox._id },
+      { $set: { providerStatus: MessageStatus, error: ErrorCode ? `Twilio error ${ErrorCode}` : undefined, updatedAt: new Date() } },
+    );
+    if (!FINAL.has(MessageStatus)) return;
+    try {
+      await deps.client.workflow.getHandle(complaintWorkflowId(outbox.ticketId)).signal(contactEventSignal, {
+        kind: 'SMS_STATUS',
+        messageSid: MessageSid,
+        status: MessageStatus,
+        purpose: outbox._id.split(':').slice(1).join(':'),
+      });
+    } catch (err) {
+      deps.logger.info({ sid: MessageSid, err: (err as Error).message }, 'complaint no longer takes contact events');
+    }
+  }
+  return { messageStatus };
+}

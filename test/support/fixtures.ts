@@ -1,0 +1,42 @@
+// Test data: complaints as the intake API receives them.
+import type { ComplaintInput } from '../../workflows/complaint/contract';
+
+let counter = 0;
+export function uniqueExternalId(prefix = 'T'): string {
+  counter += 1;
+  return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}`;
+}
+
+export function intakeBody(over: Record<string, unknown> = {}) {
+  return {
+    channel: 'EMOS',
+    externalId: uniqueExternalId('EMOS'),
+    category: 'DROPPED_CALLS',
+    description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
+    location: { region: 'haidian', address: '北京市海淀区中关村大街1号', cellId: '460-00-12345-1' },
+    occurrence: { since: '2026-11-20T08:00:00+08:00', frequency: 'DAILY', timeOfDay: '19:00-23:00' },
+    terminal: { model: 'Huawei Mate 60' },
+    numbers: { callback: '+8613800138000', calling: '+8613800138000' },
+    ...over,
+  };
+}
+
+export function complaintInput(over: Partial<ComplaintInput> = {}): ComplaintInput {
+  const externalId = over.externalId ?? uniqueExternalId('EMOS');
+  return {
+    ticketId: `EMOS-${externalId}`,
+    channel: 'EMOS',
+    externalId,
+    category: 'DROPPED_CALLS',
+    urgency: 'NORMAL',
+    description: '家里室内信号差，打电话经常掉线',
+    location: { region: 'haidian', address: '北京市海淀区中关村大街1号', cellId: '460-00-12345-1' },
+    occurrence: { frequency: 'DAILY' },
+    terminal: { model: 'Huawei Mate 60' },
+    numbers: { callback: '+8613800138000' },
+    customer: { vipLevel: 0, language: 'zh-CN' },
+    receivedAt: new Date().toISOString(),
+    submittedBy: 'emos-gateway',
+    ...over,
+  };
+}

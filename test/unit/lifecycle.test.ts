@@ -1,0 +1,54 @@
+import * as rules from '../../workflows/policy/lifecycle';
+import type { LifecycleFacts } from '../../workflows/policy/lifecycle';
+
+const f = (over: Partial<LifecycleFacts>): LifecycleFacts => ({
+  stage: 'RECEIVED',
+  findings: 0,
+  hasResolution: false,
+  countingFinalReplies: 0,
+  ...over,
+});
+
+describe('R2.1 triage decides: myself, the team, or a transfer to a support department', () => {
+  it('R2.1 triage is allowed once, on a received complaint', () => {
+    expect(rules.checkTriage(f({}), 'SELF')).toBeUndefined();
+    expect(rules.checkTriage(f({ stage: 'IN_PROGRESS' }), 'SELF')).toMatch(/cannot triage a complaint in stage IN_PROGRESS/);
+  });
+  it('R2.1 a transfer must name the department and moves the complaint to TRANSFERRED', () => {
+    expect(rules.checkTriage(f({}), 'TRANSFER')).toMatch(/names the department/);
+    expect(rules.stageAfterTriage('TRANSFER')).toBe('TRANSFERRED');
+    expect(rules.stageAfterTriage('TEAM')).toBe('IN_PROGRESS');
+  });
+  it('R2.2 only the department it was transferred to answers the verification', () => {
+    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'billing')).toMatch(/not billing/);
+    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'network')).toBeUndefined();
+  });
+});
+
+describe('R4.6 and R4.5 resolving and closing', () => {
+  it('R4.6 resolving needs recorded findings', () => {
+    expect(rules.checkResolve(f({ stage: 'IN_PROGRESS' }))).toMatch(/checked and found/);
+    expect(rules.checkResolve(f({ stage: 'IN_PROGRESS', findings: 1 }))).toBeUndefined();
+  });
+  it('R4.5 close without a recorded reply is refused', () => {
+    expect(rules.checkClose(f({ stage: 'REPLYING' }))).toMatch(/no recorded reply/);
+    expect(rules.checkClose(f({ stage: 'RESOLVED', countingFinalReplies: 1 }))).toMatch(/cannot close/);
+    expect(rules.checkClose(f({ stage: 'REPLYING', countingFinalReplies: 1 }))).toBeUndefined();
+  });
+  it('R4.3 an SMS reply counts only when the customer confirmed it; a phone reply always counts', () => {
+    expect(rules.replyCounts('SMS', false)).toBe(false);
+    expect(rules.replyCounts('SMS', true)).toBe(true);
+    expect(rules.replyCounts('PHONE', false)).toBe(true);
+  });
+  it('R5.4 an unsatisfied customer reopens the complaint for follow-up', () => {
+    expect(rules.stageAfterFinalReply(true, false)).toBe('REOPENED');
+    expect(rules.stageAfterFinalReply(true, true)).toBe('REPLYING');
+    expect(rules.checkFindings(f({ stage: 'REOPENED' }))).toBeUndefined();
+    expect(rules.checkResolve(f({ stage: 'REOPENED', findings: 2 }))).toBeUndefined();
+  });
+  it('a final reply before resolution is refused, a first reply is always possible until closed', () => {
+    expect(rules.checkReply(f({ stage: 'IN_PROGRESS' }), 'FINAL')).toMatch(/cannot record a final reply/);
+    expect(rules.checkReply(f({ stage: 'IN_PROGRESS' }), 'FIRST')).toBeUndefined();
+    expect(rules.checkReply(f({ stage: 'CLOSED' }), 'FIRST')).toMatch(/closed/);
+  });
+});

@@ -1,0 +1,85 @@
+// Configuration from environment variables, validated once at start (fail fast, naming the variable).
+// Shared by the worker and the API. Every variable is listed in .env.example.
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { DEFAULT_POLICY_SET } from '../workflows/policy/default-policies';
+import { validatePolicySet, type PolicySet } from '../workflows/policy/sla';
+
+const csv = z
+  .string()
+  .default('')
+  .transform((s) =>
+    s
+      .split(',')
+      .map((x) => x.trim())
+      .filter(Boolean),
+  );
+
+const bool = z.enum(['true', 'false']).default('false').transform((s) => s === 'true');
+
+const ApiKeys = z.record(
+  z.string().min(8, 'API key must have at least 8 characters'),
+  z.object({ user: z.string().min(1), roles: z.array(z.string().min(1)).min(1) }),
+);
+
+const schema = z.object({
+  TEMPORAL_ADDRESS: z.string().min(1).default('127.0.0.1:7233'),
+  TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
+  TEMPORAL_TASK_QUEUE: z.string().min(1).default('complaints'),
+  TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').default('mongodb://127.0.0.1:27017/closedloop'),
+  SMTP_HOST: z.string().min(1).default('127.0.0.1'),
+  SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
+  SMTP_SECURE: bool,
+  SMTP_USER: z.string().default(''),
+  SMTP_PASS: z.string().default(''),
+  MAIL_FROM: z.string().min(3).default('ClosedLoop <closedloop@localhost>'),
+  SUPERVISOR_EMAILS: csv.pipe(z.array(z.email()).min(1, 'at least one supervisor e-mail address')),
+  TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'must look like AC followed by 32 characters'),
+  TWILIO_AUTH_TOKEN: z.string().min(8),
+  TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{4,14}$/, 'must be an E.164 number'),
+  TWILIO_API_BASE_URL: z.union([z.literal(''), z.url()]).default(''),
+  API_HOST: z.string().default('127.0.0.1'),
+  API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
+  API_KEYS: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(ApiKeys),
+  POLICY_FILE: z.string().default(''),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Config = z.infer<typeof schema> & { policySet: PolicySet };
+
+export class ConfigError extends Error {}
+
+export function loadPolicySet(file: string): PolicySet {
+  if (!file) return DEFAULT_POLICY_SET;
+  let set: PolicySet;
+  try {
+    set = JSON.parse(readFileSync(file, 'utf8')) as PolicySet;
+  } catch (err) {
+    throw new ConfigError(`POLICY_FILE: cannot read ${file}: ${(err as Error).message}`);
+  }
+  const problems = validatePolicySet(set);
+  if (problems.length) throw new ConfigError(`POLICY_FILE ${file}: ${problems.join('; ')}`);
+  return set;
+}
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return { ...parsed.data, policySet: loadPolicySet(parsed.data.POLICY_FILE) };
+}
