@@ -19,6 +19,9 @@ import {
 } from '../../workflows/complaint/contract';
 import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
 import { selectPolicy } from '../../workflows/policy/sla';
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
 import { complaintInput } from '../support/fixtures';
 import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
 
@@ -85,6 +88,13 @@ async function until(handle: WorkflowHandle, ok: (v: ComplaintView) => boolean, 
   }
 }
 
+/** `npm run record:histories` keeps these histories for the replay test (test/replay/histories). */
+async function keepHistory(handle: WorkflowHandle, name: string): Promise<void> {
+  if (!process.env.RECORD_HISTORIES) return;
+  const file = path.resolve(__dirname, '../replay/histories', `${name}.history.pb`);
+  writeFileSync(file, temporal.api.history.v1.History.encode(await handle.fetchHistory()).finish());
+}
+
 const mailsFor = (ticketId: string) => emails.filter((e) => e.ticketId === ticketId);
 const H = 3_600_000;
 
@@ -109,6 +119,7 @@ describe('R4.2 first reply within 48 hours', () => {
     expect(described.searchAttributes.SlaBreached).toEqual([true]);
     expect(view.timeline.map((t) => t.action)).toEqual(expect.arrayContaining(['CLOCK_WARNING', 'CLOCK_BREACHED']));
     await handle.terminate('test done');
+    await keepHistory(handle, 'first-reply-breached');
   });
 
   it('R4.2 a first reply by phone inside the window stops the clock: no breach e-mail', async () => {
@@ -180,6 +191,7 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     const human = view.timeline.filter((t) => t.actor === handler.user).map((t) => t.action);
     expect(human).toEqual(['TRIAGED', 'FINDINGS', 'RESOLVED', 'REPLIED', 'CLOSED']);
     expect(view.timeline[0]).toMatchObject({ action: 'RECEIVED', actor: 'emos-gateway' });
+    await keepHistory(handle, 'daily-lifecycle-closed');
   });
 
   it('R10.2 every human action records who did it', async () => {
@@ -204,6 +216,7 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     expect(mail.idempotencyKey).toBe(`${input.ticketId}:mail:escalation:1`);
     expect(mail.vars).toMatchObject({ level: '2', by: 'supervisor.wang' });
     await handle.terminate('test done');
+    await keepHistory(handle, 'escalated');
   });
 
   it('R7.2 a VIP complaint gets the tighter VIP policy', async () => {

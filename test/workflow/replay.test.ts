@@ -1,0 +1,22 @@
+// Recorded histories (binary protobuf, as the Temporal API returns them) of the complaint workflow replay without non-determinism on every run.
+// A change that alters command order must go behind patched(); this test is what catches it.
+// Record anew with `npm run record:histories` (only when the change is meant to be incompatible).
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { temporal } from '@temporalio/proto';
+import { Worker } from '@temporalio/worker';
+import { workflowBundle } from '../support/time-skipping';
+
+const dir = path.resolve(__dirname, '../replay/histories');
+const files = readdirSync(dir).filter((f) => f.endsWith('.history.pb'));
+
+it('there are recorded histories to replay', () => {
+  expect(files.length).toBeGreaterThanOrEqual(3);
+});
+
+it.each(files)('R10.1 recorded history %s replays without non-determinism', async (file) => {
+  const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
+  await expect(
+    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.history\.pb$/, '')),
+  ).resolves.toBeUndefined();
+}, 60_000);
