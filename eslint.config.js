@@ -3,10 +3,32 @@
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
 
-const ioModules = ['mongoose', 'mongodb', 'twilio', 'nodemailer', 'express', 'pino', 'zod', 'axios', 'undici', 'smtp-server', 'mailparser'];
+const ioModules = [
+  'mongoose',
+  'mongodb',
+  'twilio',
+  'nodemailer',
+  'express',
+  'pino',
+  'zod',
+  'axios',
+  'undici',
+  'smtp-server',
+  'mailparser',
+];
 
 module.exports = tseslint.config(
-  { ignores: ['node_modules/**', '.data/**', 'test-results/**', 'coverage/**', 'dist/**', '**/*.js', '**/*.cjs'] },
+  {
+    ignores: [
+      'node_modules/**',
+      '.data/**',
+      'test-results/**',
+      'coverage/**',
+      'dist/**',
+      '**/*.js',
+      '**/*.cjs',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -14,7 +36,10 @@ module.exports = tseslint.config(
     rules: {
       '@typescript-eslint/no-floating-promises': 'error',
       '@typescript-eslint/no-misused-promises': ['error', { checksVoidReturn: { arguments: false } }],
-      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' }],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', destructuredArrayIgnorePattern: '^_' },
+      ],
       '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports' }],
     },
   },
@@ -26,15 +51,27 @@ module.exports = tseslint.config(
         {
           paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...ioModules].map((name) => ({
             name,
-            message: 'Workflow code must be deterministic: no Node built-ins or I/O libraries (use an activity).',
+            message:
+              'Workflow code must be deterministic: no Node built-ins or I/O libraries (use an activity).',
           })),
           patterns: [
-            { group: ['../../activities/*', '../activities/*', '!../../activities/types'], message: 'Import activities as types only, through proxyActivities.', allowTypeImports: true },
-            { group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'], message: 'Not available in workflow code.' },
+            {
+              group: ['../../activities/*', '../activities/*', '!../../activities/types'],
+              message: 'Import activities as types only, through proxyActivities.',
+              allowTypeImports: true,
+            },
+            {
+              group: ['@temporalio/client', '@temporalio/worker', '@temporalio/activity'],
+              message: 'Not available in workflow code.',
+            },
           ],
         },
       ],
-      'no-restricted-globals': ['error', { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' }, { name: 'setInterval', message: 'Use a workflow timer.' }],
+      'no-restricted-globals': [
+        'error',
+        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+        { name: 'setInterval', message: 'Use a workflow timer.' },
+      ],
     },
   },
   {

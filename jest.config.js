@@ -3,7 +3,9 @@
 //   workflow    workflow code on the real Temporal test server (time skipping)
 //   integration the real local stack (Temporal dev server, FerretDB, mail sink, Twilio simulator,
 //               worker and API processes), driven through HTTP only
-const transform = { '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }] };
+const transform = {
+  '^.+\\.ts$': ['@swc/jest', { jsc: { target: 'es2022', parser: { syntax: 'typescript' } } }],
+};
 const common = { testEnvironment: 'node', transform, moduleFileExtensions: ['ts', 'js', 'json'] };
 
 /** @type {import('jest').Config} */
@@ -15,7 +17,14 @@ module.exports = {
   ],
   reporters: [
     'default',
-    ['jest-junit', { outputDirectory: 'test-results', outputName: 'junit.xml', suiteNameTemplate: '{displayName} {filepath}' }],
+    [
+      'jest-junit',
+      {
+        outputDirectory: 'test-results',
+        outputName: 'junit.xml',
+        suiteNameTemplate: '{displayName} {filepath}',
+      },
+    ],
   ],
   testTimeout: 120_000,
 };

@@ -43,8 +43,16 @@ export function createNotificationActivities(deps: NotificationDeps) {
   const { models, twilio, mailer, logger, config } = deps;
 
   /** Finds a message an earlier, interrupted attempt may have sent (same recipient and body). */
-  async function findSentSms(to: string, body: string, since: Date): Promise<{ sid: string; status: string } | undefined> {
-    const recent = await twilio.messages.list({ to, dateSentAfter: new Date(since.getTime() - 60_000), limit: 50 });
+  async function findSentSms(
+    to: string,
+    body: string,
+    since: Date,
+  ): Promise<{ sid: string; status: string } | undefined> {
+    const recent = await twilio.messages.list({
+      to,
+      dateSentAfter: new Date(since.getTime() - 60_000),
+      limit: 50,
+    });
     const match = recent.find((m) => m.body === body);
     return match ? { sid: match.sid, status: match.status } : undefined;
   }
@@ -69,9 +77,19 @@ export function createNotificationActivities(deps: NotificationDeps) {
       if (found) {
         await models.Outbox.updateOne(
           { _id: input.idempotencyKey },
-          { $set: { state: 'SENT', providerId: found.sid, providerStatus: found.status, updatedAt: new Date() } },
+          {
+            $set: {
+              state: 'SENT',
+              providerId: found.sid,
+              providerStatus: found.status,
+              updatedAt: new Date(),
+            },
+          },
         );
-        logger.info({ key: input.idempotencyKey, sid: found.sid }, 'SMS recovered from an interrupted attempt');
+        logger.info(
+          { key: input.idempotencyKey, sid: found.sid },
+          'SMS recovered from an interrupted attempt',
+        );
         return { sid: found.sid, status: found.status, alreadySent: true };
       }
     }
@@ -132,7 +150,10 @@ export function createNotificationActivities(deps: NotificationDeps) {
       { _id: input.idempotencyKey },
       { $set: { state: 'SENT', providerId: messageId, updatedAt: new Date() } },
     );
-    logger.info({ key: input.idempotencyKey, ticketId: input.ticketId, template: input.template }, 'e-mail sent');
+    logger.info(
+      { key: input.idempotencyKey, ticketId: input.ticketId, template: input.template },
+      'e-mail sent',
+    );
     return { messageId, alreadySent: false };
   }
 

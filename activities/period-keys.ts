@@ -3,7 +3,10 @@
 
 const TZ_OFFSET_MS: Record<string, number> = { 'Asia/Shanghai': 8 * 3_600_000, UTC: 0 };
 
-export function periodKeys(at: Date, timeZone = 'Asia/Shanghai'): { dayKey: string; weekKey: string; monthKey: string } {
+export function periodKeys(
+  at: Date,
+  timeZone = 'Asia/Shanghai',
+): { dayKey: string; weekKey: string; monthKey: string } {
   const local = new Date(at.getTime() + (TZ_OFFSET_MS[timeZone] ?? 0));
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth() + 1;
@@ -16,5 +19,9 @@ export function periodKeys(at: Date, timeZone = 'Asia/Shanghai'): { dayKey: stri
   const week1 = new Date(Date.UTC(isoYear, 0, 4));
   const daysSince = (thursday.getTime() - week1.getTime()) / 86_400_000;
   const week = 1 + Math.round((daysSince - 3 + ((week1.getUTCDay() + 6) % 7)) / 7);
-  return { dayKey: `${y}-${pad(m)}-${pad(d)}`, weekKey: `${isoYear}-W${pad(week)}`, monthKey: `${y}-${pad(m)}` };
+  return {
+    dayKey: `${y}-${pad(m)}-${pad(d)}`,
+    weekKey: `${isoYear}-W${pad(week)}`,
+    monthKey: `${y}-${pad(m)}`,
+  };
 }

@@ -16,7 +16,10 @@ export function renderSms(template: SmsTemplate, language: 'zh-CN' | 'en', vars:
   return SMS[template][language](vars);
 }
 
-const CLOCK_NAMES: Record<string, string> = { firstReply: '首次回复 first reply', handling: '处理时限 handling' };
+const CLOCK_NAMES: Record<string, string> = {
+  firstReply: '首次回复 first reply',
+  handling: '处理时限 handling',
+};
 
 export interface RenderedEmail {
   subject: string;
@@ -25,12 +28,21 @@ export interface RenderedEmail {
 }
 
 function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c);
+  return s.replace(
+    /[&<>"']/g,
+    (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c] ?? c,
+  );
 }
 
 function email(subject: string, lines: [string, string][], links: Vars): RenderedEmail {
-  const text = [...lines.map(([k, v]) => `${k}: ${v}`), '', ...Object.entries(links).map(([k, v]) => `${k}: ${v}`)].join('\n');
-  const rows = lines.map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`).join('');
+  const text = [
+    ...lines.map(([k, v]) => `${k}: ${v}`),
+    '',
+    ...Object.entries(links).map(([k, v]) => `${k}: ${v}`),
+  ].join('\n');
+  const rows = lines
+    .map(([k, v]) => `<tr><th align="left">${escapeHtml(k)}</th><td>${escapeHtml(v)}</td></tr>`)
+    .join('');
   const anchors = Object.entries(links)
     .map(([k, v]) => `<a href="${escapeHtml(v)}">${escapeHtml(k)}</a>`)
     .join(' · ');
@@ -47,25 +59,32 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
   ];
   switch (template) {
     case 'clockWarning':
-      return email(`【即将超时 Due soon】${clock} · ${v.ticketId}`, [
-        ...base,
-        ['时限 Clock', clock],
-        ['到期 Due at', v.dueAt ?? ''],
-        ['剩余 Remaining', v.remaining ?? ''],
-      ], links);
+      return email(
+        `【即将超时 Due soon】${clock} · ${v.ticketId}`,
+        [
+          ...base,
+          ['时限 Clock', clock],
+          ['到期 Due at', v.dueAt ?? ''],
+          ['剩余 Remaining', v.remaining ?? ''],
+        ],
+        links,
+      );
     case 'clockBreached':
-      return email(`【已超时 Breached】${clock} · ${v.ticketId}`, [
-        ...base,
-        ['时限 Clock', clock],
-        ['到期 Due at', v.dueAt ?? ''],
-        ['超时 Overdue by', (v.remaining ?? '').replace(/^-/, '')],
-      ], links);
+      return email(
+        `【已超时 Breached】${clock} · ${v.ticketId}`,
+        [
+          ...base,
+          ['时限 Clock', clock],
+          ['到期 Due at', v.dueAt ?? ''],
+          ['超时 Overdue by', (v.remaining ?? '').replace(/^-/, '')],
+        ],
+        links,
+      );
     case 'escalation':
-      return email(`【投诉升级 Escalation L${v.level}】${v.ticketId}`, [
-        ...base,
-        ['级别 Level', v.level ?? ''],
-        ['原因 Reason', v.reason ?? ''],
-        ['升级人 By', v.by ?? ''],
-      ], links);
+      return email(
+        `【投诉升级 Escalation L${v.level}】${v.ticketId}`,
+        [...base, ['级别 Level', v.level ?? ''], ['原因 Reason', v.reason ?? ''], ['升级人 By', v.by ?? '']],
+        links,
+      );
   }
 }

@@ -3,10 +3,7 @@ import type { PolicyCriteria, PolicySnapshot } from '../workflows/policy/sla';
 import type { ComplaintView } from '../workflows/complaint/contract';
 
 export type SmsTemplate = 'intakeAcknowledgement';
-export type EmailTemplate =
-  | 'clockWarning'
-  | 'clockBreached'
-  | 'escalation';
+export type EmailTemplate = 'clockWarning' | 'clockBreached' | 'escalation';
 
 export interface SendSmsInput {
   /** Made deterministically in the workflow: the same key never sends twice. */

@@ -54,7 +54,8 @@ export function createComplaintService(deps: ServiceDeps) {
     temporalUi: `${deps.temporalUiUrl}/namespaces/${deps.namespace}/workflows/${encodeURIComponent(complaintWorkflowId(ticketId))}`,
   });
 
-  const handle = (ticketId: string): WorkflowHandle => client.workflow.getHandle(complaintWorkflowId(ticketId));
+  const handle = (ticketId: string): WorkflowHandle =>
+    client.workflow.getHandle(complaintWorkflowId(ticketId));
 
   /** R1.3/R1.4: starts the workflow at once; the same channel ticket is always one complaint. */
   async function intake(body: IntakeBody, actor: Actor, now = new Date()): Promise<IntakeResult> {
@@ -112,7 +113,11 @@ export function createComplaintService(deps: ServiceDeps) {
     if (q.region) filter.region = q.region;
     if (q.breached) filter.slaBreached = q.breached === 'true';
     const [docs, total] = await Promise.all([
-      models.Complaint.find(filter, { view: 0 }).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
+      models.Complaint.find(filter, { view: 0 })
+        .sort({ receivedAt: -1 })
+        .skip(q.offset)
+        .limit(q.limit)
+        .lean(),
       models.Complaint.countDocuments(filter),
     ]);
     const items = docs.map(({ _id, ...rest }) => ({ ticketId: _id, ...rest, links: links(_id) }));

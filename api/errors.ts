@@ -42,10 +42,12 @@ export function toHttpError(err: unknown): HttpError | undefined {
   }
   if (err instanceof WorkflowNotFoundError) return notFound('complaint');
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict('complaint already exists');
-  if (isCompletedWorkflowError(err)) return conflict('the complaint is closed; no further actions are accepted');
+  if (isCompletedWorkflowError(err))
+    return conflict('the complaint is closed; no further actions are accepted');
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser errors: malformed JSON, too large, unsupported charset.
-  if (e?.type === 'entity.parse.failed') return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
+  if (e?.type === 'entity.parse.failed')
+    return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'the body is too large');
   if (e?.expose && e.status && e.status >= 400 && e.status < 500)
     return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');

@@ -2,7 +2,11 @@
 import { z } from 'zod';
 import * as S from './schemas';
 
-const json = (schema: z.ZodType) => ({ content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) } } });
+const json = (schema: z.ZodType) => ({
+  content: {
+    'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
+  },
+});
 const errorResponse = {
   description: 'Error naming the problem',
   content: {
@@ -12,7 +16,10 @@ const errorResponse = {
         properties: {
           error: { type: 'string' },
           message: { type: 'string' },
-          details: { type: 'array', items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } } },
+          details: {
+            type: 'array',
+            items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
+          },
         },
         required: ['error', 'message'],
       },
@@ -26,7 +33,13 @@ const standardErrors = {
   '404': errorResponse,
   '409': errorResponse,
 };
-const ticket = { name: 'id', in: 'path', required: true, schema: { type: 'string' }, description: 'ticket id: CHANNEL-externalId' };
+const ticket = {
+  name: 'id',
+  in: 'path',
+  required: true,
+  schema: { type: 'string' },
+  description: 'ticket id: CHANNEL-externalId',
+};
 
 function action(summary: string, schema: z.ZodType, roles: string) {
   return {
@@ -58,11 +71,20 @@ export function buildOpenApi(serverUrl: string) {
           summary: 'File a complaint (idempotent per channel and external ticket id)',
           description: 'Roles: intake. 201 when created, 200 when the same ticket was filed before.',
           requestBody: { required: true, ...json(S.IntakeSchema) },
-          responses: { '201': { description: 'created' }, '200': { description: 'already filed' }, ...standardErrors },
+          responses: {
+            '201': { description: 'created' },
+            '200': { description: 'already filed' },
+            ...standardErrors,
+          },
         },
         get: {
           summary: 'List complaints',
-          parameters: Object.keys(S.ListQuerySchema.shape).map((name) => ({ name, in: 'query', required: false, schema: { type: 'string' } })),
+          parameters: Object.keys(S.ListQuerySchema.shape).map((name) => ({
+            name,
+            in: 'query',
+            required: false,
+            schema: { type: 'string' },
+          })),
           responses: { '200': { description: 'a page of complaints' }, ...standardErrors },
         },
       },
@@ -73,12 +95,36 @@ export function buildOpenApi(serverUrl: string) {
           responses: { '200': { description: 'the complaint' }, ...standardErrors },
         },
       },
-      '/v1/complaints/{id}/triage': action('Triage: solve it myself, in the team, or transfer', S.TriageSchema, 'handler, supervisor'),
-      '/v1/complaints/{id}/verification': action('A department answers a transfer', S.VerificationSchema, 'handler, supervisor'),
-      '/v1/complaints/{id}/findings': action('Record what was checked and found', S.FindingsSchema, 'handler, supervisor'),
-      '/v1/complaints/{id}/resolve': action('Resolve with root cause and actions', S.ResolveSchema, 'handler, supervisor'),
-      '/v1/complaints/{id}/replies': action('Record a reply to the customer', S.ReplySchema, 'handler, supervisor'),
-      '/v1/complaints/{id}/close': action('Close (needs a recorded reply)', S.CloseSchema, 'handler, supervisor'),
+      '/v1/complaints/{id}/triage': action(
+        'Triage: solve it myself, in the team, or transfer',
+        S.TriageSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/verification': action(
+        'A department answers a transfer',
+        S.VerificationSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/findings': action(
+        'Record what was checked and found',
+        S.FindingsSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/resolve': action(
+        'Resolve with root cause and actions',
+        S.ResolveSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/replies': action(
+        'Record a reply to the customer',
+        S.ReplySchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/close': action(
+        'Close (needs a recorded reply)',
+        S.CloseSchema,
+        'handler, supervisor',
+      ),
       '/v1/complaints/{id}/escalations': {
         post: {
           summary: 'Escalate (signal)',
@@ -89,9 +135,19 @@ export function buildOpenApi(serverUrl: string) {
         },
       },
       '/webhooks/twilio/message-status': {
-        post: { summary: 'Twilio message status callback (signed)', security: [], responses: { '204': { description: 'ok' }, '400': errorResponse, '403': errorResponse } },
+        post: {
+          summary: 'Twilio message status callback (signed)',
+          security: [],
+          responses: { '204': { description: 'ok' }, '400': errorResponse, '403': errorResponse },
+        },
       },
-      '/healthz': { get: { summary: 'Ready when Temporal and MongoDB answer', security: [], responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } } } },
+      '/healthz': {
+        get: {
+          summary: 'Ready when Temporal and MongoDB answer',
+          security: [],
+          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
+        },
+      },
     },
   };
 }

@@ -3,22 +3,31 @@ import { z } from 'zod';
 import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
-const text = (max: number) => z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+const text = (max: number) =>
+  z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
 
 export const IntakeSchema = z
   .object({
     channel: z.enum(CHANNELS),
     externalId: z
       .string()
-      .regex(EXTERNAL_ID_PATTERN, 'letters, digits and . _ : - only, 1 to 64 characters, starting with a letter or digit'),
+      .regex(
+        EXTERNAL_ID_PATTERN,
+        'letters, digits and . _ : - only, 1 to 64 characters, starting with a letter or digit',
+      ),
     category: z.enum(CATEGORIES),
     urgency: z.enum(['NORMAL', 'URGENT']).optional(),
     description: text(4000),
     location: z
       .object({
-        region: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a region code: lower-case letters, digits, - and _'),
+        region: z
+          .string()
+          .regex(/^[a-z0-9][a-z0-9_-]{0,39}$/, 'a region code: lower-case letters, digits, - and _'),
         address: text(500).optional(),
-        coordinates: z.object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) }).strict().optional(),
+        coordinates: z
+          .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
+          .strict()
+          .optional(),
         cellId: z
           .string()
           .regex(/^[0-9A-Za-z-]{3,40}$/, 'a cell id such as 460-00-12345-1')
@@ -36,7 +45,13 @@ export const IntakeSchema = z
       })
       .strict(),
     terminal: z
-      .object({ model: text(100).optional(), imei: z.string().regex(/^\d{15}$/, 'an IMEI has 15 digits').optional() })
+      .object({
+        model: text(100).optional(),
+        imei: z
+          .string()
+          .regex(/^\d{15}$/, 'an IMEI has 15 digits')
+          .optional(),
+      })
       .strict()
       .default({}),
     numbers: z.object({ callback: e164, calling: e164.optional(), called: e164.optional() }).strict(),
@@ -78,7 +93,11 @@ export const FindingsSchema = z
 
 export const ResolveSchema = z
   .object({
-    summary: z.string().trim().min(10, 'a specific, detailed summary of at least 10 characters (R4.6)').max(4000),
+    summary: z
+      .string()
+      .trim()
+      .min(10, 'a specific, detailed summary of at least 10 characters (R4.6)')
+      .max(4000),
     rootCause: text(1000),
     actions: text(4000),
   })
@@ -96,11 +115,24 @@ export const ReplySchema = z
 
 export const CloseSchema = z.object({ note: text(2000).optional() }).strict();
 
-export const EscalationSchema = z.object({ level: z.number().int().min(1).max(4), reason: text(2000) }).strict();
+export const EscalationSchema = z
+  .object({ level: z.number().int().min(1).max(4), reason: text(2000) })
+  .strict();
 
 export const ListQuerySchema = z
   .object({
-    stage: z.enum(['RECEIVED', 'TRIAGED', 'TRANSFERRED', 'IN_PROGRESS', 'RESOLVED', 'REPLYING', 'CLOSED', 'REOPENED']).optional(),
+    stage: z
+      .enum([
+        'RECEIVED',
+        'TRIAGED',
+        'TRANSFERRED',
+        'IN_PROGRESS',
+        'RESOLVED',
+        'REPLYING',
+        'CLOSED',
+        'REOPENED',
+      ])
+      .optional(),
     channel: z.enum(CHANNELS).optional(),
     region: z.string().max(40).optional(),
     breached: z.enum(['true', 'false']).optional(),

@@ -14,13 +14,18 @@ async function main(): Promise<void> {
   const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
   const app = createApp({ config, client, mongo, models, logger });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
-    logger.info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api ready');
+    logger
+      .child({}, { level: 'info' })
+      .info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api ready');
   });
   server.requestTimeout = 30_000;
   const stop = () => {
     logger.info('api shutting down');
     server.close(() => {
-      void connection.close().then(() => mongo.close()).finally(() => process.exit(0));
+      void connection
+        .close()
+        .then(() => mongo.close())
+        .finally(() => process.exit(0));
     });
   };
   process.once('SIGINT', stop);

@@ -12,7 +12,8 @@ import { TwilioMessageStatusSchema } from './schemas';
 export function verifyTwilioSignature(authToken: string, publicBaseUrl: string): RequestHandler {
   return (req, _res, next) => {
     const signature = req.get('x-twilio-signature');
-    if (!signature) return next(new HttpError(400, 'missing_signature', 'X-Twilio-Signature header is required'));
+    if (!signature)
+      return next(new HttpError(400, 'missing_signature', 'X-Twilio-Signature header is required'));
     const url = publicBaseUrl.replace(/\/$/, '') + req.originalUrl;
     const params = (req.body ?? {}) as Record<string, string>;
     if (!twilio.validateRequest(authToken, signature, url, params))
@@ -23,7 +24,14 @@ export function verifyTwilioSignature(authToken: string, publicBaseUrl: string):
 
 /** Message statuses in the order Twilio moves through them; a late callback never moves one back. */
 const STATUS_RANK: Record<string, number> = {
-  accepted: 0, queued: 1, sending: 2, sent: 3, delivered: 4, undelivered: 4, failed: 4, read: 5,
+  accepted: 0,
+  queued: 1,
+  sending: 2,
+  sent: 3,
+  delivered: 4,
+  undelivered: 4,
+  failed: 4,
+  read: 5,
 };
 const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read']);
 
@@ -39,7 +47,13 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
     if ((STATUS_RANK[outbox.providerStatus ?? ''] ?? -1) >= rank) return; // stale or repeated callback
     await deps.models.Outbox.updateOne(
       { _id: outbox._id },
-      { $set: { providerStatus: MessageStatus, error: ErrorCode ? `Twilio error ${ErrorCode}` : undefined, updatedAt: new Date() } },
+      {
+        $set: {
+          providerStatus: MessageStatus,
+          error: ErrorCode ? `Twilio error ${ErrorCode}` : undefined,
+          updatedAt: new Date(),
+        },
+      },
     );
     if (!FINAL.has(MessageStatus)) return;
     try {
@@ -50,7 +64,10 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
         purpose: outbox._id.split(':').slice(1).join(':'),
       });
     } catch (err) {
-      deps.logger.info({ sid: MessageSid, err: (err as Error).message }, 'complaint no longer takes contact events');
+      deps.logger.info(
+        { sid: MessageSid, err: (err as Error).message },
+        'complaint no longer takes contact events',
+      );
     }
   }
   return { messageStatus };

@@ -15,7 +15,10 @@ const csv = z
       .filter(Boolean),
   );
 
-const bool = z.enum(['true', 'false']).default('false').transform((s) => s === 'true');
+const bool = z
+  .enum(['true', 'false'])
+  .default('false')
+  .transform((s) => s === 'true');
 
 const ApiKeys = z.record(
   z.string().min(8, 'API key must have at least 8 characters'),
@@ -27,7 +30,10 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('complaints'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
-  MONGODB_URI: z.string().regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI').default('mongodb://127.0.0.1:27017/closedloop'),
+  MONGODB_URI: z
+    .string()
+    .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
+    .default('mongodb://127.0.0.1:27017/closedloop'),
   SMTP_HOST: z.string().min(1).default('127.0.0.1'),
   SMTP_PORT: z.coerce.number().int().min(1).max(65535).default(1025),
   SMTP_SECURE: bool,

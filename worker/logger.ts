@@ -13,7 +13,19 @@ export function maskDigits(text: string, pattern: RegExp = PHONE): string {
   });
 }
 
-const SENSITIVE_KEYS = new Set(['to', 'from', 'callback', 'calling', 'called', 'imsi', 'imei', 'phone', 'number', 'To', 'From']);
+const SENSITIVE_KEYS = new Set([
+  'to',
+  'from',
+  'callback',
+  'calling',
+  'called',
+  'imsi',
+  'imei',
+  'phone',
+  'number',
+  'To',
+  'From',
+]);
 
 function maskValue(key: string, value: unknown): unknown {
   if (typeof value === 'string') return maskDigits(value, SENSITIVE_KEYS.has(key) ? ANY_DIGITS : PHONE);

@@ -7,14 +7,23 @@ async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
   const running = await createWorker(config, logger);
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.once(signal, () => {
-      logger.info({ signal }, 'worker shutting down');
-      running.shutdown();
-    });
-  }
-  logger.info(
-    { taskQueue: config.TEMPORAL_TASK_QUEUE, temporal: config.TEMPORAL_ADDRESS, namespace: config.TEMPORAL_NAMESPACE },
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    // Ctrl-C reaches the worker directly and again through `npm run dev`: shut down once.
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'worker shutting down (running activities may finish)');
+    running.shutdown();
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+  // The ready line is printed whatever LOG_LEVEL says: the local stack waits for it.
+  logger.child({}, { level: 'info' }).info(
+    {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      temporal: config.TEMPORAL_ADDRESS,
+      namespace: config.TEMPORAL_NAMESPACE,
+    },
     'worker ready',
   );
   await running.run();

@@ -19,7 +19,9 @@ const get = (id: string) => stack.http.get<View>(`/v1/complaints/${id}`);
 it('R1.4 a worker killed with SIGKILL mid-complaint loses nothing and sends no duplicate SMS', async () => {
   // Complaints in flight when the worker dies: some filed just before, some while it is down.
   const before = await Promise.all(
-    Array.from({ length: 5 }, () => stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake)),
+    Array.from({ length: 5 }, () =>
+      stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake),
+    ),
   );
   const worker = stack.worker!;
   worker.kill('SIGKILL');
@@ -27,7 +29,9 @@ it('R1.4 a worker killed with SIGKILL mid-complaint loses nothing and sends no d
   expect(exit.signal).toBe('SIGKILL');
 
   const during = await Promise.all(
-    Array.from({ length: 5 }, () => stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake)),
+    Array.from({ length: 5 }, () =>
+      stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake),
+    ),
   );
   const ids = [...before, ...during].map((r) => {
     expect(r.status).toBe(201);
@@ -38,10 +42,16 @@ it('R1.4 a worker killed with SIGKILL mid-complaint loses nothing and sends no d
 
   // Every complaint is projected and acknowledged once the new worker has picked it up.
   for (const id of ids) {
-    await eventually(async () => {
-      const r = await get(id);
-      return r.status === 200 && r.body.timeline.some((t) => t.action === 'ACK_SMS_SENT') ? true : undefined;
-    }, 60_000, `acknowledgement of ${id}`);
+    await eventually(
+      async () => {
+        const r = await get(id);
+        return r.status === 200 && r.body.timeline.some((t) => t.action === 'ACK_SMS_SENT')
+          ? true
+          : undefined;
+      },
+      60_000,
+      `acknowledgement of ${id}`,
+    );
   }
 
   // Drive one of them to the end with the new worker.
@@ -49,8 +59,14 @@ it('R1.4 a worker killed with SIGKILL mid-complaint loses nothing and sends no d
   const steps: [string, unknown][] = [
     ['triage', { decision: 'SELF' }],
     ['findings', { checked: '告警、话统', found: '基站断电后已恢复' }],
-    ['resolve', { summary: '基站供电恢复，信号正常，已复测', rootCause: '基站市电中断', actions: '恢复供电并复测' }],
-    ['replies', { kind: 'FINAL', method: 'PHONE', summary: '已电话告知客户', customerConfirmed: true, satisfied: true }],
+    [
+      'resolve',
+      { summary: '基站供电恢复，信号正常，已复测', rootCause: '基站市电中断', actions: '恢复供电并复测' },
+    ],
+    [
+      'replies',
+      { kind: 'FINAL', method: 'PHONE', summary: '已电话告知客户', customerConfirmed: true, satisfied: true },
+    ],
     ['close', {}],
   ];
   for (const [step, body] of steps) {

@@ -28,7 +28,11 @@ type View = {
 
 const fileComplaint = async (over: Record<string, unknown> = {}) => {
   const body = intakeBody(over);
-  const res = await stack.http.post<{ ticketId: string; created: boolean; workflowId: string }>('/v1/complaints', body, KEYS.intake);
+  const res = await stack.http.post<{ ticketId: string; created: boolean; workflowId: string }>(
+    '/v1/complaints',
+    body,
+    KEYS.intake,
+  );
   return { body, res };
 };
 
@@ -46,9 +50,14 @@ describe('R1 intake through the HTTP API', () => {
   });
 
   it('R1.2 the record keeps description, location, time and frequency, terminal, numbers and extra information', async () => {
-    const { res } = await fileComplaint({ extra: '客户称周末更严重', location: { region: 'chaoyang', coordinates: { lat: 39.92, lng: 116.46 }, cellId: '460-00-23456-2' } });
+    const { res } = await fileComplaint({
+      extra: '客户称周末更严重',
+      location: { region: 'chaoyang', coordinates: { lat: 39.92, lng: 116.46 }, cellId: '460-00-23456-2' },
+    });
     const view = await eventually(async () => {
-      const r = await stack.http.get<{ input: Record<string, unknown> }>(`/v1/complaints/${res.body.ticketId}`);
+      const r = await stack.http.get<{ input: Record<string, unknown> }>(
+        `/v1/complaints/${res.body.ticketId}`,
+      );
       return r.status === 200 ? r.body : undefined;
     });
     expect(view.input).toMatchObject({
@@ -63,12 +72,17 @@ describe('R1 intake through the HTTP API', () => {
 
   it('R1.3 the same channel ticket filed twice is one complaint', async () => {
     const { body, res } = await fileComplaint();
-    const again = await stack.http.post<{ ticketId: string; created: boolean }>('/v1/complaints', body, KEYS.intake);
+    const again = await stack.http.post<{ ticketId: string; created: boolean }>(
+      '/v1/complaints',
+      body,
+      KEYS.intake,
+    );
     expect(again.status).toBe(200);
     expect(again.body).toMatchObject({ ticketId: res.body.ticketId, created: false });
     const client = new Client({ connection: temporal });
     const runs = [];
-    for await (const wf of client.workflow.list({ query: `TicketId = "${res.body.ticketId}"` })) runs.push(wf);
+    for await (const wf of client.workflow.list({ query: `TicketId = "${res.body.ticketId}"` }))
+      runs.push(wf);
     expect(runs).toHaveLength(1);
   });
 
@@ -83,7 +97,11 @@ describe('R1 intake through the HTTP API', () => {
       [{ ...body, unexpected: 1 }, /unexpected|Unrecognized/i],
     ];
     for (const [input, field] of cases) {
-      const res = await stack.http.post<{ error: string; message: string }>('/v1/complaints', input, KEYS.intake);
+      const res = await stack.http.post<{ error: string; message: string }>(
+        '/v1/complaints',
+        input,
+        KEYS.intake,
+      );
       expect(res.status).toBe(400);
       expect(res.body.error).toBe('validation_failed');
       expect(res.body.message).toMatch(field);
@@ -113,7 +131,8 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
   it('R4.5 triage, findings, resolve, reply and close; 409 for actions out of order; close without reply refused', async () => {
     const { res } = await fileComplaint();
     const id = res.body.ticketId;
-    const act = (step: string, body: unknown, key: string = KEYS.handler) => stack.http.post<View & { message: string }>(`/v1/complaints/${id}/${step}`, body, key);
+    const act = (step: string, body: unknown, key: string = KEYS.handler) =>
+      stack.http.post<View & { message: string }>(`/v1/complaints/${id}/${step}`, body, key);
 
     const early = await act('resolve', { summary: '已处理完毕，信号恢复', rootCause: 'x', actions: 'y' });
     expect(early.status).toBe(409);
@@ -123,19 +142,37 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     const triaged = await act('triage', { decision: 'SELF', note: '本人处理' });
     expect(triaged.status).toBe(200);
     expect(triaged.body.stage).toBe('IN_PROGRESS');
-    expect((await act('findings', { checked: '话统指标、故障告警、干扰分析', found: '小区 12345-1 有驻波比告警' })).status).toBe(200);
-    const resolved = await act('resolve', { summary: '更换天馈后小区指标恢复，客户所在位置信号正常', rootCause: '天馈驻波比异常', actions: '更换天馈线，复测' });
+    expect(
+      (await act('findings', { checked: '话统指标、故障告警、干扰分析', found: '小区 12345-1 有驻波比告警' }))
+        .status,
+    ).toBe(200);
+    const resolved = await act('resolve', {
+      summary: '更换天馈后小区指标恢复，客户所在位置信号正常',
+      rootCause: '天馈驻波比异常',
+      actions: '更换天馈线，复测',
+    });
     expect(resolved.body.stage).toBe('RESOLVED');
 
     const noReply = await act('close', {});
     expect(noReply.status).toBe(409);
-    const smsUnconfirmed = await act('replies', { kind: 'FINAL', method: 'SMS', summary: '短信告知已修复', customerConfirmed: false });
+    const smsUnconfirmed = await act('replies', {
+      kind: 'FINAL',
+      method: 'SMS',
+      summary: '短信告知已修复',
+      customerConfirmed: false,
+    });
     expect(smsUnconfirmed.status).toBe(200);
     const stillRefused = await act('close', {});
     expect(stillRefused.status).toBe(409);
     expect(stillRefused.body.message).toMatch(/no recorded reply to the customer/);
 
-    const replied = await act('replies', { kind: 'FINAL', method: 'PHONE', summary: '电话回复客户：已更换天馈，信号恢复', customerConfirmed: true, satisfied: true });
+    const replied = await act('replies', {
+      kind: 'FINAL',
+      method: 'PHONE',
+      summary: '电话回复客户：已更换天馈，信号恢复',
+      customerConfirmed: true,
+      satisfied: true,
+    });
     expect(replied.body.stage).toBe('REPLYING');
     const closed = await act('close', { note: '客户满意' });
     expect(closed.status).toBe(200);
@@ -148,30 +185,55 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     const human = got.body.timeline.filter((t) => t.actor === 'handler.li').map((t) => t.action);
     expect(human).toEqual(['TRIAGED', 'FINDINGS', 'RESOLVED', 'REPLIED', 'REPLIED', 'CLOSED']);
 
-    const list = await stack.http.get<{ items: { ticketId: string; stage: string }[] }>(`/v1/complaints?stage=CLOSED&limit=200`);
+    const list = await stack.http.get<{ items: { ticketId: string; stage: string }[] }>(
+      `/v1/complaints?stage=CLOSED&limit=200`,
+    );
     expect(list.body.items.map((i) => i.ticketId)).toContain(id);
   });
 
   it('R10.1 the Temporal server finds a complaint by ticket id, stage, channel, region and SLA state', async () => {
-    const { body, res } = await fileComplaint({ channel: 'GREEN_NET', location: { region: 'xicheng', address: '西城区金融街' } });
+    const { body, res } = await fileComplaint({
+      channel: 'GREEN_NET',
+      location: { region: 'xicheng', address: '西城区金融街' },
+    });
     await stack.http.post(`/v1/complaints/${res.body.ticketId}/triage`, { decision: 'TEAM' });
     const client = new Client({ connection: temporal });
     const query = `TicketId = "${res.body.ticketId}" AND ComplaintStage = "IN_PROGRESS" AND Channel = "GREEN_NET" AND Region = "xicheng" AND SlaBreached = false AND ExternalTicketId = "${body.externalId}"`;
-    const found = await eventually(async () => {
-      const hits = [];
-      for await (const wf of client.workflow.list({ query })) hits.push(wf.workflowId);
-      return hits.length ? hits : undefined;
-    }, 30_000, 'visibility');
+    const found = await eventually(
+      async () => {
+        const hits = [];
+        for await (const wf of client.workflow.list({ query })) hits.push(wf.workflowId);
+        return hits.length ? hits : undefined;
+      },
+      30_000,
+      'visibility',
+    );
     expect(found).toEqual([res.body.workflowId]);
   });
 
   it('R5.2 a supervisor escalates with a reason and a level; a handler may not', async () => {
     const { res } = await fileComplaint();
     const id = res.body.ticketId;
-    expect((await stack.http.post(`/v1/complaints/${id}/escalations`, { level: 2, reason: '客户情绪激动' }, 'dev-handler-key')).status).toBe(403);
-    const ok = await stack.http.post(`/v1/complaints/${id}/escalations`, { level: 2, reason: '客户情绪激动' }, KEYS.supervisor);
+    expect(
+      (
+        await stack.http.post(
+          `/v1/complaints/${id}/escalations`,
+          { level: 2, reason: '客户情绪激动' },
+          'dev-handler-key',
+        )
+      ).status,
+    ).toBe(403);
+    const ok = await stack.http.post(
+      `/v1/complaints/${id}/escalations`,
+      { level: 2, reason: '客户情绪激动' },
+      KEYS.supervisor,
+    );
     expect(ok.status).toBe(202);
-    const mail = await eventually(async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Escalation L2')), 30_000, 'escalation e-mail');
+    const mail = await eventually(
+      async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Escalation L2')),
+      30_000,
+      'escalation e-mail',
+    );
     expect(mail.text).toContain('客户情绪激动');
   });
 });
@@ -181,18 +243,32 @@ describe('R4.2 the first-reply clock e-mails the supervisors', () => {
     const { res } = await fileComplaint();
     const id = res.body.ticketId;
     // The fast test policy: first reply due after 12 s, warning at 50 %.
-    const warning = await eventually(async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Due soon')), 30_000, 'warning e-mail');
+    const warning = await eventually(
+      async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Due soon')),
+      30_000,
+      'warning e-mail',
+    );
     expect(warning.to).toContain('supervisor@operator.example');
     expect(warning.text).toContain('首次回复');
     expect(warning.headers['x-closedloop-ticket']).toBe(id);
-    const breach = await eventually(async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Breached')), 30_000, 'breach e-mail');
+    const breach = await eventually(
+      async () => (await mails(stack, { subject: id })).find((m) => m.subject.includes('Breached')),
+      30_000,
+      'breach e-mail',
+    );
     expect(breach.html).toContain(id);
-    const view = await eventually(async () => {
-      const r = await stack.http.get<View & { slaBreached: boolean }>(`/v1/complaints/${id}`);
-      return r.body.slaBreached ? r.body : undefined;
-    }, 15_000, 'breached projection');
+    const view = await eventually(
+      async () => {
+        const r = await stack.http.get<View & { slaBreached: boolean }>(`/v1/complaints/${id}`);
+        return r.body.slaBreached ? r.body : undefined;
+      },
+      15_000,
+      'breached projection',
+    );
     expect(view.clocks.find((c) => c.name === 'firstReply')?.state).toBe('breached');
-    const breachedList = await stack.http.get<{ items: { ticketId: string }[] }>('/v1/complaints?breached=true&limit=200');
+    const breachedList = await stack.http.get<{ items: { ticketId: string }[] }>(
+      '/v1/complaints?breached=true&limit=200',
+    );
     expect(breachedList.body.items.map((i) => i.ticketId)).toContain(id);
   }, 90_000);
 });
@@ -201,12 +277,19 @@ describe('Twilio: the acknowledgement SMS and signed status callbacks', () => {
   it('R4.3 the customer gets a zh-CN acknowledgement SMS; its delivery status reaches the timeline', async () => {
     const { res } = await fileComplaint();
     const id = res.body.ticketId;
-    const view = await eventually(async () => {
-      const r = await stack.http.get<View>(`/v1/complaints/${id}`);
-      return r.body.timeline?.some((t) => t.action === 'SMS_STATUS' && /delivered/.test(t.detail ?? '')) ? r.body : undefined;
-    }, 30_000, 'delivered SMS status on the timeline');
+    const view = await eventually(
+      async () => {
+        const r = await stack.http.get<View>(`/v1/complaints/${id}`);
+        return r.body.timeline?.some((t) => t.action === 'SMS_STATUS' && /delivered/.test(t.detail ?? ''))
+          ? r.body
+          : undefined;
+      },
+      30_000,
+      'delivered SMS status on the timeline',
+    );
     expect(view.timeline.some((t) => t.action === 'ACK_SMS_SENT')).toBe(true);
-    const sim = (await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as { body: string; to: string }[] | { messages: { body: string; to: string }[] };
+    const sim = (await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as
+      { body: string; to: string }[] | { messages: { body: string; to: string }[] };
     const list = Array.isArray(sim) ? sim : sim.messages;
     const ours = list.filter((m) => m.body.includes(id));
     expect(ours).toHaveLength(1);
@@ -222,13 +305,19 @@ describe('Twilio: the acknowledgement SMS and signed status callbacks', () => {
     expect(unsigned.status).toBe(400);
     const forged = await fetch(url, {
       method: 'POST',
-      headers: { ...headers, 'x-twilio-signature': twilio.getExpectedTwilioSignature('not-the-token', url, params) },
+      headers: {
+        ...headers,
+        'x-twilio-signature': twilio.getExpectedTwilioSignature('not-the-token', url, params),
+      },
       body: form,
     });
     expect(forged.status).toBe(403);
     const good = await fetch(url, {
       method: 'POST',
-      headers: { ...headers, 'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, url, params) },
+      headers: {
+        ...headers,
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, url, params),
+      },
       body: form,
     });
     expect(good.status).toBe(204);
@@ -240,9 +329,15 @@ describe('the API describes itself and reports its health', () => {
     const health = await stack.http.request('GET', '/healthz', { key: null });
     expect(health.status).toBe(200);
     expect(health.body).toMatchObject({ ok: true });
-    const doc = await stack.http.request<{ openapi: string; paths: Record<string, unknown> }>('GET', '/openapi.json', { key: null });
+    const doc = await stack.http.request<{ openapi: string; paths: Record<string, unknown> }>(
+      'GET',
+      '/openapi.json',
+      { key: null },
+    );
     expect(doc.body.openapi).toBe('3.1.0');
-    expect(Object.keys(doc.body.paths)).toEqual(expect.arrayContaining(['/v1/complaints', '/v1/complaints/{id}/close']));
+    expect(Object.keys(doc.body.paths)).toEqual(
+      expect.arrayContaining(['/v1/complaints', '/v1/complaints/{id}/close']),
+    );
     const unknown = await stack.http.get('/v1/nothing-here');
     expect(unknown.status).toBe(404);
   });

@@ -13,7 +13,12 @@ export interface TestStack extends Stack {
 
 export async function startTestStack(appEnv: Record<string, string> = {}): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
-  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, appEnv: { LOG_LEVEL: 'info', ...appEnv } });
+  const stack = await startStack({
+    dataDir,
+    ports: 'auto',
+    quiet: true,
+    appEnv: { LOG_LEVEL: 'info', ...appEnv },
+  });
   const http = new ApiClient(stack.urls.api);
   return Object.assign(stack, {
     http,
@@ -26,7 +31,11 @@ export async function startTestStack(appEnv: Record<string, string> = {}): Promi
   });
 }
 
-export const KEYS = { intake: 'dev-intake-key', handler: 'dev-handler-key', supervisor: 'dev-supervisor-key' } as const;
+export const KEYS = {
+  intake: 'dev-intake-key',
+  handler: 'dev-handler-key',
+  supervisor: 'dev-supervisor-key',
+} as const;
 
 export interface ApiResponse<T = Record<string, unknown>> {
   status: number;
@@ -69,7 +78,11 @@ export class ApiClient {
 }
 
 /** Polls until `fn` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs = 30_000, what = 'condition'): Promise<T> {
+export async function eventually<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs = 30_000,
+  what = 'condition',
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
@@ -79,7 +92,8 @@ export async function eventually<T>(fn: () => Promise<T | undefined>, timeoutMs 
     } catch (err) {
       lastError = err;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${lastError ? `: ${String(lastError)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -93,7 +107,10 @@ export interface SinkMail {
   headers: Record<string, string>;
 }
 
-export async function mails(stack: Stack, filter: { subject?: string; to?: string } = {}): Promise<SinkMail[]> {
+export async function mails(
+  stack: Stack,
+  filter: { subject?: string; to?: string } = {},
+): Promise<SinkMail[]> {
   const q = new URLSearchParams(filter as Record<string, string>);
   const res = await fetch(`${stack.urls.mailInbox}/api/messages?${q.toString()}`);
   return (await res.json()) as SinkMail[];

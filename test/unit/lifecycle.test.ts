@@ -12,7 +12,9 @@ const f = (over: Partial<LifecycleFacts>): LifecycleFacts => ({
 describe('R2.1 triage decides: myself, the team, or a transfer to a support department', () => {
   it('R2.1 triage is allowed once, on a received complaint', () => {
     expect(rules.checkTriage(f({}), 'SELF')).toBeUndefined();
-    expect(rules.checkTriage(f({ stage: 'IN_PROGRESS' }), 'SELF')).toMatch(/cannot triage a complaint in stage IN_PROGRESS/);
+    expect(rules.checkTriage(f({ stage: 'IN_PROGRESS' }), 'SELF')).toMatch(
+      /cannot triage a complaint in stage IN_PROGRESS/,
+    );
   });
   it('R2.1 a transfer must name the department and moves the complaint to TRANSFERRED', () => {
     expect(rules.checkTriage(f({}), 'TRANSFER')).toMatch(/names the department/);
@@ -20,8 +22,12 @@ describe('R2.1 triage decides: myself, the team, or a transfer to a support depa
     expect(rules.stageAfterTriage('TEAM')).toBe('IN_PROGRESS');
   });
   it('R2.2 only the department it was transferred to answers the verification', () => {
-    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'billing')).toMatch(/not billing/);
-    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'network')).toBeUndefined();
+    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'billing')).toMatch(
+      /not billing/,
+    );
+    expect(
+      rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'network'),
+    ).toBeUndefined();
   });
 });
 

@@ -35,13 +35,26 @@ describe('R4.1 time limits are policy data chosen by channel, category, VIP leve
   });
   it('R4.1 urgency and channel pick tighter policies, the most specific match wins', () => {
     expect(selectPolicy(DEFAULT_POLICY_SET, { ...base, urgency: 'URGENT' }).id).toBe('urgent');
-    expect(selectPolicy(DEFAULT_POLICY_SET, { ...base, channel: 'LEADER_ASSIGNED' }).id).toBe('leader-assigned');
+    expect(selectPolicy(DEFAULT_POLICY_SET, { ...base, channel: 'LEADER_ASSIGNED' }).id).toBe(
+      'leader-assigned',
+    );
     expect(selectPolicy(DEFAULT_POLICY_SET, { ...base, vipLevel: 2 }).id).toBe('vip');
   });
   it('R4.1 a policy set without a fallback or with a bad duration is rejected', () => {
     const bad: PolicySet = {
       version: 1,
-      policies: [{ id: 'x', version: 1, description: '', match: { channels: ['EMOS'] }, clocks: { firstReply: { target: '2 days', warnAt: [0.5] }, handling: { target: '1d', warnAt: [1.5] } } }],
+      policies: [
+        {
+          id: 'x',
+          version: 1,
+          description: '',
+          match: { channels: ['EMOS'] },
+          clocks: {
+            firstReply: { target: '2 days', warnAt: [0.5] },
+            handling: { target: '1d', warnAt: [1.5] },
+          },
+        },
+      ],
     };
     const problems = validatePolicySet(bad);
     expect(problems).toEqual(
@@ -63,14 +76,28 @@ describe('R4.2 the first reply is due no later than 48 hours after intake', () =
   it('R4.2 a policy that asks for more than 48 h is capped at 48 h', () => {
     const loose: PolicySet = {
       version: 3,
-      policies: [{ id: 'loose', version: 1, description: '', match: {}, clocks: { firstReply: { target: '5d', warnAt: [] }, handling: { target: '10d', warnAt: [] } } }],
+      policies: [
+        {
+          id: 'loose',
+          version: 1,
+          description: '',
+          match: {},
+          clocks: { firstReply: { target: '5d', warnAt: [] }, handling: { target: '10d', warnAt: [] } },
+        },
+      ],
     };
     expect(selectPolicy(loose, base).clocks.firstReply.targetMs).toBe(FIRST_REPLY_LIMIT_MS);
   });
   it('R4.2 the clock reads running, breached, met or met late', () => {
     const t0 = Date.UTC(2026, 10, 27, 0, 0);
-    expect(evaluateClock('firstReply', t0, 48 * H, undefined, t0 + 10 * H)).toMatchObject({ state: 'running', remainingMs: 38 * H });
-    expect(evaluateClock('firstReply', t0, 48 * H, undefined, t0 + 49 * H)).toMatchObject({ state: 'breached', remainingMs: -H });
+    expect(evaluateClock('firstReply', t0, 48 * H, undefined, t0 + 10 * H)).toMatchObject({
+      state: 'running',
+      remainingMs: 38 * H,
+    });
+    expect(evaluateClock('firstReply', t0, 48 * H, undefined, t0 + 49 * H)).toMatchObject({
+      state: 'breached',
+      remainingMs: -H,
+    });
     expect(evaluateClock('firstReply', t0, 48 * H, t0 + 3 * H, t0 + 60 * H).state).toBe('met');
     expect(evaluateClock('firstReply', t0, 48 * H, t0 + 50 * H, t0 + 60 * H).state).toBe('metLate');
     expect(evaluateClock('firstReply', t0, 48 * H, undefined, t0).dueAt).toBe('2026-11-29T00:00:00.000Z');

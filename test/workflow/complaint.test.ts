@@ -44,7 +44,11 @@ const activities: ComplaintActivities = {
   },
   sendSms: async (input) => {
     sms.push(input);
-    return { sid: `SM${'0'.repeat(30)}${sms.length.toString().padStart(2, '0')}`, status: 'queued', alreadySent: false };
+    return {
+      sid: `SM${'0'.repeat(30)}${sms.length.toString().padStart(2, '0')}`,
+      status: 'queued',
+      alreadySent: false,
+    };
   },
   sendEmail: async (input) => {
     emails.push({ ...input, workflowTime: Date.now() });
@@ -78,12 +82,17 @@ async function start(input: ComplaintInput = complaintInput()): Promise<Workflow
 }
 
 /** Polls the workflow's query until `ok` holds (real time; short waits do not need time skipping). */
-async function until(handle: WorkflowHandle, ok: (v: ComplaintView) => boolean, timeoutMs = 20_000): Promise<ComplaintView> {
+async function until(
+  handle: WorkflowHandle,
+  ok: (v: ComplaintView) => boolean,
+  timeoutMs = 20_000,
+): Promise<ComplaintView> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const view = await handle.query(getComplaintQuery);
     if (ok(view)) return view;
-    if (Date.now() > deadline) throw new Error(`condition not reached; last view: ${JSON.stringify(view).slice(0, 500)}`);
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached; last view: ${JSON.stringify(view).slice(0, 500)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -110,14 +119,19 @@ describe('R4.2 first reply within 48 hours', () => {
     expect(Date.parse(first.dueAt) - t0).toBe(48 * H);
     const keys = mailsFor(input.ticketId).map((m) => m.idempotencyKey);
     expect(keys).toEqual(
-      expect.arrayContaining([`${input.ticketId}:mail:firstReply:warn-1`, `${input.ticketId}:mail:firstReply:breach`]),
+      expect.arrayContaining([
+        `${input.ticketId}:mail:firstReply:warn-1`,
+        `${input.ticketId}:mail:firstReply:breach`,
+      ]),
     );
     const breach = mailsFor(input.ticketId).find((m) => m.idempotencyKey.endsWith('firstReply:breach'))!;
     expect(breach.template).toBe('clockBreached');
     expect(view.slaBreached).toBe(true);
     const described = await handle.describe();
     expect(described.searchAttributes.SlaBreached).toEqual([true]);
-    expect(view.timeline.map((t) => t.action)).toEqual(expect.arrayContaining(['CLOCK_WARNING', 'CLOCK_BREACHED']));
+    expect(view.timeline.map((t) => t.action)).toEqual(
+      expect.arrayContaining(['CLOCK_WARNING', 'CLOCK_BREACHED']),
+    );
     await handle.terminate('test done');
     await keepHistory(handle, 'first-reply-breached');
   });
@@ -128,7 +142,12 @@ describe('R4.2 first reply within 48 hours', () => {
     await handle.executeUpdate(triageUpdate, { args: [{ actor: handler, input: { decision: 'SELF' } }] });
     await env.sleep('3h');
     const view = await handle.executeUpdate(recordReplyUpdate, {
-      args: [{ actor: handler, input: { kind: 'FIRST', method: 'PHONE', summary: '已电话告知正在排查', customerConfirmed: true } }],
+      args: [
+        {
+          actor: handler,
+          input: { kind: 'FIRST', method: 'PHONE', summary: '已电话告知正在排查', customerConfirmed: true },
+        },
+      ],
     });
     expect(view.clocks.find((c) => c.name === 'firstReply')!.state).toBe('met');
     await env.sleep('50h');
@@ -141,7 +160,12 @@ describe('R4.2 first reply within 48 hours', () => {
     const input = complaintInput();
     const handle = await start(input);
     const view = await handle.executeUpdate(recordReplyUpdate, {
-      args: [{ actor: handler, input: { kind: 'FIRST', method: 'SMS', summary: '短信告知', customerConfirmed: false } }],
+      args: [
+        {
+          actor: handler,
+          input: { kind: 'FIRST', method: 'SMS', summary: '短信告知', customerConfirmed: false },
+        },
+      ],
     });
     expect(view.clocks.find((c) => c.name === 'firstReply')!.state).toBe('running');
     expect(view.replies[0]!.counts).toBe(false);
@@ -167,21 +191,37 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     const input = complaintInput();
     const handle = await start(input);
     const act = <T>(def: { name: string }, actor: Actor, body: T) =>
-      handle.executeUpdate<ComplaintView, [{ actor: Actor; input: T }]>(def.name, { args: [{ actor, input: body }] });
+      handle.executeUpdate<ComplaintView, [{ actor: Actor; input: T }]>(def.name, {
+        args: [{ actor, input: body }],
+      });
 
     let view = await act(triageUpdate, handler, { decision: 'TEAM', note: '组内处理' });
     expect(view.stage).toBe('IN_PROGRESS');
-    await expect(act(resolveUpdate, handler, { summary: '更换天线后恢复正常', rootCause: '天线故障', actions: '更换' })).rejects.toThrow(
-      WorkflowUpdateFailedError,
-    );
-    view = await act(recordFindingsUpdate, handler, { checked: '话统指标、告警', found: '小区 12345-1 驻波告警', onSite: false });
-    view = await act(resolveUpdate, handler, { summary: '更换天线后恢复正常', rootCause: '天线驻波比异常', actions: '更换天馈' });
+    await expect(
+      act(resolveUpdate, handler, { summary: '更换天线后恢复正常', rootCause: '天线故障', actions: '更换' }),
+    ).rejects.toThrow(WorkflowUpdateFailedError);
+    view = await act(recordFindingsUpdate, handler, {
+      checked: '话统指标、告警',
+      found: '小区 12345-1 驻波告警',
+      onSite: false,
+    });
+    view = await act(resolveUpdate, handler, {
+      summary: '更换天线后恢复正常',
+      rootCause: '天线驻波比异常',
+      actions: '更换天馈',
+    });
     expect(view.stage).toBe('RESOLVED');
     const refused = await act(closeUpdate, handler, {}).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(WorkflowUpdateFailedError);
-    expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toMatch(/cannot close a complaint in stage RESOLVED/);
+    expect(String((refused as WorkflowUpdateFailedError).cause?.message)).toMatch(
+      /cannot close a complaint in stage RESOLVED/,
+    );
     view = await act(recordReplyUpdate, handler, {
-      kind: 'FINAL', method: 'PHONE', summary: '电话回复：天线已更换，信号恢复', customerConfirmed: true, satisfied: true,
+      kind: 'FINAL',
+      method: 'PHONE',
+      summary: '电话回复：天线已更换，信号恢复',
+      customerConfirmed: true,
+      satisfied: true,
     });
     expect(view.stage).toBe('REPLYING');
     view = await act(closeUpdate, handler, { note: '客户满意' });
@@ -198,11 +238,17 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     const input = complaintInput();
     const handle = await start(input);
     const view = await handle.executeUpdate(triageUpdate, {
-      args: [{ actor: handler, input: { decision: 'TRANSFER', department: 'network', note: '转网络部查证' } }],
+      args: [
+        { actor: handler, input: { decision: 'TRANSFER', department: 'network', note: '转网络部查证' } },
+      ],
     });
     expect(view.stage).toBe('TRANSFERRED');
     expect(view.triage).toMatchObject({ by: 'handler.li', department: 'network' });
-    expect(view.timeline.at(-1)).toMatchObject({ actor: 'handler.li', action: 'TRIAGED', detail: 'TRANSFER → network' });
+    expect(view.timeline.at(-1)).toMatchObject({
+      actor: 'handler.li',
+      action: 'TRIAGED',
+      detail: 'TRANSFER → network',
+    });
     await handle.terminate('test done');
   });
 
@@ -210,7 +256,10 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     const input = complaintInput();
     const handle = await start(input);
     await handle.signal(escalateSignal, { actor: supervisor, input: { level: 2, reason: '客户多次投诉' } });
-    const view = await until(handle, (v) => v.escalationLevel > 0 && mailsFor(input.ticketId).some((m) => m.template === 'escalation'));
+    const view = await until(
+      handle,
+      (v) => v.escalationLevel > 0 && mailsFor(input.ticketId).some((m) => m.template === 'escalation'),
+    );
     expect(view.escalationLevel).toBe(2);
     const mail = mailsFor(input.ticketId).find((m) => m.template === 'escalation')!;
     expect(mail.idempotencyKey).toBe(`${input.ticketId}:mail:escalation:1`);

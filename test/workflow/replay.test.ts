@@ -14,9 +14,17 @@ it('there are recorded histories to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(3);
 });
 
-it.each(files)('R10.1 recorded history %s replays without non-determinism', async (file) => {
-  const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
-  await expect(
-    Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, file.replace(/\.history\.pb$/, '')),
-  ).resolves.toBeUndefined();
-}, 60_000);
+it.each(files)(
+  'R10.1 recorded history %s replays without non-determinism',
+  async (file) => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
+    await expect(
+      Worker.runReplayHistory(
+        { workflowBundle: await workflowBundle() },
+        history,
+        file.replace(/\.history\.pb$/, ''),
+      ),
+    ).resolves.toBeUndefined();
+  },
+  60_000,
+);

@@ -17,7 +17,8 @@ import { commit } from './steps';
 import { facts, record, stopClock, toView, type ComplaintState } from './state';
 
 function refuse(reason: string | undefined): void {
-  if (reason) throw ApplicationFailure.create({ type: 'InvalidTransition', message: reason, nonRetryable: true });
+  if (reason)
+    throw ApplicationFailure.create({ type: 'InvalidTransition', message: reason, nonRetryable: true });
 }
 
 export function registerHandlers(state: ComplaintState): void {
@@ -46,7 +47,12 @@ export function registerHandlers(state: ComplaintState): void {
     async ({ actor, input }) => {
       await ready();
       state.verifications.push({ ...input, by: actor.user, at: iso() });
-      record(state, { actor: actor.user, action: 'VERIFIED', detail: input.department }, now(), 'IN_PROGRESS');
+      record(
+        state,
+        { actor: actor.user, action: 'VERIFIED', detail: input.department },
+        now(),
+        'IN_PROGRESS',
+      );
       return commit(state);
     },
     { validator: ({ input }) => refuse(rules.checkVerification(facts(state), input.department)) },
@@ -58,7 +64,12 @@ export function registerHandlers(state: ComplaintState): void {
       await ready();
       state.findings.push({ ...input, by: actor.user, at: iso() });
       const stage = state.stage === 'REOPENED' ? 'IN_PROGRESS' : undefined;
-      record(state, { actor: actor.user, action: 'FINDINGS', detail: input.found.slice(0, 120) }, now(), stage);
+      record(
+        state,
+        { actor: actor.user, action: 'FINDINGS', detail: input.found.slice(0, 120) },
+        now(),
+        stage,
+      );
       return commit(state);
     },
     { validator: (_cmd) => refuse(rules.checkFindings(facts(state))) },
@@ -111,12 +122,20 @@ export function registerHandlers(state: ComplaintState): void {
   setHandler(escalateSignal, ({ actor, input }) => {
     state.escalations.push({ ...input, by: actor.user, at: iso() });
     state.escalationLevel = Math.max(state.escalationLevel, input.level);
-    record(state, { actor: actor.user, action: 'ESCALATED', detail: `L${input.level}: ${input.reason}` }, now());
+    record(
+      state,
+      { actor: actor.user, action: 'ESCALATED', detail: `L${input.level}: ${input.reason}` },
+      now(),
+    );
     state.dirty = true;
   });
 
   setHandler(contactEventSignal, (event) => {
-    record(state, { actor: 'twilio', action: event.kind, detail: `${event.purpose}: ${event.status}` }, now());
+    record(
+      state,
+      { actor: 'twilio', action: event.kind, detail: `${event.purpose}: ${event.status}` },
+      now(),
+    );
     state.dirty = true;
   });
 }

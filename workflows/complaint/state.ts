@@ -68,7 +68,9 @@ export function clockViews(state: ComplaintState, now: number): ClockView[] {
 
 export function slaState(views: ClockView[], state: ComplaintState): 'OK' | 'WARNING' | 'BREACHED' {
   if (views.some((v) => v.state === 'breached' || v.state === 'metLate')) return 'BREACHED';
-  const warned = Object.values(state.clockRuns).some((r) => r && r.stoppedAt === undefined && r.warningsSent > 0);
+  const warned = Object.values(state.clockRuns).some(
+    (r) => r && r.stoppedAt === undefined && r.warningsSent > 0,
+  );
   return warned ? 'WARNING' : 'OK';
 }
 

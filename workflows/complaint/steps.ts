@@ -149,7 +149,11 @@ export async function notifyEscalations(state: ComplaintState): Promise<void> {
       });
     } catch (err) {
       if (!(err instanceof ActivityFailure)) throw err;
-      record(state, { actor: 'system', action: 'NOTIFICATION_FAILED', detail: `escalation:${index + 1}` }, Date.now());
+      record(
+        state,
+        { actor: 'system', action: 'NOTIFICATION_FAILED', detail: `escalation:${index + 1}` },
+        Date.now(),
+      );
     }
   }
 }

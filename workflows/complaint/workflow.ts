@@ -34,5 +34,10 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await Promise.all(background);
   await condition(allHandlersFinished);
   const view = await commit(state);
-  return { ticketId: state.ticketId, stage: state.stage, closedAt: state.closedAt ?? '', slaBreached: view.slaBreached };
+  return {
+    ticketId: state.ticketId,
+    stage: state.stage,
+    closedAt: state.closedAt ?? '',
+    slaBreached: view.slaBreached,
+  };
 }

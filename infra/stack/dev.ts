@@ -1,0 +1,94 @@
+// `npm run dev`: the whole product on this machine. Starts the embedded local stack with the dev
+// ports and data under <repo>/.data (kept between runs), then the worker and the API; prints every
+// URL. Ctrl-C stops everything it started.
+import path from 'node:path';
+import { startStack, type Stack } from './stack';
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..');
+
+const FIRST_COMPLAINT = {
+  channel: 'EMOS',
+  externalId: 'EMOS-2026-000001',
+  category: 'NO_SIGNAL',
+  description: '室内无信号，打电话经常断',
+  location: { address: '北京市海淀区中关村大街1号', region: 'haidian', cellId: '460-00-12345-1' },
+  occurrence: { since: '2026-11-20T08:00:00+08:00', frequency: 'DAILY' },
+  terminal: { model: 'Huawei Mate 60' },
+  numbers: { calling: '+8613800138000', callback: '+8613800138000' },
+};
+
+function banner(stack: Stack, seconds: number): string {
+  const { urls } = stack;
+  const keys = Object.entries(
+    JSON.parse(stack.env.API_KEYS ?? '{}') as Record<string, { user: string; roles: string[] }>,
+  );
+  const curl =
+    `curl -sS -X POST ${urls.api}/v1/complaints -H 'Authorization: Bearer dev-intake-key' ` +
+    `-H 'Content-Type: application/json' -d '${JSON.stringify(FIRST_COMPLAINT)}'`;
+  return [
+    '',
+    `ClosedLoop is running (started in ${seconds.toFixed(1)} s; data in ${path.relative(process.cwd(), path.join(REPO_ROOT, '.data')) || '.data'})`,
+    '',
+    `  API              ${urls.api}`,
+    `  API docs         ${urls.docs}`,
+    `  OpenAPI          ${urls.api}/openapi.json`,
+    `  Temporal UI      ${urls.temporalUi}`,
+    `  Mail inbox       ${urls.mailInbox}`,
+    `  Twilio simulator ${urls.twilioSim}/_sim`,
+    `  Temporal gRPC    ${urls.temporal} (namespace ${stack.env.TEMPORAL_NAMESPACE})`,
+    `  MongoDB          ${urls.mongo}`,
+    `  Logs             ${stack.logDir}`,
+    '',
+    '  API keys (dev only):',
+    ...keys.map(([key, v]) => `    ${key.padEnd(20)} ${v.user} (${v.roles.join(', ')})`),
+    '',
+    '  File a first complaint:',
+    `    ${curl}`,
+    '',
+    'Press Ctrl-C to stop.',
+    'ready',
+  ].join('\n');
+}
+
+function stopOnSignals(stack: Stack): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    if (stopping) {
+      console.error(`\n${signal} again: exiting now (children get SIGTERM)`);
+      process.exit(130);
+    }
+    stopping = true;
+    console.error(`\n${signal}: stopping ClosedLoop …`);
+    stack.stop().then(
+      () => {
+        console.error('stopped; data kept in .data');
+        process.exit(0);
+      },
+      (err: unknown) => {
+        console.error('error while stopping:', err);
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+  process.on('SIGHUP', onSignal);
+}
+
+async function main(): Promise<void> {
+  const started = Date.now();
+  // Until the stack is up, a signal simply exits; the children get SIGTERM from the exit hook.
+  const early = (): never => process.exit(130);
+  process.once('SIGINT', early);
+  process.once('SIGTERM', early);
+  const stack = await startStack({ dataDir: path.join(REPO_ROOT, '.data'), ports: 'fixed' });
+  process.off('SIGINT', early);
+  process.off('SIGTERM', early);
+  stopOnSignals(stack);
+  console.log(banner(stack, (Date.now() - started) / 1000));
+}
+
+main().catch((err: unknown) => {
+  console.error(`\nClosedLoop did not start: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

@@ -1,0 +1,76 @@
+// `npm run bench:intake`: complaints accepted per second through the API, and p50/p99 latency, at
+// rising load; beside it, in the same run and on the same Temporal server, the rate at which a bare
+// client starts a no-op workflow (the ceiling for this machine).
+//   BENCH_N=300 BENCH_CONCURRENCY=1,8,32 npm run bench:intake
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { startStack } from '../../infra/stack/stack';
+import { intakeBody } from '../support/fixtures';
+import { machine, measure, table, type RunFigures } from './stats';
+
+async function main(): Promise<void> {
+  const n = Number(process.env.BENCH_N ?? 300);
+  const levels = (process.env.BENCH_CONCURRENCY ?? '1,8,32').split(',').map(Number);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-'));
+  console.log(`machine: ${machine()}`);
+  console.log(
+    'starting the local stack (Temporal dev server, FerretDB, mail sink, Twilio simulator, worker, API) …',
+  );
+  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, appEnv: { LOG_LEVEL: 'warn' } });
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection });
+  const rows: RunFigures[] = [];
+  try {
+    // Warm up both paths (first requests pay for connections and JIT).
+    for (let i = 0; i < 10; i++) await fileComplaint(stack.urls.api);
+    for (let i = 0; i < 10; i++) await startNoop(client, `warm-${i}`);
+
+    for (const c of levels) {
+      const api = await measure('API intake (validate + start ComplaintWorkflow)', n, c, () =>
+        fileComplaint(stack.urls.api),
+      );
+      const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
+        startNoop(client, `${c}-${i}`),
+      );
+      rows.push(api, raw);
+      console.log(
+        `in flight ${c}: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms p99 ${raw.p99.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
+      );
+    }
+    console.log(`\n${table(rows)}\n`);
+    const errors = rows.reduce((s, r) => s + r.errors, 0);
+    if (errors) {
+      console.error(`${errors} requests failed`);
+      process.exitCode = 1;
+    }
+  } finally {
+    await connection.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+async function fileComplaint(api: string): Promise<void> {
+  const res = await fetch(`${api}/v1/complaints`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer dev-intake-key', 'content-type': 'application/json' },
+    body: JSON.stringify(intakeBody()),
+  });
+  if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
+}
+
+async function startNoop(client: Client, id: string): Promise<void> {
+  // No worker polls this queue: this measures only what the server needs to accept a start.
+  await client.workflow.start('noopWorkflow', {
+    taskQueue: 'bench-noop',
+    workflowId: `noop-${process.pid}-${id}`,
+    args: [],
+  });
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});
