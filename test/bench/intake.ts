@@ -39,6 +39,8 @@ async function main(): Promise<void> {
         `in flight ${c}: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms p99 ${raw.p99.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
       );
     }
+    await drained(stack.urls.twilioSim, filed);
+    console.log(`all ${filed} complaints acknowledged by SMS; worker caught up`);
     console.log(`\n${table(rows)}\n`);
     const errors = rows.reduce((s, r) => s + r.errors, 0);
     if (errors) {
@@ -49,6 +51,17 @@ async function main(): Promise<void> {
     await connection.close();
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Waits until the worker has caught up: one acknowledgement SMS per complaint filed. */
+async function drained(simUrl: string, filed: number): Promise<void> {
+  const started = Date.now();
+  for (;;) {
+    const sent = ((await (await fetch(`${simUrl}/_sim/messages`)).json()) as unknown[]).length;
+    if (sent >= filed) return;
+    if (Date.now() - started > 300_000) throw new Error(`worker did not catch up: ${sent}/${filed} SMS`);
+    await new Promise((r) => setTimeout(r, 500));
   }
 }
 
