@@ -3,9 +3,18 @@ import type { Logger } from 'pino';
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
 import { selectPolicy as choosePolicy, type PolicyCriteria, type PolicySet } from '../workflows/policy/sla';
+import { createContactActivities } from './contact';
+import type { ContactActivities } from './contact-types';
+import { createEvidenceActivities, type NetworkSources } from './evidence';
+import type { EvidenceActivities } from './evidence/types';
 import type { Models } from './models';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
+import { withTimelineAudit } from './audit';
 import { createProjectionActivities } from './projection';
+import { createReportActivities } from './reports/activities';
+import { defaultReportConfig, type ReportConfig } from './reports/config';
+import type { ReportActivities } from './reports/types';
+import { createRepeatActivities } from './repeat';
 import type { ComplaintActivities } from './types';
 
 export interface ActivityDeps {
@@ -13,14 +22,25 @@ export interface ActivityDeps {
   twilio: Twilio;
   mailer: Transporter;
   logger: Logger;
-  policySet: PolicySet;
+  /** Where the active SLA policy set comes from (activities/policy-store.ts). */
+  policies: { active(): Promise<PolicySet> };
   notification: NotificationDeps['config'];
+  /** Network data adapter for the evidence activities (NETWORK_DATA_SOURCE). */
+  network: NetworkSources;
+  /** Weekly and monthly reports (REPORT_*); default: Asia/Shanghai, to the interface people. */
+  reports?: ReportConfig;
 }
 
-export function createActivities(deps: ActivityDeps): ComplaintActivities {
+export function createActivities(
+  deps: ActivityDeps,
+): ComplaintActivities & ContactActivities & EvidenceActivities & ReportActivities {
   return {
-    selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(deps.policySet, criteria),
-    ...createProjectionActivities(deps),
+    selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
+    ...withTimelineAudit(createProjectionActivities(deps), deps),
     ...createNotificationActivities({ ...deps, config: deps.notification }),
+    ...createRepeatActivities(deps),
+    ...createContactActivities({ ...deps, config: deps.notification }),
+    ...createEvidenceActivities({ sources: deps.network, logger: deps.logger }),
+    ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
   };
 }

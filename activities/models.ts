@@ -1,8 +1,9 @@
 // MongoDB collections (mongoose). Only what FerretDB v1 supports: single, compound and unique
 // indexes; no transactions, TTL indexes or change streams.
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { REPORT_FIELD_PATHS, type ReportFields } from './reports/fields';
 
-export interface ComplaintDoc {
+export interface ComplaintDoc extends ReportFields {
   _id: string;
   version: number;
   workflowId: string;
@@ -15,12 +16,30 @@ export interface ComplaintDoc {
   vipLevel: number;
   slaBreached: boolean;
   escalationLevel: number;
+  awaitingAckRole?: string;
+  assignee?: string;
+  team?: string;
+  transferredTo?: string;
+  hot: boolean;
+  rounds: number;
+  major: boolean;
+  /** SHA-256 of the callback number (activities/repeat.ts), for repeat detection without the number. */
+  callbackHash?: string;
+  cellId?: string;
+  repeatOf?: string[];
   receivedAt: Date;
   dayKey: string;
   weekKey: string;
   monthKey: string;
   closedAt?: Date;
   nextDueAt?: Date;
+  updatedAt: Date;
+}
+
+/** The full complaint view (timeline, clocks, evidence …), kept apart so lists stay cheap. */
+export interface ComplaintViewDoc {
+  _id: string;
+  version: number;
   view: Record<string, unknown>;
   updatedAt: Date;
 }
@@ -55,22 +74,47 @@ const complaintSchema = new Schema<ComplaintDoc>(
     vipLevel: Number,
     slaBreached: Boolean,
     escalationLevel: Number,
+    awaitingAckRole: String,
+    assignee: String,
+    team: String,
+    transferredTo: String,
+    hot: Boolean,
+    rounds: Number,
+    major: Boolean,
+    callbackHash: String,
+    cellId: String,
+    repeatOf: [String],
     receivedAt: Date,
     dayKey: String,
     weekKey: String,
     monthKey: String,
     closedAt: Date,
     nextDueAt: Date,
-    view: { type: Schema.Types.Mixed },
     updatedAt: Date,
+    ...REPORT_FIELD_PATHS,
   },
   { versionKey: false, minimize: false, collection: 'complaints' },
 );
 complaintSchema.index({ stage: 1, receivedAt: -1 });
 complaintSchema.index({ channel: 1, receivedAt: -1 });
 complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
+complaintSchema.index({ nextDueAt: 1 });
+complaintSchema.index({ callbackHash: 1, receivedAt: -1 });
+complaintSchema.index({ cellId: 1, receivedAt: -1 });
+complaintSchema.index({ assignee: 1, nextDueAt: 1 });
 complaintSchema.index({ weekKey: 1 });
 complaintSchema.index({ monthKey: 1 });
+complaintSchema.index({ dayKey: 1 });
+
+const complaintViewSchema = new Schema<ComplaintViewDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    view: { type: Schema.Types.Mixed },
+    updatedAt: Date,
+  },
+  { versionKey: false, minimize: false, collection: 'complaint_views' },
+);
 
 const outboxSchema = new Schema<OutboxDoc>(
   {
@@ -95,12 +139,14 @@ outboxSchema.index({ ticketId: 1 });
 
 export interface Models {
   Complaint: Model<ComplaintDoc>;
+  ComplaintView: Model<ComplaintViewDoc>;
   Outbox: Model<OutboxDoc>;
 }
 
 export function createModels(connection: Connection = mongoose.connection): Models {
   return {
     Complaint: connection.model<ComplaintDoc>('Complaint', complaintSchema),
+    ComplaintView: connection.model<ComplaintViewDoc>('ComplaintView', complaintViewSchema),
     Outbox: connection.model<OutboxDoc>('Outbox', outboxSchema),
   };
 }

@@ -17,6 +17,8 @@ export interface NotificationDeps {
     fromNumber: string;
     mailFrom: string;
     supervisorEmails: string[];
+    /** Role (escalation ladder role or `department:<name>`) → addresses. */
+    roleEmails: Record<string, string[]>;
     publicBaseUrl: string;
     temporalUiUrl: string;
     namespace: string;
@@ -26,7 +28,11 @@ export interface NotificationDeps {
 /** Twilio error codes that no retry can fix (invalid or unreachable number, blocked, bad body). */
 const PERMANENT_TWILIO_CODES = new Set([21211, 21214, 21407, 21408, 21602, 21604, 21610, 21612, 21614]);
 
-async function claim(models: Models, doc: Omit<OutboxDoc, 'createdAt' | 'updatedAt' | 'attempts' | 'state'>) {
+/** Claims an outbox key (insert); returns the earlier entry when the key was claimed before. */
+export async function claim(
+  models: Models,
+  doc: Omit<OutboxDoc, 'createdAt' | 'updatedAt' | 'attempts' | 'state'>,
+) {
   const now = new Date();
   try {
     await models.Outbox.create({ ...doc, state: 'SENDING', attempts: 1, createdAt: now, updatedAt: now });
@@ -39,8 +45,34 @@ async function claim(models: Models, doc: Omit<OutboxDoc, 'createdAt' | 'updated
   }
 }
 
-export function createNotificationActivities(deps: NotificationDeps) {
-  const { models, twilio, mailer, logger, config } = deps;
+/** An SMS whose text is already rendered, sent through the outbox under the workflow's key. */
+export interface OutboxSms {
+  idempotencyKey: string;
+  ticketId: string;
+  to: string;
+  body: string;
+}
+
+export interface SmsOutboxDeps {
+  models: Models;
+  twilio: Twilio;
+  logger: Logger;
+  config: Pick<NotificationDeps['config'], 'fromNumber' | 'publicBaseUrl'>;
+}
+
+/** True for Twilio error codes that no retry can fix. */
+export function isPermanentTwilioError(err: unknown): boolean {
+  const code = (err as { code?: number } | null)?.code;
+  return code !== undefined && PERMANENT_TWILIO_CODES.has(code);
+}
+
+/**
+ * The SMS outbox: claims the key, sends once, marks it sent; a retry finds SENT and returns the
+ * earlier result, and a claim left SENDING by a crash is matched against Twilio before resending.
+ * Shared by the complaint's notifications and the customer-contact activities.
+ */
+export function createSmsOutbox(deps: SmsOutboxDeps) {
+  const { models, twilio, logger, config } = deps;
 
   /** Finds a message an earlier, interrupted attempt may have sent (same recipient and body). */
   async function findSentSms(
@@ -57,8 +89,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
     return match ? { sid: match.sid, status: match.status } : undefined;
   }
 
-  async function sendSms(input: SendSmsInput): Promise<SendSmsResult> {
-    const body = renderSms(input.template, input.language, input.vars);
+  async function send(input: OutboxSms): Promise<SendSmsResult> {
+    const { body } = input;
     const prior = await claim(models, {
       _id: input.idempotencyKey,
       kind: 'SMS',
@@ -98,7 +130,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
         to: input.to,
         from: config.fromNumber,
         body,
-        statusCallback: `${config.publicBaseUrl}/webhooks/twilio/message-status`,
+        // The key in the callback URL lets the webhook find the outbox entry by _id (signed with the URL).
+        statusCallback: `${config.publicBaseUrl}/webhooks/twilio/message-status?key=${encodeURIComponent(input.idempotencyKey)}`,
       });
       await models.Outbox.updateOne(
         { _id: input.idempotencyKey },
@@ -107,9 +140,8 @@ export function createNotificationActivities(deps: NotificationDeps) {
       logger.info({ key: input.idempotencyKey, sid: msg.sid, ticketId: input.ticketId }, 'SMS sent');
       return { sid: msg.sid, status: msg.status, alreadySent: false };
     } catch (err) {
-      const code = (err as { code?: number }).code;
-      if (code !== undefined && PERMANENT_TWILIO_CODES.has(code)) {
-        const message = `Twilio refused the SMS (code ${code}): ${(err as Error).message}`;
+      if (isPermanentTwilioError(err)) {
+        const message = `Twilio refused the SMS (code ${(err as { code?: number }).code}): ${(err as Error).message}`;
         await models.Outbox.updateOne(
           { _id: input.idempotencyKey },
           { $set: { state: 'FAILED', error: message, updatedAt: new Date() } },
@@ -120,8 +152,26 @@ export function createNotificationActivities(deps: NotificationDeps) {
     }
   }
 
+  return { send };
+}
+
+export function createNotificationActivities(deps: NotificationDeps) {
+  const { models, mailer, logger, config } = deps;
+  const smsOutbox = createSmsOutbox(deps);
+
+  async function sendSms(input: SendSmsInput): Promise<SendSmsResult> {
+    const body = renderSms(input.template, input.language, input.vars);
+    return smsOutbox.send({
+      idempotencyKey: input.idempotencyKey,
+      ticketId: input.ticketId,
+      to: input.to,
+      body,
+    });
+  }
+
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
-    const to = input.to?.length ? input.to : config.supervisorEmails;
+    const byRole = input.toRole ? config.roleEmails[input.toRole] : undefined;
+    const to = input.to?.length ? input.to : byRole?.length ? byRole : config.supervisorEmails;
     const workflowUrl = `${config.temporalUiUrl}/namespaces/${config.namespace}/workflows/complaint-${encodeURIComponent(input.ticketId)}`;
     const rendered = renderEmail(input.template, input.vars, {
       'Temporal UI': workflowUrl,

@@ -1,13 +1,16 @@
 // Day, ISO-week and month keys computed when a complaint is written, so that reports group by
 // plain fields (FerretDB v1 has no $dateToString). Keys are in the operator's time zone.
 
+import { zoneOffsetMs } from './reports/periods';
+
 const TZ_OFFSET_MS: Record<string, number> = { 'Asia/Shanghai': 8 * 3_600_000, UTC: 0 };
 
 export function periodKeys(
   at: Date,
   timeZone = 'Asia/Shanghai',
 ): { dayKey: string; weekKey: string; monthKey: string } {
-  const local = new Date(at.getTime() + (TZ_OFFSET_MS[timeZone] ?? 0));
+  // Other zones (REPORT_TIMEZONE) through Intl, with their offset at that instant.
+  const local = new Date(at.getTime() + (TZ_OFFSET_MS[timeZone] ?? zoneOffsetMs(at.getTime(), timeZone)));
   const y = local.getUTCFullYear();
   const m = local.getUTCMonth() + 1;
   const d = local.getUTCDate();

@@ -1,13 +1,20 @@
 // The complaint read model in MongoDB, written idempotently with a version number:
 // a late retry of an older projection never overwrites newer state.
 import type { ComplaintView } from '../workflows/complaint/contract';
+import type { Model, QueryFilter } from 'mongoose';
 import { isDuplicateKey, type ComplaintDoc, type Models } from './models';
 import { periodKeys } from './period-keys';
+import { numberHash } from './repeat';
+import { reportFields } from './reports/fields';
+import { markDayChanged } from './reports/source';
 
-export function toDocument(view: ComplaintView): ComplaintDoc {
+export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc {
   const receivedAt = new Date(view.input.receivedAt);
-  const running = view.clocks.filter((c) => c.state === 'running' || c.state === 'breached');
-  const nextDue = running.map((c) => Date.parse(c.dueAt)).sort((a, b) => a - b)[0];
+  const keys = periodKeys(receivedAt, timeZone);
+  const nextDue = view.clocks
+    .filter((c) => c.dueAt && !c.name.startsWith('escalationAck:'))
+    .map((c) => Date.parse(c.dueAt!))
+    .sort((a, b) => a - b)[0];
   return {
     _id: view.ticketId,
     version: view.version,
@@ -21,30 +28,65 @@ export function toDocument(view: ComplaintView): ComplaintDoc {
     vipLevel: view.input.customer.vipLevel,
     slaBreached: view.slaBreached,
     escalationLevel: view.escalationLevel,
+    awaitingAckRole: view.awaitingAckRole,
+    assignee: view.assignee,
+    team: view.team,
+    transferredTo: view.stage === 'TRANSFERRED' ? view.triage?.department : undefined,
+    hot: view.hot,
+    rounds: view.rounds,
+    major: view.major !== undefined,
+    callbackHash: numberHash(view.input.numbers.callback),
+    cellId: view.input.location.cellId,
+    repeatOf: view.repeatOf?.map((r) => r.ticketId),
     receivedAt,
-    ...periodKeys(receivedAt),
+    ...keys,
+    ...reportFields(view, keys.dayKey),
     closedAt: view.closedAt ? new Date(view.closedAt) : undefined,
     nextDueAt: nextDue === undefined ? undefined : new Date(nextDue),
-    view: view as unknown as Record<string, unknown>,
     updatedAt: new Date(),
   };
 }
 
-export function createProjectionActivities({ models }: { models: Models }) {
+/**
+ * Versioned upsert: applies only when the stored version is older. A duplicate-key error means the
+ * document exists with the same or a newer version, so this write is stale and dropped.
+ */
+async function upsertIfNewer<T extends { _id: string; version: number }>(
+  model: Model<T>,
+  doc: T,
+): Promise<boolean> {
+  try {
+    const filter: QueryFilter<T> = { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>;
+    const res = await model.updateOne(filter, { $set: doc }, { upsert: true });
+    return res.modifiedCount + res.upsertedCount > 0;
+  } catch (err) {
+    if (isDuplicateKey(err)) return false;
+    throw err;
+  }
+}
+
+export function createProjectionActivities({
+  models,
+  reports,
+}: {
+  models: Models;
+  reports?: { timeZone: string };
+}) {
   async function projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> {
-    const doc = toDocument(view);
-    try {
-      const res = await models.Complaint.updateOne(
-        { _id: doc._id, version: { $lt: doc.version } },
-        { $set: doc },
-        { upsert: true },
-      );
-      return { applied: res.modifiedCount + res.upsertedCount > 0 };
-    } catch (err) {
-      // The document exists with the same or a newer version: this projection is stale.
-      if (isDuplicateKey(err)) return { applied: false };
-      throw err;
-    }
+    const summary = toDocument(view, reports?.timeZone);
+    const full = {
+      _id: view.ticketId,
+      version: view.version,
+      view: view as unknown as Record<string, unknown>,
+      updatedAt: summary.updatedAt,
+    };
+    const [a, b] = await Promise.all([
+      upsertIfNewer(models.Complaint, summary),
+      upsertIfNewer(models.ComplaintView, full),
+    ]);
+    // The day's report rollup is out of date (also on a retry that finds the summary written).
+    await markDayChanged(models.Complaint.db, summary.dayKey, view.ticketId, view.version);
+    return { applied: a || b };
   }
   return { projectComplaint };
 }

@@ -80,6 +80,32 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
         ],
         links,
       );
+    case 'verificationRequest':
+      return email(
+        `【转派查证 Verification request · ${v.department}】${v.ticketId}`,
+        [
+          ...base,
+          ['部门 Department', v.department ?? ''],
+          ['时限 Answer within', v.within ?? ''],
+          ['说明 Note', v.note ?? ''],
+        ],
+        links,
+      );
+    case 'majorReport':
+      return email(
+        `【重大投诉书面报告 Major complaint report】${v.ticketId} · ${v.title ?? ''}`,
+        [
+          ...base,
+          ['标题 Title', v.title ?? ''],
+          ['影响 Impact', v.impact ?? ''],
+          ['根因 Root cause', v.rootCause ?? ''],
+          ['协调 Coordination', v.coordination ?? ''],
+          ['措施 Actions', v.actions ?? ''],
+          ['结果 Result', v.result ?? ''],
+          ['报告人 Reported by', v.by ?? ''],
+        ],
+        links,
+      );
     case 'escalation':
       return email(
         `【投诉升级 Escalation L${v.level}】${v.ticketId}`,

@@ -1,9 +1,11 @@
 // Inputs and outputs of the activities, shared with the workflows as types only.
 import type { PolicyCriteria, PolicySnapshot } from '../workflows/policy/sla';
+import type { RepeatMatch, RepeatQuery } from './repeat';
 import type { ComplaintView } from '../workflows/complaint/contract';
 
 export type SmsTemplate = 'intakeAcknowledgement';
-export type EmailTemplate = 'clockWarning' | 'clockBreached' | 'escalation';
+export type EmailTemplate =
+  'clockWarning' | 'clockBreached' | 'escalation' | 'verificationRequest' | 'majorReport';
 
 export interface SendSmsInput {
   /** Made deterministically in the workflow: the same key never sends twice. */
@@ -25,8 +27,10 @@ export interface SendSmsResult {
 export interface SendEmailInput {
   idempotencyKey: string;
   ticketId: string;
-  /** Empty = the configured supervisors. */
+  /** Explicit addresses; otherwise the members of `toRole` (ROLE_EMAILS), else the supervisors. */
   to?: string[];
+  /** A role of the escalation ladder or `department:<name>`, resolved to addresses by the activity. */
+  toRole?: string;
   template: EmailTemplate;
   vars: Record<string, string>;
 }
@@ -37,6 +41,7 @@ export interface SendEmailResult {
 }
 
 export interface ComplaintActivities {
+  findEarlierComplaints(q: RepeatQuery): Promise<RepeatMatch[]>;
   selectPolicy(criteria: PolicyCriteria): Promise<PolicySnapshot>;
   projectComplaint(view: ComplaintView): Promise<{ applied: boolean }>;
   sendSms(input: SendSmsInput): Promise<SendSmsResult>;

@@ -6,11 +6,18 @@ import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Models } from '../activities/models';
 import type { Config } from '../worker/config';
-import { authenticate } from './auth';
 import { createComplaintService } from './complaints-service';
 import { errorMiddleware, HttpError } from './errors';
 import { buildOpenApi } from './openapi';
 import { complaintRoutes } from './routes/complaints';
+import { policyRoutes } from './routes/policies';
+import { worklistRoutes } from './routes/worklists';
+import { PolicyStore } from '../activities/policy-store';
+import { reportRoutes } from './routes/reports';
+import { networkDataRoutes } from './routes/network-data';
+import { createSecurity } from './security';
+import { twilioContactRoutes } from './routes/twilio-contact';
+import { createContactModels } from '../activities/contact-models';
 import { createWebhookHandlers, verifyTwilioSignature } from './webhooks';
 
 export interface AppDeps {
@@ -26,6 +33,8 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  const security = createSecurity(deps);
+  security.applyEdge(app);
 
   app.use((req, res, next) => {
     const started = process.hrtime.bigint();
@@ -55,7 +64,7 @@ export function createApp(deps: AppDeps): Express {
       .catch(next);
   });
 
-  const openapi = buildOpenApi(config.PUBLIC_BASE_URL);
+  const openapi = security.openapi(buildOpenApi(config.PUBLIC_BASE_URL));
   app.get('/openapi.json', (_req, res) => res.json(openapi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
 
@@ -64,9 +73,22 @@ export function createApp(deps: AppDeps): Express {
     '/webhooks/twilio/message-status',
     express.urlencoded({ extended: false, limit: '64kb' }),
     verifyTwilioSignature(config.TWILIO_AUTH_TOKEN, config.PUBLIC_BASE_URL),
+    security.webhookReplay,
     (req, res, next) => {
-      webhooks.messageStatus(req.body).then(() => res.status(204).end(), next);
+      webhooks.messageStatus(req.body, req.query.key).then(() => res.status(204).end(), next);
     },
+  );
+
+  app.use(
+    '/webhooks/twilio',
+    security.webhookReplay,
+    twilioContactRoutes({
+      client,
+      contactModels: createContactModels(deps.mongo),
+      logger,
+      authToken: config.TWILIO_AUTH_TOKEN,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
   );
 
   const service = createComplaintService({
@@ -76,8 +98,22 @@ export function createApp(deps: AppDeps): Express {
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
   });
-  app.use('/v1', express.json({ limit: '256kb' }), authenticate(config.API_KEYS));
-  app.use('/v1/complaints', complaintRoutes(service));
+  app.use('/v1', express.json({ limit: '256kb' }), security.authenticate);
+  app.use('/v1/complaints', complaintRoutes(service, security.recordAction));
+  app.use('/v1/network-data', networkDataRoutes(deps.mongo));
+  app.use('/v1/worklists', worklistRoutes(service));
+  app.use('/v1/policies', policyRoutes(new PolicyStore(deps.mongo, config.policySet)));
+  app.use('/v1/admin/audit', security.auditRoutes);
+  app.use(
+    '/v1/reports',
+    reportRoutes({
+      client,
+      mongo: deps.mongo,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      timeZone: config.REPORT_TIMEZONE,
+      publicBaseUrl: config.PUBLIC_BASE_URL,
+    }),
+  );
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));

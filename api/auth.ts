@@ -1,15 +1,18 @@
-// API-key authentication (S1, first cut): `Authorization: Bearer <key>`; keys come from API_KEYS.
-// Every route declares the roles it allows (S2).
+// Authentication (S1): `Authorization: Bearer <credential>`. Systems send an API key (API_KEYS);
+// people send a JWT from the identity provider, verified in ./jwt. Which roles each route allows,
+// and the assignment rule, are in ./access (S2); ./guard applies them.
 import { timingSafeEqual } from 'node:crypto';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import type { Actor } from '../workflows/complaint/contract';
+import type { Principal } from './access';
 import { HttpError } from './errors';
+import { looksLikeJwt, type JwtVerifier } from './jwt';
 
 export type Role = 'intake' | 'handler' | 'supervisor' | 'interface' | 'admin' | 'analyst' | 'vipManager';
 
 declare module 'express-serve-static-core' {
   interface Request {
-    actor?: Actor;
+    actor?: Principal;
   }
 }
 
@@ -19,16 +22,29 @@ function safeEqual(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
-export function authenticate(keys: Record<string, { user: string; roles: string[] }>): RequestHandler {
+export function authenticate(
+  keys: Record<string, { user: string; roles: string[]; team?: string }>,
+  verifyJwt?: JwtVerifier,
+): RequestHandler {
   const entries = Object.entries(keys);
   return (req: Request, _res: Response, next: NextFunction) => {
     const header = req.get('authorization') ?? '';
     const match = /^Bearer\s+(\S+)$/i.exec(header);
-    if (!match) return next(new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <api key>'));
-    const found = entries.find(([key]) => safeEqual(key, match[1] ?? ''));
-    if (!found) return next(new HttpError(401, 'unauthenticated', 'unknown API key'));
-    req.actor = { user: found[1].user, roles: found[1].roles };
-    next();
+    if (!match)
+      return next(new HttpError(401, 'unauthenticated', 'send Authorization: Bearer <api key or token>'));
+    const credential = match[1] ?? '';
+    const found = entries.find(([key]) => safeEqual(key, credential));
+    if (found) {
+      const { user, roles, team } = found[1];
+      req.actor = { user, roles, ...(team ? { team } : {}), via: 'apiKey' };
+      return next();
+    }
+    if (!verifyJwt || !looksLikeJwt(credential))
+      return next(new HttpError(401, 'unauthenticated', 'unknown API key'));
+    verifyJwt(credential).then((principal) => {
+      req.actor = principal;
+      next();
+    }, next);
   };
 }
 
@@ -42,7 +58,8 @@ export function allow(...roles: Role[]): RequestHandler {
   };
 }
 
+/** The acting person as the workflow records it (user and roles only). */
 export function actorOf(req: Request): Actor {
   if (!req.actor) throw new HttpError(401, 'unauthenticated', 'no credentials');
-  return req.actor;
+  return { user: req.actor.user, roles: req.actor.roles };
 }

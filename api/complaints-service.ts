@@ -13,14 +13,36 @@ import {
   resolveUpdate,
   ticketIdFor,
   triageUpdate,
+  acknowledgeEscalationUpdate,
+  applyPolicyUpdate,
+  assignUpdate,
+  extendClockUpdate,
+  markMajorUpdate,
+  pauseClockUpdate,
+  resumeClockUpdate,
+  submitMajorReportUpdate,
+  contactCustomerUpdate,
+  markDisputeProneUpdate,
   type Actor,
   type ComplaintInput,
   type ComplaintView,
 } from '../workflows/complaint/contract';
 import * as SA from '../workflows/search-attributes';
-import { notFound } from './errors';
+import { HttpError, notFound } from './errors';
 import type { z } from 'zod';
 import type {
+  AcknowledgeSchema,
+  ApplyPolicySchema,
+  AssignSchema,
+  ContactCustomerSchema,
+  MarkDisputeProneSchema,
+  ExtendClockSchema,
+  MajorReportSchema,
+  MarkMajorSchema,
+  PauseClockSchema,
+  ResumeClockSchema,
+  WorklistParam,
+  WorklistQuerySchema,
   CloseSchema,
   FindingsSchema,
   IntakeBody,
@@ -100,24 +122,21 @@ export function createComplaintService(deps: ServiceDeps) {
 
   /** The read model; while the first projection is still on its way, the workflow answers. */
   async function get(ticketId: string): Promise<ComplaintView & { links: IntakeResult['links'] }> {
-    const doc = await models.Complaint.findById(ticketId).lean();
+    const doc = await models.ComplaintView.findById(ticketId).lean();
     if (doc) return { ...(doc.view as unknown as ComplaintView), links: links(ticketId) };
     const view = await handle(ticketId).query(getComplaintQuery);
     return { ...view, links: links(ticketId) };
   }
 
-  async function list(q: z.infer<typeof ListQuerySchema>) {
-    const filter: Record<string, unknown> = {};
+  /** `scope`: the caller's assignment filter from api/access.ts (undefined = every complaint). */
+  async function list(q: z.infer<typeof ListQuerySchema>, scope?: Record<string, unknown>) {
+    const filter: Record<string, unknown> = { ...scope };
     if (q.stage) filter.stage = q.stage;
     if (q.channel) filter.channel = q.channel;
     if (q.region) filter.region = q.region;
     if (q.breached) filter.slaBreached = q.breached === 'true';
     const [docs, total] = await Promise.all([
-      models.Complaint.find(filter, { view: 0 })
-        .sort({ receivedAt: -1 })
-        .skip(q.offset)
-        .limit(q.limit)
-        .lean(),
+      models.Complaint.find(filter).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
       models.Complaint.countDocuments(filter),
     ]);
     const items = docs.map(({ _id, ...rest }) => ({ ticketId: _id, ...rest, links: links(_id) }));
@@ -148,11 +167,57 @@ export function createComplaintService(deps: ServiceDeps) {
     return { accepted: true, ticketId };
   }
 
+  /** Worklists ordered by the nearest deadline (issue 3): what a person should work on next. */
+  async function worklist(
+    name: z.infer<typeof WorklistParam>,
+    actor: Actor & { team?: string },
+    q: z.infer<typeof WorklistQuerySchema>,
+  ) {
+    const open = { stage: { $ne: 'CLOSED' } };
+    const filters: Record<typeof name, () => Record<string, unknown>> = {
+      mine: () => ({ ...open, assignee: actor.user }),
+      team: () => {
+        if (!actor.team) throw new HttpError(400, 'no_team', 'your account belongs to no team');
+        return { ...open, team: actor.team };
+      },
+      'due-soon': () => ({ ...open, nextDueAt: { $lte: new Date(Date.now() + q.withinHours * 3_600_000) } }),
+      breached: () => ({ ...open, slaBreached: true }),
+      'escalated-to-me': () => ({ ...open, awaitingAckRole: { $in: actor.roles } }),
+      hot: () => ({ ...open, hot: true }),
+    };
+    const filter = filters[name]();
+    const due = await models.Complaint.find({ nextDueAt: { $ne: null }, ...filter })
+      .sort({ nextDueAt: 1 })
+      .limit(q.limit)
+      .lean();
+    // Complaints with no running clock (nothing due) come after those with a deadline.
+    const rest =
+      due.length < q.limit && name !== 'due-soon'
+        ? await models.Complaint.find({ ...filter, nextDueAt: null })
+            .sort({ receivedAt: 1 })
+            .limit(q.limit - due.length)
+            .lean()
+        : [];
+    const items = [...due, ...rest].map(({ _id, ...doc }) => ({ ticketId: _id, ...doc, links: links(_id) }));
+    return { worklist: name, items };
+  }
+
   return {
     intake,
     get,
     list,
+    worklist,
     escalate,
+    assign: update<z.infer<typeof AssignSchema>>(assignUpdate),
+    acknowledge: update<z.infer<typeof AcknowledgeSchema>>(acknowledgeEscalationUpdate),
+    pauseClock: update<z.infer<typeof PauseClockSchema>>(pauseClockUpdate),
+    resumeClock: update<z.infer<typeof ResumeClockSchema>>(resumeClockUpdate),
+    extendClock: update<z.infer<typeof ExtendClockSchema>>(extendClockUpdate),
+    applyPolicy: update<z.infer<typeof ApplyPolicySchema>>(applyPolicyUpdate),
+    markMajor: update<z.infer<typeof MarkMajorSchema>>(markMajorUpdate),
+    majorReport: update<z.infer<typeof MajorReportSchema>>(submitMajorReportUpdate),
+    contact: update<z.infer<typeof ContactCustomerSchema>>(contactCustomerUpdate),
+    markDisputeProne: update<z.infer<typeof MarkDisputeProneSchema>>(markDisputeProneUpdate),
     triage: update<z.infer<typeof TriageSchema>>(triageUpdate),
     verify: update<z.infer<typeof VerificationSchema>>(recordVerificationUpdate),
     findings: update<z.infer<typeof FindingsSchema>>(recordFindingsUpdate),

@@ -49,6 +49,8 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (e?.type === 'entity.parse.failed')
     return new HttpError(400, 'invalid_json', 'the body is not valid JSON');
   if (e?.type === 'entity.too.large') return new HttpError(413, 'too_large', 'the body is too large');
+  // The router's "Failed to decode param" (a path with broken %-encoding, found by fuzzing, S6).
+  if (err instanceof URIError) return new HttpError(400, 'bad_url', 'the URL is not validly percent-encoded');
   if (e?.expose && e.status && e.status >= 400 && e.status < 500)
     return new HttpError(e.status, 'bad_request', e.message ?? 'bad request');
   return undefined;

@@ -1,6 +1,8 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import * as S from './schemas';
+import { networkDataOpenApi } from './routes/network-data-openapi';
+import { reportOpenApi } from './openapi-reports';
 
 const json = (schema: z.ZodType) => ({
   content: {
@@ -134,6 +136,80 @@ export function buildOpenApi(serverUrl: string) {
           responses: { '202': { description: 'accepted' }, ...standardErrors },
         },
       },
+      '/v1/complaints/{id}/assign': action(
+        'Reassign the handler (history kept)',
+        S.AssignSchema,
+        'supervisor, interface',
+      ),
+      '/v1/complaints/{id}/escalations/acknowledge': action(
+        'Acknowledge an escalation at a level (by the role it reached); unacknowledged ones climb',
+        S.AcknowledgeSchema,
+        'the role of the level',
+      ),
+      '/v1/complaints/{id}/clocks/pause': action(
+        'Pause an SLA clock with a reason',
+        S.PauseClockSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/clocks/resume': action(
+        'Resume a paused SLA clock',
+        S.ResumeClockSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/clocks/extend': action(
+        'Extend a running deadline with a reason',
+        S.ExtendClockSchema,
+        'supervisor',
+      ),
+      '/v1/complaints/{id}/policy': action(
+        'Apply the current SLA policy set (paused time kept)',
+        S.ApplyPolicySchema,
+        'supervisor',
+      ),
+      '/v1/complaints/{id}/major': action(
+        'Mark major: owned by the interface person (R5.3)',
+        S.MarkMajorSchema,
+        'supervisor, interface',
+      ),
+      '/v1/complaints/{id}/major-report': action(
+        'The written report of a major complaint',
+        S.MajorReportSchema,
+        'interface',
+      ),
+      '/v1/complaints/{id}/contact': action(
+        'Reply through the contact workflow: phone first (recorded when dispute-prone), SMS confirmed',
+        S.ContactCustomerSchema,
+        'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/dispute-prone': action(
+        'Mark dispute-prone (R5.5)',
+        S.MarkDisputeProneSchema,
+        'handler, supervisor',
+      ),
+      '/v1/worklists/{name}': {
+        get: {
+          summary: 'A worklist ordered by the nearest deadline',
+          parameters: [
+            { name: 'name', in: 'path', required: true, schema: { type: 'string', enum: [...S.WORKLISTS] } },
+            { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
+            { name: 'withinHours', in: 'query', required: false, schema: { type: 'number' } },
+          ],
+          responses: { '200': { description: 'the worklist' }, ...standardErrors },
+        },
+      },
+      '/v1/policies': {
+        get: {
+          summary: 'The active SLA policy set and its versions',
+          responses: { '200': { description: 'policies' }, ...standardErrors },
+        },
+        post: {
+          summary: 'Store a new version of the SLA policy set (admin); 422 names what is wrong',
+          requestBody: { required: true, ...json(S.PolicySetSchema) },
+          responses: { '201': { description: 'the new version' }, ...standardErrors },
+        },
+      },
+      ...networkDataOpenApi(standardErrors),
+      ...reportOpenApi(standardErrors),
       '/webhooks/twilio/message-status': {
         post: {
           summary: 'Twilio message status callback (signed)',

@@ -146,3 +146,142 @@ export const TwilioMessageStatusSchema = z.object({
   MessageStatus: z.string().min(1).max(30),
   ErrorCode: z.string().optional(),
 });
+
+const clockName = z
+  .string()
+  .regex(
+    /^(acceptance|firstReply|handling|careCallback|verification:[a-z_]+)$/,
+    'a clock such as handling or verification:network',
+  );
+
+export const AssignSchema = z
+  .object({
+    assignee: z.string().regex(/^[a-z][a-z0-9._-]{1,39}$/, 'a user name'),
+    team: text(40).optional(),
+    reason: text(500).optional(),
+  })
+  .strict();
+export const AcknowledgeSchema = z
+  .object({ level: z.number().int().min(1).max(9), note: text(1000).optional() })
+  .strict();
+export const PauseClockSchema = z.object({ clock: clockName, reason: text(500) }).strict();
+export const ResumeClockSchema = z.object({ clock: clockName }).strict();
+export const ExtendClockSchema = z
+  .object({
+    clock: clockName,
+    by: z.string().regex(/^\d+(\.\d+)?(m|h|d)$/, 'a duration such as 30m, 4h or 2d'),
+    reason: text(500),
+  })
+  .strict();
+export const ApplyPolicySchema = z.object({ reason: text(500) }).strict();
+export const MarkMajorSchema = z.object({ reason: text(2000) }).strict();
+export const MajorReportSchema = z
+  .object({
+    title: text(200),
+    impact: text(4000),
+    rootCause: text(4000),
+    coordination: text(4000),
+    actions: text(4000),
+    result: text(4000),
+  })
+  .strict();
+
+export const WORKLISTS = ['mine', 'team', 'due-soon', 'breached', 'escalated-to-me', 'hot'] as const;
+export const WorklistParam = z.enum(WORKLISTS);
+export const WorklistQuerySchema = z
+  .object({
+    limit: z.coerce.number().int().min(1).max(200).default(50),
+    /** due-soon: how far ahead, in hours */
+    withinHours: z.coerce.number().min(1).max(720).default(8),
+  })
+  .strict();
+
+const duration = z.string().regex(/^\d+(\.\d+)?(ms|s|m|h|d)$/, 'a duration such as 30m, 4h or 2d');
+const clockPolicy = z
+  .object({
+    target: duration,
+    warnAt: z.array(z.number().gt(0).lt(1)).max(5),
+    calendar: z.string().min(1).optional(),
+  })
+  .strict();
+export const PolicySetSchema = z
+  .object({
+    calendars: z
+      .record(
+        z.string().min(1),
+        z.union([
+          z.object({ kind: z.literal('24x7') }).strict(),
+          z
+            .object({
+              kind: z.literal('business'),
+              days: z.array(z.number().int().min(1).max(7)).min(1),
+              from: z.string().regex(/^\d\d:\d\d$/),
+              to: z.string().regex(/^\d\d:\d\d$/),
+              utcOffsetMinutes: z.number().int().min(-720).max(840),
+              holidays: z.array(z.string().regex(/^\d{4}-\d\d-\d\d$/)),
+              workdays: z.array(z.string().regex(/^\d{4}-\d\d-\d\d$/)).optional(),
+            })
+            .strict(),
+        ]),
+      )
+      .optional(),
+    departments: z
+      .array(z.string().regex(/^[a-z_]+$/))
+      .min(1)
+      .optional(),
+    escalation: z
+      .array(
+        z
+          .object({
+            level: z.number().int().min(1),
+            title: text(200),
+            role: z.string().min(1),
+            ackWithin: duration,
+          })
+          .strict(),
+      )
+      .min(1)
+      .optional(),
+    policies: z
+      .array(
+        z
+          .object({
+            id: z.string().regex(/^[a-z0-9-]+$/),
+            version: z.number().int().min(1),
+            description: z.string().max(500),
+            match: z
+              .object({
+                channels: z.array(z.enum(CHANNELS)).optional(),
+                categories: z.array(z.enum(CATEGORIES)).optional(),
+                minVipLevel: z.number().int().min(0).max(5).optional(),
+                urgency: z.enum(['NORMAL', 'URGENT']).optional(),
+              })
+              .strict(),
+            clocks: z
+              .object({
+                acceptance: clockPolicy.optional(),
+                firstReply: clockPolicy,
+                handling: clockPolicy,
+                verification: clockPolicy.optional(),
+              })
+              .strict(),
+            verificationByDepartment: z.record(z.string(), clockPolicy).optional(),
+          })
+          .strict(),
+      )
+      .min(1),
+  })
+  .strict();
+
+export const ContactCustomerSchema = z
+  .object({
+    purpose: z.enum(['FIRST_REPLY', 'FINAL_REPLY']),
+    channel: z.enum(['PHONE_FIRST', 'SMS_ONLY']).default('PHONE_FIRST'),
+    message: z
+      .string()
+      .trim()
+      .min(10, 'tell the customer specifically what was checked and done (R4.6)')
+      .max(1000),
+  })
+  .strict();
+export const MarkDisputeProneSchema = z.object({ reason: text(2000) }).strict();

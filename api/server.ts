@@ -2,6 +2,7 @@
 import { Client, Connection } from '@temporalio/client';
 import { connectMongo, createModels } from '../activities/models';
 import { ConfigError, loadConfig } from '../worker/config';
+import { createDataConverter } from '../worker/data-converter';
 import { createLogger } from '../worker/logger';
 import { createApp } from './app';
 
@@ -11,7 +12,11 @@ async function main(): Promise<void> {
   const mongo = await connectMongo(config.MONGODB_URI);
   const models = createModels(mongo);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
-  const client = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const client = new Client({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
+  });
   const app = createApp({ config, client, mongo, models, logger });
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger

@@ -36,9 +36,13 @@ const STATUS_RANK: Record<string, number> = {
 const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read']);
 
 export function createWebhookHandlers(deps: { client: Client; models: Models; logger: Logger }) {
-  async function messageStatus(body: unknown): Promise<void> {
+  async function messageStatus(body: unknown, key?: unknown): Promise<void> {
     const { MessageSid, MessageStatus, ErrorCode } = TwilioMessageStatusSchema.parse(body);
-    const outbox = await deps.models.Outbox.findOne({ providerId: MessageSid }).lean();
+    const byKey = typeof key === 'string' ? await deps.models.Outbox.findById(key).lean() : null;
+    const outbox =
+      byKey?.providerId === MessageSid
+        ? byKey
+        : await deps.models.Outbox.findOne({ providerId: MessageSid }).lean();
     if (!outbox) {
       deps.logger.warn({ sid: MessageSid }, 'status callback for an unknown message');
       return;

@@ -4,6 +4,8 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_POLICY_SET } from '../workflows/policy/default-policies';
 import { validatePolicySet, type PolicySet } from '../workflows/policy/sla';
+import { REPORT_ENV } from './report-config';
+import { checkSecurityEnv, SECURITY_ENV } from './security-config';
 
 const csv = z
   .string()
@@ -22,7 +24,11 @@ const bool = z
 
 const ApiKeys = z.record(
   z.string().min(8, 'API key must have at least 8 characters'),
-  z.object({ user: z.string().min(1), roles: z.array(z.string().min(1)).min(1) }),
+  z.object({
+    user: z.string().min(1),
+    roles: z.array(z.string().min(1)).min(1),
+    team: z.string().min(1).optional(),
+  }),
 );
 
 const schema = z.object({
@@ -41,6 +47,18 @@ const schema = z.object({
   SMTP_PASS: z.string().default(''),
   MAIL_FROM: z.string().min(3).default('ClosedLoop <closedloop@localhost>'),
   SUPERVISOR_EMAILS: csv.pipe(z.array(z.email()).min(1, 'at least one supervisor e-mail address')),
+  ROLE_EMAILS: z
+    .string()
+    .default('{}')
+    .transform((s, ctx) => {
+      try {
+        return JSON.parse(s) as unknown;
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+        return z.NEVER;
+      }
+    })
+    .pipe(z.record(z.string().min(1), z.array(z.email()))),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'must look like AC followed by 32 characters'),
   TWILIO_AUTH_TOKEN: z.string().min(8),
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{4,14}$/, 'must be an E.164 number'),
@@ -61,7 +79,12 @@ const schema = z.object({
     })
     .pipe(ApiKeys),
   POLICY_FILE: z.string().default(''),
+  NETWORK_DATA_SOURCE: z.enum(['mongo', 'http']).default('mongo'),
+  NETWORK_DATA_URL: z.union([z.literal(''), z.url()]).default(''),
+  NETWORK_DATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ...SECURITY_ENV,
+  ...REPORT_ENV,
 });
 
 export type Config = z.infer<typeof schema> & { policySet: PolicySet };
@@ -82,7 +105,18 @@ export function loadPolicySet(file: string): PolicySet {
 }
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = schema
+    .superRefine((c, ctx) => {
+      for (const p of checkSecurityEnv(c))
+        ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+      if (c.NETWORK_DATA_SOURCE === 'http' && !c.NETWORK_DATA_URL)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['NETWORK_DATA_URL'],
+          message: 'required when NETWORK_DATA_SOURCE=http',
+        });
+    })
+    .safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);

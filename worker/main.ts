@@ -1,11 +1,15 @@
 // Worker process entry: `npm run worker`.
+import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from './config';
 import { createLogger } from './logger';
+import { temporalLogger } from './temporal-logger';
 import { createWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
+  // The SDK's log lines (workflow.log, activity logs) are masked like ours (S3).
+  Runtime.install({ logger: temporalLogger(logger.child({ component: 'temporal' })) });
   const running = await createWorker(config, logger);
   let stopping = false;
   const stop = (signal: NodeJS.Signals) => {

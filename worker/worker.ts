@@ -3,9 +3,14 @@ import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import { createNetworkSources } from '../activities/evidence';
 import { connectMongo, createModels } from '../activities/models';
+import { PolicyStore } from '../activities/policy-store';
 import { createTwilioClient } from '../activities/twilio-redirect';
 import type { Config } from './config';
+import { createDataConverter } from './data-converter';
+import { reportConfigFrom } from './report-config';
+import { ensureReportSchedulesFor } from './report-schedules';
 
 export interface RunningWorker {
   worker: Worker;
@@ -17,7 +22,7 @@ export interface RunningWorker {
 export async function createWorker(config: Config, logger: Logger): Promise<RunningWorker> {
   const mongo = await connectMongo(config.MONGODB_URI);
   const models = createModels(mongo);
-  await Promise.all([models.Complaint.init(), models.Outbox.init()]);
+  await Promise.all(Object.values(models).map((m: { init(): Promise<unknown> }) => m.init()));
 
   const twilio = createTwilioClient({
     accountSid: config.TWILIO_ACCOUNT_SID,
@@ -38,15 +43,18 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     twilio,
     mailer,
     logger: logger.child({ component: 'activities' }),
-    policySet: config.policySet,
+    policies: new PolicyStore(mongo, config.policySet),
     notification: {
       fromNumber: config.TWILIO_FROM_NUMBER,
       mailFrom: config.MAIL_FROM,
       supervisorEmails: config.SUPERVISOR_EMAILS,
+      roleEmails: config.ROLE_EMAILS,
       publicBaseUrl: config.PUBLIC_BASE_URL,
       temporalUiUrl: config.TEMPORAL_UI_URL,
       namespace: config.TEMPORAL_NAMESPACE,
     },
+    network: await createNetworkSources(config, mongo),
+    reports: reportConfigFrom(config),
   });
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -59,8 +67,14 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
+    dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
     ...code,
   });
+
+  // Weekly and monthly report Schedules (R9.3); a failure here does not stop complaint handling.
+  await ensureReportSchedulesFor(config, logger).catch((err: unknown) =>
+    logger.error({ err }, 'report schedules could not be created or updated'),
+  );
 
   return {
     worker,

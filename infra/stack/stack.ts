@@ -1,8 +1,22 @@
 // The embedded local stack, used by `npm run dev` and by the integration tests' Jest globalSetup:
-// Temporal dev server (+ Web UI, custom search attributes), MongoDB (URI, mongod or FerretDB),
+// Temporal dev server (+ Web UI, custom search attributes), MongoDB (URI, mongod, or FerretDB on a
+// local PostgreSQL server or on SQLite),
 // mail sink, Twilio simulator and, unless startApp is false, the worker and API processes.
 // Every part is waited on until healthy; stop() stops what was started, app tier first.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import {
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { hostname } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -19,7 +33,13 @@ import {
   waitForTcp,
   waitUntil,
 } from './processes';
-import { ensureMongo, ensureTemporalCli, type MongoRoute } from './provision';
+import {
+  ensureMongo,
+  ensureTemporalCli,
+  mongoBackendOverride,
+  type MongoRoute,
+  type PostgresServer,
+} from './provision';
 
 export interface StackOptions {
   /** e.g. <repo>/.data, or a temp dir for tests. */
@@ -45,6 +65,8 @@ export interface StackUrls {
   /** host:port of the Temporal frontend (gRPC). */
   temporal: string;
   mongo: string;
+  /** FerretDB's PostgreSQL backend, when FerretDB runs on PostgreSQL. */
+  postgres?: string;
 }
 
 export interface Stack {
@@ -69,6 +91,7 @@ export const FIXED_PORTS = {
   mailHttp: 1080,
   twilioSim: 3010,
   api: 3000,
+  postgres: 5433,
 } as const;
 
 const PORT_LABELS: Record<keyof typeof FIXED_PORTS, string> = {
@@ -79,6 +102,7 @@ const PORT_LABELS: Record<keyof typeof FIXED_PORTS, string> = {
   mailHttp: 'mail sink HTTP inbox',
   twilioSim: 'Twilio simulator',
   api: 'ClosedLoop API',
+  postgres: "PostgreSQL (FerretDB's backend)",
 };
 
 /** Dev defaults of the product configuration (see .env.example). */
@@ -86,15 +110,33 @@ export const DEV_DEFAULTS = {
   TEMPORAL_TASK_QUEUE: 'complaints',
   MAIL_FROM: 'ClosedLoop <closedloop@localhost>',
   SUPERVISOR_EMAILS: 'supervisor@operator.example',
+  ROLE_EMAILS: JSON.stringify({
+    interface: ['interface@operator.example'],
+    leader: ['leader@operator.example'],
+    optCenter: ['opt-center@operator.example'],
+    'department:network': ['network@operator.example'],
+    'department:data': ['data@operator.example'],
+    'department:billing': ['billing@operator.example'],
+    'department:core': ['core@operator.example'],
+    'department:transmission': ['transmission@operator.example'],
+  }),
   TWILIO_ACCOUNT_SID: 'ACdev00000000000000000000000000000',
   TWILIO_AUTH_TOKEN: 'dev-auth-token',
   TWILIO_FROM_NUMBER: '+8610086000',
   API_KEYS: JSON.stringify({
     'dev-intake-key': { user: 'emos-gateway', roles: ['intake'] },
-    'dev-handler-key': { user: 'handler.li', roles: ['handler'] },
+    'dev-handler-key': { user: 'handler.li', roles: ['handler'], team: 'haidian' },
     'dev-supervisor-key': { user: 'supervisor.wang', roles: ['supervisor', 'handler'] },
   }),
   LOG_LEVEL: 'info',
+  // Payload encryption (S3) with a dev key: never use this key outside the local stack.
+  PAYLOAD_KEYS: JSON.stringify({ 'dev-2026-1': '0LZN04ThYZrzxi/w90cbOxZkQZmn7QayybHYwNMbZVs=' }),
+  PAYLOAD_KEY_ID: 'dev-2026-1',
+  // People log in with JWTs from the API's own dev issuer (DEV_AUTH); the dev Web UI has no login,
+  // so its codec server needs none (CODEC_AUTH=off).
+  DEV_AUTH: 'on',
+  CODEC_AUTH: 'off',
+  AUTH_AUDIENCE: 'closedloop-api',
 } as const;
 
 const HOST = '127.0.0.1';
@@ -142,6 +184,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     const ports = await choosePorts(opts.ports, mongoRoute, opts.startApp !== false);
     const parts = await startInfra(ctx, temporalBin, mongoRoute, ports, infra);
     const env = productEnv(ctx, ports, parts, opts.appEnv);
+    await routeInboundSms(parts.twilioSimUrl, env);
     const stack = createStack(ctx, env, urlsOf(env, parts), infra);
     if (opts.startApp !== false) await startApp(stack, ctx, env);
     say(ctx.quiet)(`stack ready in ${((Date.now() - started) / 1000).toFixed(1)}s (logs: ${ctx.logDir})`);
@@ -157,6 +200,7 @@ interface InfraParts {
   temporalAddress: string;
   temporalUiUrl: string;
   mongoUri: string;
+  postgresUrl?: string;
   smtpPort: number;
   mailUrl: string;
   twilioSimUrl: string;
@@ -172,7 +216,7 @@ async function startInfra(
 ): Promise<InfraParts> {
   const results = await Promise.allSettled([
     startTemporal(ctx, temporalBin, ports, started),
-    startMongo(ctx, mongo, ports.mongo, started),
+    startMongo(ctx, mongo, ports, started),
     startMail(ctx, ports, started),
     startTwilioSim(ctx, ports.twilioSim, started),
   ]);
@@ -181,15 +225,17 @@ async function startInfra(
     const messages = failures.map((f) => (f.reason instanceof Error ? f.reason.message : String(f.reason)));
     throw new Error(`the local stack did not start:\n- ${messages.join('\n- ')}`);
   }
-  const [temporal, mongoUri, mail, twilioSimUrl] = results.map(
+  const [temporal, mongoDb, mail, twilioSimUrl] = results.map(
     (r) => (r as PromiseFulfilledResult<unknown>).value,
   );
   const t = temporal as { address: string; uiUrl: string };
+  const db = mongoDb as { uri: string; postgresUrl?: string };
   const m = mail as { smtpPort: number; url: string };
   return {
     temporalAddress: t.address,
     temporalUiUrl: t.uiUrl,
-    mongoUri: mongoUri as string,
+    mongoUri: db.uri,
+    ...(db.postgresUrl ? { postgresUrl: db.postgresUrl } : {}),
     smtpPort: m.smtpPort,
     mailUrl: m.url,
     twilioSimUrl: twilioSimUrl as string,
@@ -254,12 +300,14 @@ async function startWorkerProcess(
 // Ports
 
 async function choosePorts(mode: StackOptions['ports'], mongo: MongoRoute, withApi: boolean): Promise<Ports> {
+  const withPostgres = mongo.kind === 'ferretdb' && mongo.postgres !== undefined;
   if (mode === 'fixed') {
-    await assertFixedPortsFree(mongo.kind !== 'uri', withApi);
+    await assertFixedPortsFree(mongo.kind !== 'uri', withApi, withPostgres);
     return { ...FIXED_PORTS };
   }
   // Children that print their address get port 0 (no race); the rest get a port that is free now.
-  const [temporal, temporalUi, api, mongod] = await Promise.all([
+  const [temporal, temporalUi, api, mongod, postgres] = await Promise.all([
+    freePort(),
     freePort(),
     freePort(),
     freePort(),
@@ -270,15 +318,21 @@ async function choosePorts(mode: StackOptions['ports'], mongo: MongoRoute, withA
     temporalUi,
     api,
     mongo: mongo.kind === 'mongod' ? mongod : 0,
+    postgres: withPostgres ? postgres : 0,
     smtp: 0,
     mailHttp: 0,
     twilioSim: 0,
   };
 }
 
-async function assertFixedPortsFree(withMongo: boolean, withApi: boolean): Promise<void> {
+async function assertFixedPortsFree(
+  withMongo: boolean,
+  withApi: boolean,
+  withPostgres: boolean,
+): Promise<void> {
   const names = (Object.keys(FIXED_PORTS) as (keyof typeof FIXED_PORTS)[]).filter(
-    (name) => (withMongo || name !== 'mongo') && (withApi || name !== 'api'),
+    (name) =>
+      (withMongo || name !== 'mongo') && (withApi || name !== 'api') && (withPostgres || name !== 'postgres'),
   );
   const busy = await Promise.all(
     names.map(async (name) => ((await isPortFree(FIXED_PORTS[name], HOST)) ? undefined : name)),
@@ -347,6 +401,9 @@ function temporalArgs(ctx: Context, ports: Ports): string[] {
     'frontend.enableUpdateWorkflowExecution=true',
     '--dynamic-config-value',
     'frontend.enableUpdateWorkflowExecutionAsyncAccepted=true',
+    // The Web UI decrypts payloads through the API's codec server (S3); the API port is known now.
+    '--ui-codec-endpoint',
+    `http://${HOST}:${ports.api}/codec`,
   ];
 }
 
@@ -368,32 +425,49 @@ export async function temporalAnswers(address: string, namespace: string): Promi
 async function startMongo(
   ctx: Context,
   route: MongoRoute,
-  port: number,
+  ports: Ports,
   started: Component[],
-): Promise<string> {
+): Promise<{ uri: string; postgresUrl?: string }> {
   if (route.kind === 'uri') {
     await waitForMongo(route.uri, MONGO_READY_MS);
     say(ctx.quiet)('mongodb: MONGODB_URI answers');
-    return route.uri;
+    return { uri: route.uri };
   }
-  const proc =
-    route.kind === 'ferretdb' ? spawnFerretDb(ctx, route.bin, port) : spawnMongod(ctx, route.bin, port);
-  started.push(asComponent(proc));
+  if (route.kind === 'mongod') {
+    const proc = spawnMongod(ctx, route.bin, ports.mongo);
+    started.push(asComponent(proc));
+    const uri = `mongodb://${HOST}:${ports.mongo}/${DB_NAME}`;
+    await waitForMongo(uri, MONGO_READY_MS, proc);
+    say(ctx.quiet)(`mongodb (mongod) ready on ${uri}`);
+    return { uri };
+  }
+  // FerretDB, on PostgreSQL when the route found a server that can use this data dir: stopped
+  // FerretDB first, then PostgreSQL.
+  const parts = inSequence('mongodb', started);
+  const pg = route.postgres && postgresUsable(ctx, route.postgres) ? route.postgres : undefined;
+  const postgresUrl = pg ? await startPostgres(ctx, pg, ports.postgres, parts) : undefined;
+  const proc = spawnFerretDb(ctx, route.bin, ports.mongo, postgresUrl);
+  parts.add(asComponent(proc));
   const address =
-    route.kind === 'ferretdb'
-      ? ((await proc.waitForOutput(/ferretdb ready on (\S+)/, CHILD_READY_MS))[1] ?? `${HOST}:${port}`)
-      : `${HOST}:${port}`;
+    (await proc.waitForOutput(/ferretdb ready on (\S+)/, CHILD_READY_MS))[1] ?? `${HOST}:${ports.mongo}`;
   const uri = `mongodb://${address}/${DB_NAME}`;
   await waitForMongo(uri, MONGO_READY_MS, proc);
-  say(ctx.quiet)(`mongodb (${route.kind}) ready on ${uri}`);
-  return uri;
+  say(ctx.quiet)(`mongodb (ferretdb on ${pg ? `postgresql ${pg.version}` : 'sqlite'}) ready on ${uri}`);
+  return postgresUrl ? { uri, postgresUrl } : { uri };
 }
 
-function spawnFerretDb(ctx: Context, bin: string, port: number): ManagedProcess {
+function spawnFerretDb(ctx: Context, bin: string, port: number, postgresUrl?: string): ManagedProcess {
+  const backend = postgresUrl
+    ? ['--handler', 'postgresql', '--postgresql-url', postgresUrl]
+    : ['--handler', 'sqlite', '--sqlite-url', `file:${sqliteDir(ctx)}/`];
+  const args = ['--listen-addr', `${HOST}:${port}`, ...backend, '--log-level', 'error'];
+  return ctx.registry.spawn({ ...childBase(ctx, 'ferretdb'), command: bin, args });
+}
+
+function sqliteDir(ctx: Context): string {
   const dir = path.join(ctx.dataDir, 'ferretdb');
   mkdirSync(dir, { recursive: true });
-  const args = ['--listen-addr', `${HOST}:${port}`, '--sqlite-url', `file:${dir}/`, '--log-level', 'error'];
-  return ctx.registry.spawn({ ...childBase(ctx, 'ferretdb'), command: bin, args });
+  return dir;
 }
 
 function spawnMongod(ctx: Context, bin: string, port: number): ManagedProcess {
@@ -417,6 +491,269 @@ async function mongoPing(uri: string): Promise<boolean> {
   } finally {
     await connection.close().catch(() => undefined);
   }
+}
+
+// ---------------------------------------------------------------------------------------------
+// PostgreSQL, FerretDB's backend when the route found a server: cluster in <dataDir>/postgres/data
+// (initdb on the first start, kept across restarts), unix socket in <dataDir>/postgres/run (or a
+// temp dir under /tmp when that path is too long for a unix socket), TCP on 127.0.0.1 only, trust
+// auth, fsync off (local dev data). As root it runs as the `postgres` user (see provision.ts).
+
+const PG_SUPERUSER = 'postgres';
+const PG_DATABASE = 'ferretdb';
+const PG_READY_MS = 60_000;
+const PG_STOP_MS = 30_000;
+/** sun_path holds 108 bytes including the terminating NUL. */
+const UNIX_SOCKET_PATH_MAX = 107;
+
+interface Sequence {
+  add(component: Component): void;
+}
+
+/** One component that stops its parts one after the other, the last added first. */
+function inSequence(name: string, started: Component[]): Sequence {
+  const parts: Component[] = [];
+  started.push({
+    name,
+    stop: async () => {
+      for (const part of [...parts].reverse()) {
+        await part
+          .stop()
+          .catch((err: unknown) => console.error(`[stack] could not stop ${part.name}: ${String(err)}`));
+      }
+    },
+  });
+  return { add: (component) => void parts.push(component) };
+}
+
+/**
+ * False (after saying why) when the server's user cannot reach the data dir, so that FerretDB
+ * falls back to SQLite; throws instead when CLOSEDLOOP_MONGO_BACKEND=postgresql forces PostgreSQL.
+ */
+function postgresUsable(ctx: Context, pg: PostgresServer): boolean {
+  if (!pg.runAs) return true;
+  const blocked = unsearchableDir(path.dirname(ctx.dataDir), pg.runAs.uid, pg.runAs.gid);
+  if (!blocked) return true;
+  const problem =
+    `user ${pg.runAs.user} (PostgreSQL refuses to run as root) cannot reach ${ctx.dataDir}: ` +
+    `${blocked} is not searchable by it`;
+  if (mongoBackendOverride() === 'postgresql') {
+    throw new Error(`${problem}. Make it searchable (chmod o+x ${blocked}) or use another data dir.`);
+  }
+  say(ctx.quiet)(`mongodb: ${problem}; using FerretDB on SQLite (chmod o+x ${blocked} for PostgreSQL)`);
+  return false;
+}
+
+/** The first directory from / down to `dir` that uid/gid cannot search (no x bit for them), if any. */
+function unsearchableDir(dir: string, uid: number, gid: number): string | undefined {
+  const chain: string[] = [];
+  for (let d = path.resolve(dir); ; d = path.dirname(d)) {
+    chain.unshift(d);
+    if (path.dirname(d) === d) break;
+  }
+  return chain.find((d) => !searchableBy(d, uid, gid));
+}
+
+function searchableBy(dir: string, uid: number, gid: number): boolean {
+  const st = statSync(dir);
+  if (st.uid === uid) return (st.mode & 0o100) !== 0;
+  if (st.gid === gid) return (st.mode & 0o010) !== 0;
+  return (st.mode & 0o001) !== 0;
+}
+
+/** Starts (and on the first start initdb's) the cluster and creates FerretDB's database; returns its URL. */
+async function startPostgres(
+  ctx: Context,
+  pg: PostgresServer,
+  port: number,
+  parts: Sequence,
+): Promise<string> {
+  const root = path.join(ctx.dataDir, 'postgres');
+  const pgdata = path.join(root, 'data');
+  mkdirSync(root, { recursive: true });
+  const socket = socketDir(root, port);
+  grantToServerUser(ctx, pg, [root, socket.dir]);
+  if (existsSync(path.join(pgdata, 'PG_VERSION'))) {
+    assertClusterVersion(root, pgdata, pg);
+  } else {
+    noteSqliteData(ctx);
+    await initdb(ctx, pg, root, pgdata);
+  }
+  const serverArgs = [
+    ...['-D', pgdata, '-p', String(port), '-k', socket.dir],
+    ...['-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'log_checkpoints=off'],
+  ];
+  const proc = ctx.registry.spawn({
+    ...childBase(ctx, 'postgres'),
+    // Log file only: FerretDB's expected duplicate-key errors (idempotent inserts) would read as alarms.
+    console: false,
+    ...asServerUser(pg, path.join(pg.bindir, 'postgres'), serverArgs),
+    env: postgresEnv(),
+    stopGraceMs: PG_STOP_MS,
+  });
+  const server: { postmasterPid?: number } = {};
+  parts.add({ name: 'postgres', stop: () => stopPostgres(proc, server.postmasterPid, socket) });
+  await waitUntil(
+    `PostgreSQL on ${HOST}:${port} to answer`,
+    async () => (await psql(pg, port, 'postgres', 'SELECT 1')) === '1',
+    PG_READY_MS,
+    proc,
+    200,
+  );
+  server.postmasterPid = trackPostmaster(ctx, pgdata, proc);
+  const exists = `SELECT 1 FROM pg_database WHERE datname = '${PG_DATABASE}'`;
+  if ((await psql(pg, port, 'postgres', exists)) !== '1') {
+    await psql(pg, port, 'postgres', `CREATE DATABASE ${PG_DATABASE}`);
+  }
+  const url = `postgres://${PG_SUPERUSER}@${HOST}:${port}/${PG_DATABASE}`;
+  say(ctx.quiet)(`postgresql ${pg.version} ready on ${url} (data ${pgdata}, socket dir ${socket.dir})`);
+  return url;
+}
+
+function socketDir(root: string, port: number): { dir: string; temporary: boolean } {
+  const dir = path.join(root, 'run');
+  if (Buffer.byteLength(path.join(dir, `.s.PGSQL.${port}`)) <= UNIX_SOCKET_PATH_MAX) {
+    mkdirSync(dir, { recursive: true });
+    return { dir, temporary: false };
+  }
+  return { dir: mkdtempSync('/tmp/closedloop-pg-'), temporary: true };
+}
+
+/** As root: the server's user owns its directories and can search the data dir (o+x, no listing). */
+function grantToServerUser(ctx: Context, pg: PostgresServer, dirs: string[]): void {
+  if (!pg.runAs) return;
+  const { uid, gid, user } = pg.runAs;
+  if (!searchableBy(ctx.dataDir, uid, gid)) {
+    chmodSync(ctx.dataDir, (statSync(ctx.dataDir).mode & 0o7777) | 0o001);
+    say(ctx.quiet)(`postgresql: made ${ctx.dataDir} searchable (o+x) for user ${user}`);
+  }
+  dirs.forEach((dir) => chownSync(dir, uid, gid));
+}
+
+/** Command and args that run a PostgreSQL program as the server's user (directly unless we are root). */
+function asServerUser(
+  pg: PostgresServer,
+  program: string,
+  args: string[],
+): { command: string; args: string[] } {
+  if (!pg.runAs) return { command: program, args };
+  const [command, ...prefix] = pg.runAs.command as [string, ...string[]];
+  return { command, args: [...prefix, program, ...args] };
+}
+
+/** The environment of PostgreSQL programs: none of our PG* settings, the C locale. */
+function postgresEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('PG')));
+  return { ...env, LC_ALL: 'C' };
+}
+
+async function initdb(ctx: Context, pg: PostgresServer, root: string, pgdata: string): Promise<void> {
+  const started = Date.now();
+  // Into a side directory first, so that a half-made cluster is never taken for a finished one.
+  const tmp = path.join(root, 'data.init');
+  rmSync(tmp, { recursive: true, force: true });
+  const args = ['-D', tmp, '-U', PG_SUPERUSER, '--auth=trust', '-E', 'UTF8', '--no-locale', '--no-sync'];
+  const { command, args: argv } = asServerUser(pg, path.join(pg.bindir, 'initdb'), args);
+  const logFile = path.join(ctx.logDir, 'postgres-initdb.log');
+  mkdirSync(ctx.logDir, { recursive: true });
+  const result = await runTool(command, argv, postgresEnv(), 120_000);
+  writeFileSync(logFile, `$ ${[command, ...argv].join(' ')}\n${result.output}`);
+  if (!result.ok) {
+    throw new Error(
+      `initdb of ${pgdata} failed (log: ${logFile}):\n${result.output.trim().split('\n').slice(-15).join('\n')}\n` +
+        'Set CLOSEDLOOP_MONGO_BACKEND=sqlite to run FerretDB on SQLite instead.',
+    );
+  }
+  renameSync(tmp, pgdata);
+  say(ctx.quiet)(`postgresql: initdb ${pgdata} in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+function assertClusterVersion(root: string, pgdata: string, pg: PostgresServer): void {
+  const version = readFileSync(path.join(pgdata, 'PG_VERSION'), 'utf8').trim();
+  if (version === pg.version) return;
+  throw new Error(
+    `${pgdata} holds a PostgreSQL ${version} cluster, but the server found is PostgreSQL ${pg.version} ` +
+      `(${pg.bindir}). It holds only local data: delete ${root} to start afresh, ` +
+      'or set CLOSEDLOOP_MONGO_BACKEND=sqlite.',
+  );
+}
+
+/** FerretDB on SQLite's data is not carried over to PostgreSQL: say so on the first PostgreSQL start. */
+function noteSqliteData(ctx: Context): void {
+  const dir = path.join(ctx.dataDir, 'ferretdb');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.sqlite')) : [];
+  if (files.length === 0) return;
+  say(ctx.quiet)(
+    `mongodb: ${dir} holds data of FerretDB on SQLite from earlier runs; it is not copied to PostgreSQL ` +
+      '(CLOSEDLOOP_MONGO_BACKEND=sqlite uses it again)',
+  );
+}
+
+/**
+ * The postmaster's pid (from postmaster.pid), registered for the orphan cleanup with SIGINT. It is
+ * the child's own pid unless runuser sits in between.
+ */
+function trackPostmaster(ctx: Context, pgdata: string, proc: ManagedProcess): number | undefined {
+  let pid: number | undefined;
+  try {
+    pid = Number(readFileSync(path.join(pgdata, 'postmaster.pid'), 'utf8').split('\n')[0]);
+  } catch {
+    pid = proc.pid;
+  }
+  const cmdline = pid ? processCmdline(pid) : undefined;
+  if (!pid || !cmdline) return proc.pid;
+  ctx.registry.track({ name: 'postgres', pid, cmdline, stopSignal: 'SIGINT' });
+  return pid;
+}
+
+/** SIGINT = fast shutdown (clients are disconnected, then a checkpoint); SIGTERM/SIGKILL if it hangs. */
+async function stopPostgres(
+  proc: ManagedProcess,
+  postmasterPid: number | undefined,
+  socket: { dir: string; temporary: boolean },
+): Promise<void> {
+  if (proc.running) {
+    // Through runuser, signal the postmaster itself: runuser would send SIGTERM and SIGKILL 2 s later.
+    if (postmasterPid !== undefined && postmasterPid !== proc.pid && isAlive(postmasterPid)) {
+      process.kill(postmasterPid, 'SIGINT');
+    } else {
+      proc.kill('SIGINT');
+    }
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([proc.exited, new Promise((resolve) => (timer = setTimeout(resolve, PG_STOP_MS)))]);
+    clearTimeout(timer);
+    await proc.stop(5_000);
+  }
+  if (socket.temporary) rmSync(socket.dir, { recursive: true, force: true });
+}
+
+/** Runs psql against the local server; resolves with its trimmed unaligned output. */
+function psql(pg: PostgresServer, port: number, db: string, sql: string): Promise<string> {
+  const args = ['-X', '-q', '-A', '-t', '-v', 'ON_ERROR_STOP=1', '-h', HOST, '-p', String(port)];
+  args.push('-U', PG_SUPERUSER, '-d', db, '-c', sql);
+  return runTool(
+    path.join(pg.bindir, 'psql'),
+    args,
+    { ...postgresEnv(), PGCONNECT_TIMEOUT: '2' },
+    15_000,
+  ).then((r) => {
+    if (!r.ok) throw new Error(`psql: ${r.output.trim() || 'failed'}`);
+    return r.stdout.trim();
+  });
+}
+
+function runTool(
+  command: string,
+  args: string[],
+  env: NodeJS.ProcessEnv,
+  timeoutMs: number,
+): Promise<{ ok: boolean; stdout: string; output: string }> {
+  return new Promise((resolve) => {
+    execFile(command, args, { env, timeout: timeoutMs, maxBuffer: 4 << 20 }, (err, stdout, stderr) => {
+      const output = `${stdout}${stderr}${err && !stderr ? `${err.message}\n` : ''}`;
+      resolve({ ok: !err, stdout, output });
+    });
+  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -454,6 +791,17 @@ async function startTwilioSim(ctx: Context, port: number, started: Component[]):
   return url;
 }
 
+/** Like a configured Twilio number: SMS to TWILIO_FROM_NUMBER go to the API's inbound webhook. */
+async function routeInboundSms(simUrl: string, env: Record<string, string>): Promise<void> {
+  const from = env.TWILIO_FROM_NUMBER ?? DEV_DEFAULTS.TWILIO_FROM_NUMBER;
+  const res = await fetch(`${simUrl}/_sim/numbers/${encodeURIComponent(from)}`, {
+    method: 'PUT',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ smsUrl: `${env.PUBLIC_BASE_URL}/webhooks/twilio/sms-inbound` }),
+  });
+  if (!res.ok) throw new Error(`twilio simulator: number ${from} not configured (HTTP ${res.status})`);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Environment of the product processes
 
@@ -475,6 +823,10 @@ function productEnv(
     SMTP_SECURE: 'false',
     MAIL_FROM: DEV_DEFAULTS.MAIL_FROM,
     SUPERVISOR_EMAILS: DEV_DEFAULTS.SUPERVISOR_EMAILS,
+    ROLE_EMAILS: DEV_DEFAULTS.ROLE_EMAILS,
+    RATE_LIMIT_PER_MINUTE: '600',
+    NETWORK_DATA_SOURCE: 'mongo',
+    NETWORK_DATA_TIMEOUT_MS: '5000',
     TWILIO_ACCOUNT_SID: DEV_DEFAULTS.TWILIO_ACCOUNT_SID,
     TWILIO_AUTH_TOKEN: DEV_DEFAULTS.TWILIO_AUTH_TOKEN,
     TWILIO_FROM_NUMBER: DEV_DEFAULTS.TWILIO_FROM_NUMBER,
@@ -484,6 +836,13 @@ function productEnv(
     PUBLIC_BASE_URL: api,
     API_KEYS: DEV_DEFAULTS.API_KEYS,
     LOG_LEVEL: DEV_DEFAULTS.LOG_LEVEL,
+    PAYLOAD_KEYS: DEV_DEFAULTS.PAYLOAD_KEYS,
+    PAYLOAD_KEY_ID: DEV_DEFAULTS.PAYLOAD_KEY_ID,
+    DEV_AUTH: DEV_DEFAULTS.DEV_AUTH,
+    CODEC_AUTH: DEV_DEFAULTS.CODEC_AUTH,
+    AUTH_JWKS_URL: `${api}/dev/jwks.json`,
+    AUTH_ISSUER: `${api}/dev`,
+    AUTH_AUDIENCE: DEV_DEFAULTS.AUTH_AUDIENCE,
     ...appEnv,
   };
 }
@@ -498,6 +857,7 @@ function urlsOf(env: Record<string, string>, parts: InfraParts): StackUrls {
     twilioSim: parts.twilioSimUrl,
     temporal: parts.temporalAddress,
     mongo: parts.mongoUri,
+    ...(parts.postgresUrl ? { postgres: parts.postgresUrl } : {}),
   };
 }
 
@@ -551,6 +911,8 @@ interface RegistryEntry {
   name: string;
   pid: number;
   cmdline: string;
+  /** What stops it when left over (default SIGTERM; PostgreSQL: SIGINT = fast shutdown). */
+  stopSignal?: NodeJS.Signals;
 }
 
 interface RegistryFile {
@@ -595,6 +957,13 @@ class ChildRegistry {
     return proc;
   }
 
+  /** Registers (or replaces, same pid) a process the stack did not spawn itself, e.g. the postmaster. */
+  track(entry: RegistryEntry): void {
+    const others = this.children.filter((c) => c.pid !== entry.pid);
+    this.children.splice(0, this.children.length, ...others, entry);
+    this.save();
+  }
+
   release(): void {
     rmSync(this.file, { force: true });
   }
@@ -623,7 +992,7 @@ async function reapLeftovers(children: RegistryEntry[], log: (m: string) => void
   const leftovers = children.filter((c) => processCmdline(c.pid) === c.cmdline);
   for (const child of leftovers) {
     log(`stopping ${child.name} (pid ${child.pid}) left over from an earlier run`);
-    process.kill(child.pid, 'SIGTERM');
+    process.kill(child.pid, child.stopSignal ?? 'SIGTERM');
   }
   await waitUntil(
     'leftover processes to exit',

@@ -7,7 +7,15 @@ export function uniqueExternalId(prefix = 'T'): string {
   return `${prefix}-${Date.now().toString(36)}-${process.pid}-${counter}`;
 }
 
+/** A distinct mobile number per complaint, so tests do not link unrelated complaints as repeats (R6.2). */
+export function uniqueMobile(): string {
+  counter += 1;
+  const n = (Date.now() * 1000 + process.pid * 37 + counter) % 100_000_000;
+  return `+86139${String(n).padStart(8, '0')}`;
+}
+
 export function intakeBody(over: Record<string, unknown> = {}) {
+  const mobile = uniqueMobile();
   return {
     channel: 'EMOS',
     externalId: uniqueExternalId('EMOS'),
@@ -16,7 +24,7 @@ export function intakeBody(over: Record<string, unknown> = {}) {
     location: { region: 'haidian', address: '北京市海淀区中关村大街1号', cellId: '460-00-12345-1' },
     occurrence: { since: '2026-11-20T08:00:00+08:00', frequency: 'DAILY', timeOfDay: '19:00-23:00' },
     terminal: { model: 'Huawei Mate 60' },
-    numbers: { callback: '+8613800138000', calling: '+8613800138000' },
+    numbers: { callback: mobile, calling: mobile },
     ...over,
   };
 }
@@ -33,7 +41,7 @@ export function complaintInput(over: Partial<ComplaintInput> = {}): ComplaintInp
     location: { region: 'haidian', address: '北京市海淀区中关村大街1号', cellId: '460-00-12345-1' },
     occurrence: { frequency: 'DAILY' },
     terminal: { model: 'Huawei Mate 60' },
-    numbers: { callback: '+8613800138000' },
+    numbers: { callback: uniqueMobile() },
     customer: { vipLevel: 0, language: 'zh-CN' },
     receivedAt: new Date().toISOString(),
     submittedBy: 'emos-gateway',

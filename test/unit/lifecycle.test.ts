@@ -6,6 +6,11 @@ const f = (over: Partial<LifecycleFacts>): LifecycleFacts => ({
   findings: 0,
   hasResolution: false,
   countingFinalReplies: 0,
+  major: false,
+  hasMajorReport: false,
+  disputeProne: false,
+  consentEvidence: 0,
+  contactInFlight: false,
   ...over,
 });
 
@@ -45,6 +50,29 @@ describe('R4.6 and R4.5 resolving and closing', () => {
     expect(rules.replyCounts('SMS', false)).toBe(false);
     expect(rules.replyCounts('SMS', true)).toBe(true);
     expect(rules.replyCounts('PHONE', false)).toBe(true);
+  });
+  it('R5.3 a major complaint cannot close without the written report', () => {
+    const ready = { stage: 'REPLYING' as const, countingFinalReplies: 1, major: true };
+    expect(rules.checkClose(f(ready))).toMatch(/written report/);
+    expect(rules.checkClose(f({ ...ready, hasMajorReport: true }))).toBeUndefined();
+  });
+  it('R5.5 a dispute-prone complaint cannot close until the final opinion is kept as evidence', () => {
+    const ready = { stage: 'REPLYING' as const, countingFinalReplies: 1, disputeProne: true };
+    expect(rules.checkClose(f(ready))).toMatch(/evidence/);
+    expect(rules.checkClose(f({ ...ready, consentEvidence: 1 }))).toBeUndefined();
+  });
+  it('R4.3 a second contact is refused while one is running', () => {
+    expect(rules.checkContact(f({ stage: 'RESOLVED', contactInFlight: true }), 'FINAL_REPLY')).toMatch(
+      /already/,
+    );
+    expect(rules.checkContact(f({ stage: 'RESOLVED' }), 'FINAL_REPLY')).toBeUndefined();
+    expect(rules.checkContact(f({ stage: 'IN_PROGRESS' }), 'FINAL_REPLY')).toMatch(/final reply/);
+  });
+  it('R4.7 two rounds, an escalation or a major complaint make it hot', () => {
+    expect(rules.isHot(1, 0, false)).toBe(false);
+    expect(rules.isHot(2, 0, false)).toBe(true);
+    expect(rules.isHot(1, 1, false)).toBe(true);
+    expect(rules.isHot(1, 0, true)).toBe(true);
   });
   it('R5.4 an unsatisfied customer reopens the complaint for follow-up', () => {
     expect(rules.stageAfterFinalReply(true, false)).toBe('REOPENED');

@@ -55,6 +55,8 @@ describe('configuration is validated once at start', () => {
     TWILIO_ACCOUNT_SID: 'AC' + '0'.repeat(32),
     TWILIO_AUTH_TOKEN: 'secret-token',
     TWILIO_FROM_NUMBER: '+8610086000',
+    PAYLOAD_KEYS: JSON.stringify({ k1: Buffer.alloc(32, 7).toString('base64') }),
+    PAYLOAD_KEY_ID: 'k1',
   };
   it('accepts a complete environment and applies defaults', () => {
     const c = loadConfig(env);

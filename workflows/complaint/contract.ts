@@ -1,7 +1,10 @@
 // Contract of the complaint workflow: task queue, id builder, updates, signals, queries and types.
 // The API imports this file; it holds no logic with side effects.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { ClockView, PolicySnapshot } from '../policy/sla';
+import type { EvidenceOutcome } from '../../activities/evidence/types';
+import type { ClockView } from '../policy/clocks';
+import type { EscalationSource } from '../policy/escalation';
+import type { PolicySnapshot } from '../policy/sla';
 
 export const COMPLAINT_TASK_QUEUE = 'complaints';
 export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';
@@ -116,6 +119,88 @@ export interface EscalationInput {
   reason: string;
 }
 
+export interface AcknowledgeInput {
+  level: number;
+  note?: string;
+}
+
+export interface AssignInput {
+  assignee: string;
+  team?: string;
+  reason?: string;
+}
+
+export interface PauseClockInput {
+  clock: string;
+  reason: string;
+}
+
+export interface ResumeClockInput {
+  clock: string;
+}
+
+export interface ExtendClockInput {
+  clock: string;
+  /** A duration such as "4h". */
+  by: string;
+  reason: string;
+}
+
+export interface ApplyPolicyInput {
+  reason: string;
+}
+
+export interface MarkMajorInput {
+  reason: string;
+}
+
+/** The written report of a major complaint to the optimisation centre or network department (R5.3). */
+export interface MajorReportInput {
+  title: string;
+  impact: string;
+  rootCause: string;
+  coordination: string;
+  actions: string;
+  result: string;
+}
+
+export interface ContactCustomerInput {
+  purpose: 'FIRST_REPLY' | 'FINAL_REPLY';
+  /** PHONE_FIRST (the default way, R4.3) or SMS_ONLY when the handler chooses SMS. */
+  channel: 'PHONE_FIRST' | 'SMS_ONLY';
+  /** What the customer is told: specific and detailed (R4.6). */
+  message: string;
+}
+
+export interface MarkDisputeProneInput {
+  reason: string;
+}
+
+/** One contact with the customer through the contact workflow, and how it ended. */
+export interface ContactRecord {
+  workflowId: string;
+  purpose: 'FIRST_REPLY' | 'FINAL_REPLY' | 'CARE_CALLBACK';
+  round: number;
+  channel: 'PHONE_FIRST' | 'SMS_ONLY';
+  by: string;
+  startedAt: string;
+  endedAt?: string;
+  reached?: boolean;
+  method?: 'PHONE' | 'SMS' | 'NONE';
+  answer?: string;
+  attempts?: { channel: string; at: string; result: string; sid?: string }[];
+}
+
+export interface EscalationRecord extends EscalationInput {
+  by: string;
+  at: string;
+  source: EscalationSource;
+  role: string;
+  title: string;
+  acknowledgedBy?: string;
+  acknowledgedAt?: string;
+}
+
 export interface ContactEventInput {
   kind: 'SMS_STATUS';
   messageSid: string;
@@ -148,8 +233,44 @@ export interface ComplaintView {
   findings: (FindingsInput & { by: string; at: string })[];
   resolution?: ResolveInput & { by: string; at: string };
   replies: (ReplyInput & { by: string; at: string; counts: boolean })[];
-  escalations: (EscalationInput & { by: string; at: string })[];
+  escalations: EscalationRecord[];
   escalationLevel: number;
+  /** The role that must acknowledge the newest escalation, while it is not acknowledged. */
+  awaitingAckRole?: string;
+  assignee?: string;
+  team: string;
+  assignments: (AssignInput & { by: string; at: string })[];
+  /** Rounds of handling: 1, and one more each time an unsatisfied customer reopens it (R5.4). */
+  rounds: number;
+  major?: MarkMajorInput & { by: string; at: string; owner: 'interface' };
+  majorReport?: MajorReportInput & { by: string; at: string };
+  contacts: ContactRecord[];
+  /** Network evidence and the ranked pre-diagnosis (R3.1, R3.2), gathered at intake and on request. */
+  evidence?: EvidenceOutcome;
+  disputeProne?: MarkDisputeProneInput & { by: string; at: string };
+  /** The customer's final opinion kept as evidence (R5.5): recordings of reply calls. */
+  consentEvidence: {
+    id: string;
+    sid: string;
+    url: string;
+    durationSec: number;
+    sha256: string;
+    capturedAt: string;
+  }[];
+  /** The care callback after closing (R6.1). */
+  careCallback?: { dueAt: string; answer?: string; at?: string };
+  /** Earlier complaints from the same number or about the same cell within the window (R6.2). */
+  repeatOf?: { ticketId: string; stage: string; receivedAt: string; by: 'number' | 'cell' }[];
+  /** Hot / difficult (R4.7): two or more rounds, an escalation, or major. */
+  hot: boolean;
+  policyHistory: {
+    id: string;
+    version: number;
+    setVersion: number;
+    at: string;
+    by: string;
+    reason: string;
+  }[];
   clocks: ClockView[];
   slaBreached: boolean;
   timeline: TimelineEntry[];
@@ -171,6 +292,34 @@ export const recordFindingsUpdate = defineUpdate<ComplaintView, [Acting<Findings
 export const resolveUpdate = defineUpdate<ComplaintView, [Acting<ResolveInput>]>('resolve');
 export const recordReplyUpdate = defineUpdate<ComplaintView, [Acting<ReplyInput>]>('recordReply');
 export const closeUpdate = defineUpdate<ComplaintView, [Acting<CloseInput>]>('close');
+
+export const assignUpdate = defineUpdate<ComplaintView, [Acting<AssignInput>]>('assign');
+export const acknowledgeEscalationUpdate = defineUpdate<ComplaintView, [Acting<AcknowledgeInput>]>(
+  'acknowledgeEscalation',
+);
+export const pauseClockUpdate = defineUpdate<ComplaintView, [Acting<PauseClockInput>]>('pauseClock');
+export const resumeClockUpdate = defineUpdate<ComplaintView, [Acting<ResumeClockInput>]>('resumeClock');
+export const extendClockUpdate = defineUpdate<ComplaintView, [Acting<ExtendClockInput>]>('extendClock');
+export const applyPolicyUpdate = defineUpdate<ComplaintView, [Acting<ApplyPolicyInput>]>('applyPolicy');
+export const markMajorUpdate = defineUpdate<ComplaintView, [Acting<MarkMajorInput>]>('markMajor');
+export const submitMajorReportUpdate = defineUpdate<ComplaintView, [Acting<MajorReportInput>]>(
+  'submitMajorReport',
+);
+
+export const contactCustomerUpdate = defineUpdate<ComplaintView, [Acting<ContactCustomerInput>]>(
+  'contactCustomer',
+);
+export const markDisputeProneUpdate = defineUpdate<ComplaintView, [Acting<MarkDisputeProneInput>]>(
+  'markDisputeProne',
+);
+
+export interface RegatherEvidenceInput {
+  from: string;
+  to: string;
+}
+export const regatherEvidenceUpdate = defineUpdate<ComplaintView, [Acting<RegatherEvidenceInput>]>(
+  'regatherEvidence',
+);
 
 export const escalateSignal = defineSignal<[Acting<EscalationInput>]>('escalate');
 export const contactEventSignal = defineSignal<[ContactEventInput]>('contactEvent');

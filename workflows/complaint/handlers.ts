@@ -1,31 +1,69 @@
 // Update, signal and query handlers of the complaint workflow. Validators are synchronous and
 // read-only: a refused action writes nothing to the history (HTTP 409 at the API).
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
+import * as clocks from '../policy/clocks';
+import { parseDuration, isDuration } from '../policy/durations';
+import { contactWorkflowId } from '../contact/contract';
+import { levelOf } from '../policy/escalation';
 import * as rules from '../policy/lifecycle';
+import { INTAKE_CLOCKS } from '../policy/sla';
 import {
+  acknowledgeEscalationUpdate,
+  applyPolicyUpdate,
+  assignUpdate,
   closeUpdate,
+  contactCustomerUpdate,
   contactEventSignal,
+  markDisputeProneUpdate,
+  regatherEvidenceUpdate,
+  type ContactRecord,
   escalateSignal,
+  extendClockUpdate,
   getComplaintQuery,
+  markMajorUpdate,
+  pauseClockUpdate,
   recordFindingsUpdate,
   recordReplyUpdate,
   recordVerificationUpdate,
   resolveUpdate,
+  resumeClockUpdate,
+  submitMajorReportUpdate,
   triageUpdate,
+  type Actor,
 } from './contract';
-import { commit } from './steps';
-import { facts, record, stopClock, toView, type ComplaintState } from './state';
+import { addClock, facts, record, toView } from './state';
+import {
+  applyReply,
+  commit,
+  escalate,
+  gatherAndAttach,
+  queueMail,
+  replyThroughContact,
+  selectPolicy,
+  startClockRunner,
+  type Ctx,
+} from './steps';
 
 function refuse(reason: string | undefined): void {
   if (reason)
     throw ApplicationFailure.create({ type: 'InvalidTransition', message: reason, nonRetryable: true });
 }
 
-export function registerHandlers(state: ComplaintState): void {
+export function registerHandlers(ctx: Ctx): void {
+  const { state } = ctx;
   const now = () => Date.now();
   const iso = () => new Date(now()).toISOString();
   // Updates that arrive in the first seconds wait until the policy snapshot and clocks exist.
   const ready = () => condition(() => state.policy !== undefined);
+  const open = (action: string) => (_cmd: unknown) => refuse(rules.checkOpen(facts(state), action));
+  const stop = (name: string) => {
+    const c = state.clockMap[name];
+    if (c) clocks.stopClock(c, now());
+  };
+  const knownClock = (name: string): string | undefined =>
+    state.clockMap[name]
+      ? undefined
+      : `no clock named ${name} (clocks: ${Object.keys(state.clockMap).join(', ')})`;
 
   setHandler(getComplaintQuery, () => toView(state, now()));
 
@@ -34,9 +72,28 @@ export function registerHandlers(state: ComplaintState): void {
     async ({ actor, input }) => {
       await ready();
       state.triage = { ...input, by: actor.user, at: iso() };
+      if (input.assignee) state.assignee = input.assignee;
+      stop('acceptance');
       const stage = rules.stageAfterTriage(input.decision);
       const detail = input.decision === 'TRANSFER' ? `TRANSFER → ${input.department}` : input.decision;
       record(state, { actor: actor.user, action: 'TRIAGED', detail }, now(), stage);
+      if (input.decision === 'TRANSFER' && input.department) {
+        const p =
+          state.policy!.verification[input.department] ?? Object.values(state.policy!.verification)[0]!;
+        const clock = addClock(state, `verification:${input.department}`, p, now());
+        startClockRunner(ctx, clock);
+        queueMail(
+          ctx,
+          `transfer-${input.department}`,
+          'verificationRequest',
+          `department:${input.department}`,
+          {
+            department: input.department,
+            note: input.note ?? '',
+            within: `${Math.round(p.targetMs / 3_600_000)}h`,
+          },
+        );
+      }
       return commit(state);
     },
     { validator: ({ input }) => refuse(rules.checkTriage(facts(state), input.decision, input.department)) },
@@ -47,6 +104,7 @@ export function registerHandlers(state: ComplaintState): void {
     async ({ actor, input }) => {
       await ready();
       state.verifications.push({ ...input, by: actor.user, at: iso() });
+      stop(`verification:${input.department}`);
       record(
         state,
         { actor: actor.user, action: 'VERIFIED', detail: input.department },
@@ -90,20 +148,57 @@ export function registerHandlers(state: ComplaintState): void {
     recordReplyUpdate,
     async ({ actor, input }) => {
       await ready();
-      const counts = rules.replyCounts(input.method, input.customerConfirmed);
-      state.replies.push({ ...input, counts, by: actor.user, at: iso() });
-      // Any reply the customer actually received meets the first-reply clock (R4.2).
-      if (counts) stopClock(state, 'firstReply', now());
-      let stage = state.stage;
-      if (input.kind === 'FINAL') {
-        stage = rules.stageAfterFinalReply(counts, input.satisfied);
-        if (counts) stopClock(state, 'handling', now());
-      }
-      const detail = `${input.kind} by ${input.method}${counts ? '' : ' (awaiting confirmation)'}`;
-      record(state, { actor: actor.user, action: 'REPLIED', detail }, now(), stage);
+      applyReply(ctx, input, actor.user);
       return commit(state);
     },
     { validator: ({ input }) => refuse(rules.checkReply(facts(state), input.kind)) },
+  );
+
+  setHandler(
+    contactCustomerUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const round = state.contacts.filter((c) => c.purpose === input.purpose).length + 1;
+      const entry: ContactRecord = {
+        workflowId: contactWorkflowId(state.ticketId, input.purpose, round),
+        purpose: input.purpose,
+        round,
+        channel: input.channel,
+        by: actor.user,
+        startedAt: iso(),
+      };
+      state.contacts.push(entry);
+      const stage = input.purpose === 'FINAL_REPLY' ? 'REPLYING' : undefined;
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'CONTACT_STARTED',
+          detail: `${input.purpose} ${input.channel} round ${round}`,
+        },
+        now(),
+        stage,
+      );
+      ctx.background.push(replyThroughContact(ctx, entry, input.message));
+      return commit(state);
+    },
+    { validator: ({ input }) => refuse(rules.checkContact(facts(state), input.purpose)) },
+  );
+
+  setHandler(
+    markDisputeProneUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      state.disputeProne = { ...input, by: actor.user, at: iso() };
+      record(state, { actor: actor.user, action: 'MARKED_DISPUTE_PRONE', detail: input.reason }, now());
+      return commit(state);
+    },
+    {
+      validator: (_cmd) => {
+        refuse(rules.checkOpen(facts(state), 'mark dispute-prone'));
+        refuse(state.disputeProne ? 'already marked dispute-prone' : undefined);
+      },
+    },
   );
 
   setHandler(
@@ -112,22 +207,255 @@ export function registerHandlers(state: ComplaintState): void {
       await ready();
       state.closedAt = iso();
       record(state, { actor: actor.user, action: 'CLOSED', detail: input.note }, now(), 'CLOSED');
-      stopClock(state, 'firstReply', now());
-      stopClock(state, 'handling', now());
+      for (const name of Object.keys(state.clockMap)) stop(name);
       return commit(state);
     },
     { validator: (_cmd) => refuse(rules.checkClose(facts(state))) },
   );
 
-  setHandler(escalateSignal, ({ actor, input }) => {
-    state.escalations.push({ ...input, by: actor.user, at: iso() });
-    state.escalationLevel = Math.max(state.escalationLevel, input.level);
-    record(
-      state,
-      { actor: actor.user, action: 'ESCALATED', detail: `L${input.level}: ${input.reason}` },
-      now(),
+  setHandler(
+    assignUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      state.assignments.push({ ...input, by: actor.user, at: iso() });
+      state.assignee = input.assignee;
+      if (input.team) state.team = input.team;
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'ASSIGNED',
+          detail: `${input.assignee}${input.team ? ` (${input.team})` : ''}`,
+        },
+        now(),
+      );
+      return commit(state);
+    },
+    { validator: open('reassign') },
+  );
+
+  setHandler(
+    acknowledgeEscalationUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const esc = [...state.escalations].reverse().find((e) => e.level === input.level && !e.acknowledgedAt)!;
+      esc.acknowledgedBy = actor.user;
+      esc.acknowledgedAt = iso();
+      stop(`escalationAck:${input.level}`);
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'ESCALATION_ACKNOWLEDGED',
+          detail: `L${input.level}${input.note ? `: ${input.note}` : ''}`,
+        },
+        now(),
+      );
+      return commit(state);
+    },
+    {
+      validator: ({ actor, input }) => {
+        const esc = [...state.escalations]
+          .reverse()
+          .find((e) => e.level === input.level && !e.acknowledgedAt);
+        if (!esc) return refuse(`no unacknowledged escalation at level ${input.level}`);
+        refuse(
+          mayActAs(actor, esc.role)
+            ? undefined
+            : `level ${input.level} is acknowledged by the role ${esc.role}`,
+        );
+      },
+    },
+  );
+
+  // Clock actions are checked in the validator once the clocks exist, and again in the handler
+  // for an update that arrived before the policy snapshot was taken.
+  const checkPause = (clockName: string) => {
+    refuse(rules.checkOpen(facts(state), 'pause a clock of') ?? knownClock(clockName));
+    const c = state.clockMap[clockName]!;
+    refuse(
+      c.stoppedAt !== undefined
+        ? `clock ${clockName} has stopped`
+        : clocks.isPaused(c)
+          ? `clock ${clockName} is already paused`
+          : undefined,
     );
-    state.dirty = true;
+  };
+  const checkResume = (clockName: string) => {
+    refuse(knownClock(clockName));
+    refuse(clocks.isPaused(state.clockMap[clockName]!) ? undefined : `clock ${clockName} is not paused`);
+  };
+  const checkExtend = (clockName: string, by: string) => {
+    refuse(rules.checkOpen(facts(state), 'extend a clock of'));
+    refuse(clockName === 'firstReply' ? 'the 48 h first reply cannot be extended (R4.2)' : undefined);
+    refuse(isDuration(by) ? undefined : `"${by}" is not a duration such as 4h`);
+    refuse(knownClock(clockName));
+    refuse(state.clockMap[clockName]!.stoppedAt !== undefined ? `clock ${clockName} has stopped` : undefined);
+  };
+  const whenReady = (check: () => void) => (state.policy ? check() : undefined);
+
+  setHandler(
+    pauseClockUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      checkPause(input.clock);
+      clocks.pauseClock(state.clockMap[input.clock]!, now(), input.reason, actor.user);
+      record(
+        state,
+        { actor: actor.user, action: 'CLOCK_PAUSED', detail: `${input.clock}: ${input.reason}` },
+        now(),
+      );
+      return commit(state);
+    },
+    { validator: ({ input }) => whenReady(() => checkPause(input.clock)) },
+  );
+
+  setHandler(
+    resumeClockUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      checkResume(input.clock);
+      clocks.resumeClock(state.clockMap[input.clock]!, now());
+      record(state, { actor: actor.user, action: 'CLOCK_RESUMED', detail: input.clock }, now());
+      return commit(state);
+    },
+    { validator: ({ input }) => whenReady(() => checkResume(input.clock)) },
+  );
+
+  setHandler(
+    extendClockUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      checkExtend(input.clock, input.by);
+      clocks.extendClock(
+        state.clockMap[input.clock]!,
+        now(),
+        parseDuration(input.by),
+        input.reason,
+        actor.user,
+      );
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'CLOCK_EXTENDED',
+          detail: `${input.clock} +${input.by}: ${input.reason}`,
+        },
+        now(),
+      );
+      return commit(state);
+    },
+    { validator: ({ input }) => whenReady(() => checkExtend(input.clock, input.by)) },
+  );
+
+  setHandler(
+    applyPolicyUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const p = await selectPolicy({
+        channel: state.input.channel,
+        category: state.input.category,
+        vipLevel: state.input.customer.vipLevel,
+        urgency: state.input.urgency,
+      });
+      state.policy = p;
+      state.policyHistory.push({
+        id: p.id,
+        version: p.version,
+        setVersion: p.setVersion,
+        at: iso(),
+        by: actor.user,
+        reason: input.reason,
+      });
+      for (const name of INTAKE_CLOCKS) {
+        const c = state.clockMap[name];
+        if (c && c.stoppedAt === undefined)
+          clocks.retargetClock(c, p.clocks[name].targetMs, p.clocks[name].warnAt, p.clocks[name].calendar);
+      }
+      for (const c of Object.values(state.clockMap)) {
+        const dept = c.name.startsWith('verification:') ? c.name.slice('verification:'.length) : undefined;
+        const v = dept ? p.verification[dept] : undefined;
+        if (v && c.stoppedAt === undefined) clocks.retargetClock(c, v.targetMs, v.warnAt, v.calendar);
+      }
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'POLICY_APPLIED',
+          detail: `${p.id} v${p.version} (set v${p.setVersion}): ${input.reason}`,
+        },
+        now(),
+      );
+      return commit(state);
+    },
+    { validator: open('apply a policy to') },
+  );
+
+  setHandler(
+    markMajorUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      state.major = { ...input, by: actor.user, at: iso(), owner: 'interface' };
+      record(state, { actor: actor.user, action: 'MARKED_MAJOR', detail: input.reason }, now());
+      const iface = state.policy!.escalation.find((l) => l.role === 'interface');
+      if (iface && state.escalationLevel < iface.level)
+        escalate(ctx, {
+          level: iface.level,
+          reason: `major complaint: ${input.reason}`,
+          by: actor.user,
+          source: 'major',
+        });
+      return commit(state);
+    },
+    {
+      validator: (_cmd) => {
+        refuse(rules.checkOpen(facts(state), 'mark major'));
+        refuse(state.major ? 'already marked major' : undefined);
+      },
+    },
+  );
+
+  setHandler(
+    submitMajorReportUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      state.majorReport = { ...input, by: actor.user, at: iso() };
+      record(state, { actor: actor.user, action: 'MAJOR_REPORT', detail: input.title }, now());
+      queueMail(ctx, 'major-report', 'majorReport', 'optCenter', { ...input, by: actor.user });
+      return commit(state);
+    },
+    {
+      validator: ({ actor }) => {
+        refuse(rules.checkOpen(facts(state), 'report on'));
+        refuse(state.major ? undefined : 'only a complaint marked major has a written report');
+        refuse(
+          mayActAs(actor, 'interface')
+            ? undefined
+            : 'the interface person who owns the major complaint writes the report (R5.3)',
+        );
+      },
+    },
+  );
+
+  setHandler(
+    regatherEvidenceUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      await gatherAndAttach(ctx, input, actor.user);
+      return commit(state);
+    },
+    { validator: open('gather evidence for') },
+  );
+
+  setHandler(escalateSignal, async ({ actor, input }) => {
+    await ready();
+    if (state.stage === 'CLOSED' || !state.policy) return;
+    escalate(ctx, {
+      level: levelOf(state.policy.escalation, input.level).level,
+      reason: input.reason,
+      by: actor.user,
+      source: 'manual',
+    });
   });
 
   setHandler(contactEventSignal, (event) => {
@@ -138,4 +466,8 @@ export function registerHandlers(state: ComplaintState): void {
     );
     state.dirty = true;
   });
+}
+
+function mayActAs(actor: Actor, role: string): boolean {
+  return actor.roles.includes(role) || actor.roles.includes('admin');
 }

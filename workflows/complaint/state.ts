@@ -1,6 +1,8 @@
 // The complaint's in-workflow state and the pure functions that read it.
-import { evaluateClock, type ClockName, type ClockView, type PolicySnapshot } from '../policy/sla';
-import { replyCounts, type LifecycleFacts } from '../policy/lifecycle';
+import { replyCounts, isHot, type LifecycleFacts } from '../policy/lifecycle';
+import { startClock, viewClock, type Clock } from '../policy/clocks';
+import type { Calendar } from '../policy/calendar';
+import { INTAKE_CLOCKS, type PolicySnapshot, type ResolvedClockPolicy } from '../policy/sla';
 import {
   complaintWorkflowId,
   type ComplaintInput,
@@ -9,19 +11,14 @@ import {
   type TimelineEntry,
 } from './contract';
 
-export interface ClockRun {
-  startedAt: number;
-  targetMs: number;
-  stoppedAt?: number;
-  warningsSent: number;
-  breachNotified: boolean;
-}
-
-export interface ComplaintState extends Omit<ComplaintView, 'clocks' | 'slaBreached' | 'workflowId'> {
-  clockRuns: Partial<Record<ClockName, ClockRun>>;
+export interface ComplaintState extends Omit<
+  ComplaintView,
+  'clocks' | 'slaBreached' | 'workflowId' | 'hot' | 'awaitingAckRole'
+> {
+  clockMap: Record<string, Clock>;
   /** A signal changed the state; the main loop projects it. */
   dirty: boolean;
-  /** How many escalations the supervisors were already told about. */
+  /** How many escalations were already e-mailed. */
   escalationsNotified: number;
 }
 
@@ -36,53 +33,74 @@ export function createState(input: ComplaintInput): ComplaintState {
     replies: [],
     escalations: [],
     escalationLevel: 0,
+    team: input.location.region,
+    assignments: [],
+    rounds: 1,
+    policyHistory: [],
+    contacts: [],
+    consentEvidence: [],
     timeline: [{ at: input.receivedAt, actor: input.submittedBy, action: 'RECEIVED', detail: input.channel }],
-    clockRuns: {},
+    clockMap: {},
     dirty: false,
     escalationsNotified: 0,
   };
 }
 
-export function startClocks(state: ComplaintState, policy: PolicySnapshot, startedAt: number): void {
+export function calendarOf(state: ComplaintState, clock: Clock): Calendar {
+  return state.policy?.calendars[clock.calendar] ?? { kind: '24x7' };
+}
+
+export function addClock(state: ComplaintState, name: string, p: ResolvedClockPolicy, at: number): Clock {
+  const clock = startClock(name, at, p.targetMs, p.warnAt, p.calendar);
+  state.clockMap[name] = clock;
+  return clock;
+}
+
+export function startIntakeClocks(
+  state: ComplaintState,
+  policy: PolicySnapshot,
+  at: number,
+  by: string,
+): void {
   state.policy = policy;
-  for (const name of ['firstReply', 'handling'] as const) {
-    state.clockRuns[name] = {
-      startedAt,
-      targetMs: policy.clocks[name].targetMs,
-      warningsSent: 0,
-      breachNotified: false,
-    };
-  }
+  state.policyHistory.push({
+    id: policy.id,
+    version: policy.version,
+    setVersion: policy.setVersion,
+    at: new Date(at).toISOString(),
+    by,
+    reason: 'intake',
+  });
+  for (const name of INTAKE_CLOCKS) addClock(state, name, policy.clocks[name], at);
 }
 
-export function stopClock(state: ComplaintState, name: ClockName, at: number): void {
-  const run = state.clockRuns[name];
-  if (run && run.stoppedAt === undefined) run.stoppedAt = at;
-}
-
-export function clockViews(state: ComplaintState, now: number): ClockView[] {
-  return (Object.entries(state.clockRuns) as [ClockName, ClockRun][]).map(([name, run]) =>
-    evaluateClock(name, run.startedAt, run.targetMs, run.stoppedAt, now),
-  );
-}
-
-export function slaState(views: ClockView[], state: ComplaintState): 'OK' | 'WARNING' | 'BREACHED' {
-  if (views.some((v) => v.state === 'breached' || v.state === 'metLate')) return 'BREACHED';
-  const warned = Object.values(state.clockRuns).some(
-    (r) => r && r.stoppedAt === undefined && r.warningsSent > 0,
-  );
-  return warned ? 'WARNING' : 'OK';
+export function clock(state: ComplaintState, name: string): Clock | undefined {
+  return state.clockMap[name];
 }
 
 export function toView(state: ComplaintState, now: number): ComplaintView {
-  const { clockRuns: _runs, dirty: _dirty, escalationsNotified: _notified, ...rest } = state;
-  const clocks = clockViews(state, now);
+  const { clockMap, dirty: _dirty, escalationsNotified: _notified, ...rest } = state;
+  const clocks = Object.values(clockMap).map((c) => viewClock(c, calendarOf(state, c), now));
+  const open = state.escalations.at(-1);
   return {
     ...rest,
     workflowId: complaintWorkflowId(state.ticketId),
     clocks,
-    slaBreached: slaState(clocks, state) === 'BREACHED',
+    slaBreached: clocks.some((c) => c.state === 'breached' || c.state === 'metLate'),
+    hot: isHot(
+      state.rounds,
+      state.escalationLevel,
+      state.major !== undefined,
+      (state.repeatOf?.length ?? 0) > 0,
+    ),
+    awaitingAckRole: open && !open.acknowledgedAt ? open.role : undefined,
   };
+}
+
+export function slaState(view: ComplaintView, state: ComplaintState): 'OK' | 'WARNING' | 'BREACHED' {
+  if (view.slaBreached) return 'BREACHED';
+  const warned = Object.values(state.clockMap).some((c) => c.stoppedAt === undefined && c.warningsSent > 0);
+  return warned ? 'WARNING' : 'OK';
 }
 
 export function facts(state: ComplaintState): LifecycleFacts {
@@ -94,6 +112,11 @@ export function facts(state: ComplaintState): LifecycleFacts {
     hasResolution: state.resolution !== undefined,
     countingFinalReplies: finals.length,
     lastFinalReplySatisfied: finals.at(-1)?.satisfied,
+    major: state.major !== undefined,
+    hasMajorReport: state.majorReport !== undefined,
+    disputeProne: state.disputeProne !== undefined,
+    consentEvidence: state.consentEvidence.length,
+    contactInFlight: state.contacts.some((c) => c.purpose !== 'CARE_CALLBACK' && c.endedAt === undefined),
   };
 }
 

@@ -2,17 +2,38 @@
 // side effects are activities, idempotency keys are built from the ticket id and the step.
 import {
   ActivityFailure,
+  ParentClosePolicy,
   condition,
+  executeChild,
   log,
   proxyActivities,
+  sleep,
+  upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
-import type { ComplaintActivities, EmailTemplate } from '../../activities/types';
+import { preDiagnosisLine } from '../policy/prediagnosis';
+import { gatherEvidence } from './evidence';
+import {
+  contactConfirmed,
+  contactWorkflowId,
+  type ContactInput,
+  type ContactOutcome,
+} from '../contact/contract';
+import { customerContactWorkflow } from '../contact/workflow';
+import { replyCounts, stageAfterFinalReply } from '../policy/lifecycle';
+import type { ComplaintActivities, EmailTemplate, SendEmailInput } from '../../activities/types';
+import { nextClockEvent, stopClock, type Clock } from '../policy/clocks';
 import { formatDuration } from '../policy/durations';
-import { warningInstants, type ClockName } from '../policy/sla';
+import {
+  levelForCustomerNotSatisfied,
+  levelOf,
+  nextLevel,
+  topLevel,
+  type EscalationSource,
+} from '../policy/escalation';
 import { ComplaintStage, SlaBreached, SlaState } from '../search-attributes';
-import { clockViews, record, slaState, toView, type ComplaintState } from './state';
-import type { ComplaintView } from './contract';
+import { addClock, calendarOf, record, slaState, toView, type ComplaintState } from './state';
+import type { ComplaintView, ContactRecord, ReplyInput } from './contract';
 
 const data = proxyActivities<ComplaintActivities>({
   startToCloseTimeout: '15s',
@@ -26,6 +47,30 @@ const notify = proxyActivities<ComplaintActivities>({
 
 export const selectPolicy = data.selectPolicy;
 
+/** Links earlier complaints from the same number or about the same cell within the window (R6.2). */
+export async function detectRepeat(state: ComplaintState): Promise<void> {
+  const since = new Date(Date.now() - state.policy!.repeatWindowMs).toISOString();
+  const earlier = await data.findEarlierComplaints({
+    ticketId: state.ticketId,
+    callback: state.input.numbers.callback,
+    cellId: state.input.location.cellId,
+    since,
+  });
+  if (earlier.length === 0) return;
+  state.repeatOf = earlier;
+  const detail = earlier.map((e) => `${e.ticketId} (${e.by})`).join(', ');
+  record(state, { actor: 'system', action: 'REPEAT_OF', detail }, Date.now());
+}
+
+/** The workflow's moving parts: its state and the background tasks (clock runners) it started. */
+export interface Ctx {
+  state: ComplaintState;
+  background: Promise<unknown>[];
+  /** E-mails queued by handlers and signals, sent by the main loop. */
+  mail: SendEmailInput[];
+  mailSeq: number;
+}
+
 /** Bumps the version, refreshes search attributes and projects the read model. */
 export async function commit(state: ComplaintState): Promise<ComplaintView> {
   state.version += 1;
@@ -33,16 +78,63 @@ export async function commit(state: ComplaintState): Promise<ComplaintView> {
   upsertSearchAttributes([
     { key: ComplaintStage, value: state.stage },
     { key: SlaBreached, value: view.slaBreached },
-    { key: SlaState, value: slaState(view.clocks, state) },
+    { key: SlaState, value: slaState(view, state) },
   ]);
   await data.projectComplaint(view);
   return view;
 }
 
+function baseVars(state: ComplaintState): Record<string, string> {
+  return {
+    ticketId: state.ticketId,
+    stage: state.stage,
+    channel: state.input.channel,
+    category: state.input.category,
+    region: state.input.location.region,
+  };
+}
+
+/** Queues an e-mail with a deterministic idempotency key; the main loop sends it. */
+export function queueMail(
+  ctx: Ctx,
+  purpose: string,
+  template: EmailTemplate,
+  toRole: string,
+  vars: Record<string, string>,
+): void {
+  ctx.mailSeq += 1;
+  ctx.mail.push({
+    idempotencyKey: `${ctx.state.ticketId}:mail:${purpose}:${ctx.mailSeq}`,
+    ticketId: ctx.state.ticketId,
+    toRole,
+    template,
+    vars: { ...baseVars(ctx.state), ...vars },
+  });
+}
+
+async function sendMail(state: ComplaintState, mail: SendEmailInput): Promise<void> {
+  try {
+    await notify.sendEmail(mail);
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.error('e-mail failed', { ticketId: state.ticketId, key: mail.idempotencyKey });
+    record(
+      state,
+      { actor: 'system', action: 'NOTIFICATION_FAILED', detail: mail.idempotencyKey },
+      Date.now(),
+    );
+  }
+}
+
+/** Sends the queued e-mails in order. */
+export async function drainMail(ctx: Ctx): Promise<void> {
+  while (ctx.mail.length > 0) await sendMail(ctx.state, ctx.mail.shift()!);
+}
+
 /** Sends the zh-CN intake acknowledgement; a failure is recorded, never fatal. */
 export async function acknowledgeIntake(state: ComplaintState): Promise<void> {
   const { input } = state;
-  const due = state.clockRuns.firstReply;
+  const due = state.clockMap.firstReply;
   try {
     const sms = await notify.sendSms({
       idempotencyKey: `${state.ticketId}:sms:intake-ack`,
@@ -50,10 +142,7 @@ export async function acknowledgeIntake(state: ComplaintState): Promise<void> {
       to: input.numbers.callback,
       template: 'intakeAcknowledgement',
       language: input.customer.language,
-      vars: {
-        ticketId: state.ticketId,
-        firstReplyWithin: due ? formatDuration(due.targetMs) : '48h',
-      },
+      vars: { ticketId: state.ticketId, firstReplyWithin: due ? formatDuration(due.budgetMs) : '48h' },
     });
     record(state, { actor: 'system', action: 'ACK_SMS_SENT', detail: sms.sid }, Date.now());
   } catch (err) {
@@ -64,96 +153,335 @@ export async function acknowledgeIntake(state: ComplaintState): Promise<void> {
   await commit(state);
 }
 
-async function sendClockEmail(
-  state: ComplaintState,
-  name: ClockName,
-  template: EmailTemplate,
-  step: string,
-): Promise<void> {
-  const run = state.clockRuns[name];
-  if (!run) return;
-  const dueAt = run.startedAt + run.targetMs;
-  try {
-    await notify.sendEmail({
-      idempotencyKey: `${state.ticketId}:mail:${name}:${step}`,
-      ticketId: state.ticketId,
-      template,
-      vars: {
-        ticketId: state.ticketId,
-        clock: name,
-        dueAt: new Date(dueAt).toISOString(),
-        remaining: formatDuration(dueAt - Date.now()),
-        stage: state.stage,
-        channel: state.input.channel,
-        category: state.input.category,
-        region: state.input.location.region,
-      },
-    });
-  } catch (err) {
-    if (!(err instanceof ActivityFailure)) throw err;
-    log.error('clock e-mail failed', { ticketId: state.ticketId, clock: name, step });
-    record(state, { actor: 'system', action: 'NOTIFICATION_FAILED', detail: `${name}:${step}` }, Date.now());
+/**
+ * Escalates to a level of the ladder (R5.2, R5.6): recorded, the level's role e-mailed, and an
+ * acknowledgement clock started; if nobody acknowledges in time the escalation climbs.
+ */
+export function escalate(
+  ctx: Ctx,
+  e: { level: number; reason: string; by: string; source: EscalationSource },
+): void {
+  const { state } = ctx;
+  const step = levelOf(state.policy!.escalation, e.level);
+  const now = Date.now();
+  // A new escalation supersedes the acknowledgement wait of the previous one.
+  for (const c of Object.values(state.clockMap)) {
+    if (c.name.startsWith('escalationAck:')) stopClock(c, now);
   }
+  state.escalations.push({
+    level: step.level,
+    reason: e.reason,
+    by: e.by,
+    at: new Date(now).toISOString(),
+    source: e.source,
+    role: step.role,
+    title: step.title,
+  });
+  state.escalationLevel = Math.max(state.escalationLevel, step.level);
+  record(
+    state,
+    { actor: e.by, action: 'ESCALATED', detail: `L${step.level} ${step.title}: ${e.reason}` },
+    now,
+  );
+  queueMail(ctx, `escalation-L${step.level}`, 'escalation', step.role, {
+    level: String(step.level),
+    title: step.title,
+    reason: e.reason,
+    by: e.by,
+    source: e.source,
+  });
+  const ack = { targetMs: step.ackWithinMs, warnAt: [], calendar: '24x7' };
+  startClockRunner(ctx, addClock(state, `escalationAck:${step.level}`, ack, now));
+  state.dirty = true;
+}
+
+function recipientRole(clock: Clock): string {
+  if (clock.name.startsWith('verification:')) return `department:${clock.name.slice('verification:'.length)}`;
+  return 'supervisor';
+}
+
+async function onClockEvent(ctx: Ctx, clock: Clock, kind: 'warn' | 'breach'): Promise<void> {
+  const { state } = ctx;
+  const now = Date.now();
+  const vars = { clock: clock.name, remaining: '', dueAt: '' };
+  const view = toView(state, now).clocks.find((c) => c.name === clock.name);
+  if (view) {
+    vars.remaining = formatDuration(view.remainingMs);
+    vars.dueAt = view.dueAt ?? '';
+  }
+  if (clock.name.startsWith('escalationAck:')) {
+    if (kind === 'warn') return;
+    const level = Number(clock.name.split(':')[1]);
+    record(state, { actor: 'system', action: 'ESCALATION_UNACKNOWLEDGED', detail: `L${level}` }, now);
+    if (level < topLevel(state.policy!.escalation)) {
+      escalate(ctx, {
+        level: level + 1,
+        reason: `L${level} not acknowledged in time`,
+        by: 'system',
+        source: 'unacknowledged',
+      });
+    }
+    return;
+  }
+  const template = kind === 'warn' ? 'clockWarning' : 'clockBreached';
+  record(
+    state,
+    { actor: 'system', action: kind === 'warn' ? 'CLOCK_WARNING' : 'CLOCK_BREACHED', detail: clock.name },
+    now,
+  );
+  queueMail(
+    ctx,
+    `${clock.name}:${kind === 'warn' ? `warn-${clock.warningsSent}` : 'breach'}`,
+    template,
+    recipientRole(clock),
+    vars,
+  );
+  if (recipientRole(clock) !== 'supervisor')
+    queueMail(ctx, `${clock.name}:${kind}:supervisor`, template, 'supervisor', vars);
+  if (kind === 'breach') {
+    escalate(ctx, {
+      level: nextLevel(state.policy!.escalation, state.escalationLevel),
+      reason: `${clock.name} breached`,
+      by: 'system',
+      source: 'clockBreached',
+    });
+  }
+  state.dirty = true;
 }
 
 /**
- * Runs one SLA clock as durable timers: a pre-warning at each policy fraction, a breach at the
- * target, each e-mailed to the supervisors (R4.2, R5.6). Returns when the clock is stopped.
+ * Runs one SLA clock as durable timers: a pre-warning at each policy fraction and the breach at the
+ * deadline (R4.2, R5.6). A pause, resume, extension or new policy bumps the clock's revision,
+ * which wakes the wait and recomputes the deadline. Returns when the clock stops.
  */
-export async function runClock(state: ComplaintState, name: ClockName): Promise<void> {
-  const run = state.clockRuns[name];
-  const policy = state.policy?.clocks[name];
-  if (!run || !policy) return;
-  const stopped = () => run.stoppedAt !== undefined;
-  const instants = warningInstants(run.startedAt, run.targetMs, policy.warnAt);
-  for (const [i, at] of instants.entries()) {
-    if (await condition(stopped, Math.max(at - Date.now(), 1))) return;
-    run.warningsSent = i + 1;
-    record(state, { actor: 'system', action: 'CLOCK_WARNING', detail: name }, Date.now());
-    await sendClockEmail(state, name, 'clockWarning', `warn-${i + 1}`);
-    await commit(state);
-  }
-  const dueAt = run.startedAt + run.targetMs;
-  if (await condition(stopped, Math.max(dueAt - Date.now(), 1))) return;
-  run.breachNotified = true;
-  record(state, { actor: 'system', action: 'CLOCK_BREACHED', detail: name }, Date.now());
-  await sendClockEmail(state, name, 'clockBreached', 'breach');
-  await commit(state);
-  await condition(stopped);
-}
-
-export function currentClocks(state: ComplaintState) {
-  return clockViews(state, Date.now());
-}
-
-/** Tells the supervisors about escalations they have not yet heard of (R5.2). */
-export async function notifyEscalations(state: ComplaintState): Promise<void> {
-  while (state.escalationsNotified < state.escalations.length) {
-    const index = state.escalationsNotified;
-    const esc = state.escalations[index];
-    state.escalationsNotified += 1;
-    if (!esc) continue;
-    try {
-      await notify.sendEmail({
-        idempotencyKey: `${state.ticketId}:mail:escalation:${index + 1}`,
-        ticketId: state.ticketId,
-        template: 'escalation',
-        vars: {
-          ticketId: state.ticketId,
-          level: String(esc.level),
-          reason: esc.reason,
-          by: esc.by,
-          stage: state.stage,
-          region: state.input.location.region,
-        },
-      });
-    } catch (err) {
-      if (!(err instanceof ActivityFailure)) throw err;
-      record(
-        state,
-        { actor: 'system', action: 'NOTIFICATION_FAILED', detail: `escalation:${index + 1}` },
-        Date.now(),
-      );
+export async function runClock(ctx: Ctx, name: string): Promise<void> {
+  const { state } = ctx;
+  for (;;) {
+    const c = state.clockMap[name];
+    if (!c || c.stoppedAt !== undefined) return;
+    const rev = c.rev;
+    const changed = () => c.stoppedAt !== undefined || c.rev !== rev || state.clockMap[name] !== c;
+    const event = nextClockEvent(c, calendarOf(state, c), Date.now());
+    if (!event) {
+      await condition(changed);
+      continue;
     }
+    if (await condition(changed, Math.max(event.at - Date.now(), 1))) continue;
+    if (event.kind === 'warn') c.warningsSent = event.index + 1;
+    else c.breachHandled = true;
+    await onClockEvent(ctx, c, event.kind);
   }
+}
+
+export function startClockRunner(ctx: Ctx, clock: Clock): void {
+  ctx.background.push(runClock(ctx, clock.name));
+}
+
+/**
+ * Records a reply to the customer (R4.3, R4.5): a reply that reached the customer meets the first-reply
+ * clock; a final one that the customer does not accept reopens handling (R5.4) and goes to the
+ * interface person at once (R5.1).
+ */
+export function applyReply(ctx: Ctx, input: ReplyInput, by: string): void {
+  const { state } = ctx;
+  const now = Date.now();
+  const counts = replyCounts(input.method, input.customerConfirmed);
+  state.replies.push({ ...input, counts, by, at: new Date(now).toISOString() });
+  if (counts) stopNamedClock(state, 'firstReply', now);
+  let stage = state.stage;
+  if (input.kind === 'FINAL') {
+    stage = stageAfterFinalReply(counts, input.satisfied);
+    if (counts && input.satisfied !== false) stopNamedClock(state, 'handling', now);
+  }
+  const detail = `${input.kind} by ${input.method}${counts ? '' : ' (awaiting confirmation)'}`;
+  record(state, { actor: by, action: 'REPLIED', detail }, now, stage);
+  if (stage === 'REOPENED') reopen(ctx, `customer does not accept the result: ${input.summary}`, by);
+}
+
+function stopNamedClock(state: ComplaintState, name: string, at: number): void {
+  const c = state.clockMap[name];
+  if (c) stopClock(c, at);
+}
+
+/** Another round of handling (R5.4): a fresh handling clock, and the interface person is told (R5.1). */
+export function reopen(ctx: Ctx, reason: string, by: string): void {
+  const { state } = ctx;
+  const now = Date.now();
+  state.rounds += 1;
+  state.closedAt = undefined;
+  record(
+    state,
+    { actor: 'system', action: 'REOPENED', detail: `round ${state.rounds}: ${reason}` },
+    now,
+    'REOPENED',
+  );
+  const old = state.clockMap.handling;
+  if (old && old.stoppedAt !== undefined) {
+    delete state.clockMap.handling;
+    state.clockMap[`handling#${state.rounds - 1}`] = { ...old, name: `handling#${state.rounds - 1}` };
+    startClockRunner(ctx, addClock(state, 'handling', state.policy!.clocks.handling, now));
+  }
+  state.disputeProne ??= {
+    reason: 'the customer did not accept the result',
+    by: 'system',
+    at: new Date(now).toISOString(),
+  };
+  const level = levelForCustomerNotSatisfied(state.policy!.escalation, state.escalationLevel);
+  escalate(ctx, { level, reason, by, source: 'customerNotSatisfied' });
+}
+
+function contactInput(ctx: Ctx, entry: ContactRecord, message: string): ContactInput {
+  const { state } = ctx;
+  return {
+    ticketId: state.ticketId,
+    purpose: entry.purpose,
+    round: entry.round,
+    to: state.input.numbers.callback,
+    language: state.input.customer.language,
+    message,
+    channel: entry.channel,
+    recordConsent: entry.purpose !== 'FIRST_REPLY' && state.disputeProne !== undefined,
+    timeZone: 'Asia/Shanghai',
+    policy: state.policy!.contact,
+  };
+}
+
+/** Runs the contact workflow as a child and records its outcome on the complaint. */
+async function contact(ctx: Ctx, entry: ContactRecord, message: string): Promise<ContactOutcome> {
+  const { state } = ctx;
+  const outcome = await executeChild(customerContactWorkflow, {
+    workflowId: entry.workflowId,
+    args: [contactInput(ctx, entry, message)],
+    parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
+  });
+  entry.endedAt = new Date(Date.now()).toISOString();
+  entry.reached = outcome.reached;
+  entry.method = outcome.method;
+  entry.answer = outcome.answer;
+  entry.attempts = outcome.attempts.map((a) => ({
+    channel: a.channel,
+    at: a.at,
+    result: a.result,
+    sid: a.sid,
+  }));
+  if (outcome.recording) {
+    const r = outcome.recording;
+    state.consentEvidence.push({
+      id: r.id,
+      sid: r.sid,
+      url: r.url,
+      durationSec: r.durationSec,
+      sha256: r.sha256,
+      capturedAt: r.capturedAt,
+    });
+    record(
+      state,
+      { actor: 'system', action: 'EVIDENCE_RECORDED', detail: `${r.sid} sha256:${r.sha256.slice(0, 12)}…` },
+      Date.now(),
+    );
+  }
+  state.dirty = true;
+  return outcome;
+}
+
+/** A reply by the contact workflow: phone first, SMS confirmed (R4.3); its outcome becomes the reply. */
+export async function replyThroughContact(ctx: Ctx, entry: ContactRecord, message: string): Promise<void> {
+  const { state } = ctx;
+  const outcome = await contact(ctx, entry, message);
+  const kind = entry.purpose === 'FIRST_REPLY' ? 'FIRST' : 'FINAL';
+  if (contactConfirmed(outcome)) {
+    applyReply(
+      ctx,
+      {
+        kind,
+        method: outcome.method === 'SMS' ? 'SMS' : 'PHONE',
+        summary: message,
+        customerConfirmed: true,
+        satisfied: kind === 'FINAL' ? outcome.answer === 'SATISFIED' : undefined,
+      },
+      entry.by,
+    );
+    return;
+  }
+  record(
+    state,
+    {
+      actor: 'system',
+      action: 'CONTACT_FAILED',
+      detail: `${entry.purpose} round ${entry.round}: ${outcome.answer}`,
+    },
+    Date.now(),
+  );
+  if (
+    kind === 'FINAL' &&
+    state.stage === 'REPLYING' &&
+    !state.replies.some((r) => r.kind === 'FINAL' && r.counts)
+  )
+    state.stage = 'RESOLVED';
+  escalate(ctx, {
+    level: nextLevel(state.policy!.escalation, state.escalationLevel),
+    reason: `the customer could not be reached (${outcome.answer})`,
+    by: 'system',
+    source: 'customerUnreachable',
+  });
+}
+
+/**
+ * The care callback (R6.1): some days after closing, a call asks whether the problem stayed fixed;
+ * "no" reopens the complaint. Returns true when it was reopened.
+ */
+export async function careCallback(ctx: Ctx): Promise<boolean> {
+  const { state } = ctx;
+  const after = state.policy!.careCallbackAfterMs;
+  state.careCallback = { dueAt: new Date(Date.now() + after).toISOString() };
+  await commit(state);
+  await sleep(after);
+  const round = state.contacts.filter((c) => c.purpose === 'CARE_CALLBACK').length + 1;
+  const entry: ContactRecord = {
+    workflowId: contactWorkflowId(state.ticketId, 'CARE_CALLBACK', round),
+    purpose: 'CARE_CALLBACK',
+    round,
+    channel: 'PHONE_FIRST',
+    by: 'system',
+    startedAt: new Date(Date.now()).toISOString(),
+  };
+  state.contacts.push(entry);
+  record(state, { actor: 'system', action: 'CARE_CALLBACK_STARTED', detail: `round ${round}` }, Date.now());
+  await commit(state);
+  const message = state.resolution?.summary ?? '您之前反映的网络问题';
+  const outcome = await contact(ctx, entry, message);
+  state.careCallback = {
+    ...state.careCallback,
+    answer: outcome.answer,
+    at: new Date(Date.now()).toISOString(),
+  };
+  record(state, { actor: 'system', action: 'CARE_CALLBACK', detail: outcome.answer }, Date.now());
+  if (outcome.reached && outcome.answer === 'NOT_SATISFIED') {
+    reopen(ctx, 'the care callback found the problem back', 'system');
+    return true;
+  }
+  await commit(state);
+  return false;
+}
+
+/**
+ * Gathers the network evidence and the ranked pre-diagnosis (R3.1, R3.2) before anyone goes on site;
+ * the one-line diagnosis goes into the memo so the Temporal Web UI shows it.
+ */
+export async function gatherAndAttach(
+  ctx: Ctx,
+  window?: { from: string; to: string },
+  by = 'system',
+): Promise<void> {
+  const { state } = ctx;
+  const outcome = await gatherEvidence(state.input, window);
+  state.evidence = outcome;
+  const line = preDiagnosisLine(outcome);
+  upsertMemo({ preDiagnosis: line });
+  record(
+    state,
+    { actor: by, action: 'EVIDENCE_GATHERED', detail: `${line} (${outcome.bundle.gaps.length} gaps)` },
+    Date.now(),
+  );
+  state.dirty = true;
 }

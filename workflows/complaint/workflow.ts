@@ -3,12 +3,23 @@
 import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
 import type { ComplaintInput, ComplaintOutcome } from './contract';
 import { registerHandlers } from './handlers';
-import { createState, startClocks } from './state';
-import { acknowledgeIntake, commit, notifyEscalations, runClock, selectPolicy } from './steps';
+import { createState, startIntakeClocks } from './state';
+import {
+  acknowledgeIntake,
+  careCallback,
+  commit,
+  detectRepeat,
+  drainMail,
+  gatherAndAttach,
+  selectPolicy,
+  startClockRunner,
+  type Ctx,
+} from './steps';
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
-  const state = createState(input);
-  registerHandlers(state);
+  const ctx: Ctx = { state: createState(input), background: [], mail: [], mailSeq: 0 };
+  const { state } = ctx;
+  registerHandlers(ctx);
 
   const policy = await selectPolicy({
     channel: input.channel,
@@ -17,21 +28,30 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     urgency: input.urgency,
   });
   // Clocks run from the moment Temporal accepted the complaint (the intake request started it).
-  startClocks(state, policy, workflowInfo().startTime.getTime());
+  startIntakeClocks(state, policy, workflowInfo().startTime.getTime(), input.submittedBy);
+  await detectRepeat(state);
   await commit(state);
 
-  const background = [runClock(state, 'firstReply'), runClock(state, 'handling'), acknowledgeIntake(state)];
+  for (const clock of Object.values(state.clockMap)) startClockRunner(ctx, clock);
+  ctx.background.push(acknowledgeIntake(state));
+  ctx.background.push(gatherAndAttach(ctx));
 
-  const pending = () => state.dirty || state.escalationsNotified < state.escalations.length;
-  while (state.stage !== 'CLOSED') {
+  const pending = () => state.dirty || ctx.mail.length > 0;
+  for (;;) {
     await condition(() => state.stage === 'CLOSED' || pending());
-    if (!pending()) continue;
-    state.dirty = false;
-    await notifyEscalations(state);
+    if (pending()) {
+      state.dirty = false;
+      await drainMail(ctx);
+      await commit(state);
+      continue;
+    }
+    // Closed: the care callback some days later either confirms it (done) or reopens it (R6.1).
+    if (!(await careCallback(ctx))) break;
     await commit(state);
   }
 
-  await Promise.all(background);
+  // Background work ends on its own once every clock has stopped.
+  while (ctx.background.length > 0) await ctx.background.shift();
   await condition(allHandlersFinished);
   const view = await commit(state);
   return {

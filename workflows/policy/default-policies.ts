@@ -1,8 +1,47 @@
-// The built-in SLA policy set (R4.1). Operators replace it with POLICY_FILE (JSON of the same shape).
+// The built-in SLA policy set (R4.1): data, not code. Operators replace it through the policy API
+// (stored in MongoDB, admin role) or with POLICY_FILE (JSON of the same shape).
 import type { PolicySet } from './sla';
 
 export const DEFAULT_POLICY_SET: PolicySet = {
   version: 1,
+  calendars: {
+    // 08:30–17:30 Monday to Friday, Beijing time; national holidays of the year are data too.
+    'business-cn': {
+      kind: 'business',
+      days: [1, 2, 3, 4, 5],
+      from: '08:30',
+      to: '17:30',
+      utcOffsetMinutes: 480,
+      holidays: ['2026-10-01', '2026-10-02', '2026-10-05', '2026-10-06', '2026-10-07', '2027-01-01'],
+    },
+  },
+  departments: ['data', 'network', 'billing', 'core', 'transmission'],
+  repeatWindow: '30d',
+  careCallbackAfter: '7d',
+  contact: {
+    callAttempts: 3,
+    callSpacing: '30m',
+    smsConfirmWait: '24h',
+    clarifyOnce: true,
+    allowedHours: { from: '08:00', to: '21:00' },
+    callTimeout: '15m',
+    recordingWait: '5m',
+  },
+  escalation: [
+    { level: 1, title: '班组长 team lead', role: 'supervisor', ackWithin: '2h' },
+    {
+      level: 2,
+      title: '优化中心接口人 optimisation-centre interface person',
+      role: 'interface',
+      ackWithin: '4h',
+    },
+    {
+      level: 3,
+      title: '网络部 / 分公司领导 network department / branch leader',
+      role: 'leader',
+      ackWithin: '8h',
+    },
+  ],
   policies: [
     {
       id: 'standard',
@@ -10,9 +49,12 @@ export const DEFAULT_POLICY_SET: PolicySet = {
       description: 'Ordinary complaints from every channel',
       match: {},
       clocks: {
+        acceptance: { target: '4h', warnAt: [0.5] },
         firstReply: { target: '48h', warnAt: [0.75] },
         handling: { target: '72h', warnAt: [0.5, 0.8] },
+        verification: { target: '24h', warnAt: [0.5, 0.8] },
       },
+      verificationByDepartment: { billing: { target: '16h', warnAt: [0.5], calendar: 'business-cn' } },
     },
     {
       id: 'urgent',
@@ -20,8 +62,10 @@ export const DEFAULT_POLICY_SET: PolicySet = {
       description: 'Urgent forwards from the optimisation centre (优化中心紧急转派) and urgent tickets',
       match: { urgency: 'URGENT' },
       clocks: {
+        acceptance: { target: '30m', warnAt: [0.5] },
         firstReply: { target: '4h', warnAt: [0.5] },
         handling: { target: '24h', warnAt: [0.5, 0.8] },
+        verification: { target: '8h', warnAt: [0.5] },
       },
     },
     {
@@ -30,8 +74,10 @@ export const DEFAULT_POLICY_SET: PolicySet = {
       description: 'Tickets assigned by branch leaders (分公司领导下派)',
       match: { channels: ['LEADER_ASSIGNED'] },
       clocks: {
+        acceptance: { target: '2h', warnAt: [0.5] },
         firstReply: { target: '24h', warnAt: [0.75] },
         handling: { target: '48h', warnAt: [0.5, 0.8] },
+        verification: { target: '12h', warnAt: [0.5] },
       },
     },
     {
@@ -40,8 +86,10 @@ export const DEFAULT_POLICY_SET: PolicySet = {
       description: 'VIP customers (level 1 and above) get tighter limits',
       match: { minVipLevel: 1 },
       clocks: {
+        acceptance: { target: '30m', warnAt: [0.5] },
         firstReply: { target: '2h', warnAt: [0.5] },
         handling: { target: '24h', warnAt: [0.5, 0.8] },
+        verification: { target: '8h', warnAt: [0.5] },
       },
     },
   ],

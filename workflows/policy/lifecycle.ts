@@ -11,6 +11,12 @@ export interface LifecycleFacts {
   /** Final replies that count: by phone, or by SMS confirmed by the customer. */
   countingFinalReplies: number;
   lastFinalReplySatisfied?: boolean;
+  major: boolean;
+  hasMajorReport: boolean;
+  /** Likely to cause a dispute later (R5.5): the customer's final opinion must be kept as evidence. */
+  disputeProne: boolean;
+  consentEvidence: number;
+  contactInFlight: boolean;
 }
 
 const OPEN_WORK: Stage[] = ['IN_PROGRESS', 'REOPENED'];
@@ -74,5 +80,24 @@ export function checkClose(f: LifecycleFacts): string | undefined {
   if (f.countingFinalReplies === 0)
     return 'no recorded reply to the customer: every complaint is replied to before it closes (R4.5)';
   if (f.lastFinalReplySatisfied === false) return 'the customer is not satisfied: follow up first (R5.4)';
+  if (f.major && !f.hasMajorReport)
+    return 'a major complaint closes only with the written report to the optimisation centre (R5.3)';
+  if (f.disputeProne && f.consentEvidence === 0)
+    return "a dispute-prone complaint closes only with the customer's final opinion kept as evidence: reply by a recorded call (R5.5)";
   return undefined;
+}
+
+/** Contacting the customer through the contact workflow (phone first, SMS confirmed). */
+export function checkContact(f: LifecycleFacts, purpose: 'FIRST_REPLY' | 'FINAL_REPLY'): string | undefined {
+  if (f.contactInFlight) return 'the customer is being contacted already; wait for the outcome';
+  return checkReply(f, purpose === 'FIRST_REPLY' ? 'FIRST' : 'FINAL');
+}
+
+export function checkOpen(f: LifecycleFacts, action: string): string | undefined {
+  return f.stage === 'CLOSED' ? `cannot ${action} a closed complaint` : undefined;
+}
+
+/** Hot / difficult (R4.7): repeated rounds, any escalation, a major complaint, or a repeat (R6.2). */
+export function isHot(rounds: number, escalationLevel: number, major: boolean, repeat = false): boolean {
+  return rounds >= 2 || escalationLevel > 0 || major || repeat;
 }

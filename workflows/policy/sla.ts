@@ -1,14 +1,21 @@
 // SLA policies as data, and the pure functions that choose and evaluate them (R4.1, R4.2).
+import type { Calendar } from './calendar';
+import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from './contact-policy';
 import { isDuration, parseDuration } from './durations';
+import { DEFAULT_LADDER, type EscalationLevel } from './escalation';
 
-export type ClockName = 'firstReply' | 'handling';
+/** The clocks every complaint runs from intake; department verification clocks start on a transfer. */
+export type ClockName = 'acceptance' | 'firstReply' | 'handling';
+export const INTAKE_CLOCKS: ClockName[] = ['acceptance', 'firstReply', 'handling'];
 export const FIRST_REPLY_LIMIT_MS = 48 * 3_600_000; // R4.2: never later than 48 h after intake
 
 export interface ClockPolicy {
-  /** Target from the clock's start, e.g. "48h". */
+  /** Target from the clock's start, e.g. "48h" (working time when the calendar is a business one). */
   target: string;
   /** Fractions of the target at which a pre-warning goes out, e.g. [0.75]. */
   warnAt: number[];
+  /** A calendar of the policy set; default '24x7'. */
+  calendar?: string;
 }
 
 export interface SlaPolicy {
@@ -22,12 +29,29 @@ export interface SlaPolicy {
     minVipLevel?: number;
     urgency?: 'NORMAL' | 'URGENT';
   };
-  clocks: Record<ClockName, ClockPolicy>;
+  clocks: Omit<Record<ClockName, ClockPolicy>, 'acceptance'> & {
+    /** Time to accept (triage) the complaint; default 2 h. */
+    acceptance?: ClockPolicy;
+    /** A transferred complaint's verification by the department (R2.2). */
+    verification?: ClockPolicy;
+  };
+  /** Per-department verification limits, overriding clocks.verification. */
+  verificationByDepartment?: Record<string, ClockPolicy>;
 }
 
 export interface PolicySet {
   version: number;
   policies: SlaPolicy[];
+  calendars?: Record<string, Calendar>;
+  escalation?: EscalationLevel[];
+  /** Departments a complaint can be transferred to. */
+  departments?: string[];
+  /** A new complaint within this window after an earlier one from the same number or cell is a repeat (R6.2). */
+  repeatWindow?: string;
+  /** How the customer is called and texted (R4.3, R4.4). */
+  contact?: ContactPolicy;
+  /** How long after closing the care callback is made (R6.1), e.g. "7d". */
+  careCallbackAfter?: string;
 }
 
 export interface PolicyCriteria {
@@ -37,12 +61,24 @@ export interface PolicyCriteria {
   urgency: 'NORMAL' | 'URGENT';
 }
 
-/** The policy snapshot a complaint keeps for its whole life. Durations resolved to ms. */
+export interface ResolvedClockPolicy {
+  targetMs: number;
+  warnAt: number[];
+  calendar: string;
+}
+
+/** The policy snapshot a complaint keeps unless a supervisor applies a new one. Durations in ms. */
 export interface PolicySnapshot {
   id: string;
   version: number;
   setVersion: number;
-  clocks: Record<ClockName, { targetMs: number; warnAt: number[] }>;
+  clocks: Record<ClockName, ResolvedClockPolicy>;
+  verification: Record<string, ResolvedClockPolicy>;
+  calendars: Record<string, Calendar>;
+  escalation: { level: number; title: string; role: string; ackWithinMs: number }[];
+  repeatWindowMs: number;
+  contact: ContactPolicy;
+  careCallbackAfterMs: number;
 }
 
 function matches(policy: SlaPolicy, c: PolicyCriteria): boolean {
@@ -71,17 +107,43 @@ export function selectPolicy(set: PolicySet, criteria: PolicyCriteria): PolicySn
     if (matches(p, criteria) && (!best || specificity(p) > specificity(best))) best = p;
   }
   if (!best) throw new Error(`no SLA policy matches ${JSON.stringify(criteria)}`);
-  const resolve = (c: ClockPolicy) => ({ targetMs: parseDuration(c.target), warnAt: [...c.warnAt] });
+  const resolve = (c: ClockPolicy): ResolvedClockPolicy => ({
+    targetMs: parseDuration(c.target),
+    warnAt: [...c.warnAt],
+    calendar: c.calendar ?? '24x7',
+  });
   const firstReply = resolve(best.clocks.firstReply);
-  // R4.2 is a hard ceiling whatever the data says.
+  // R4.2 is a hard ceiling whatever the data says: 48 hours of wall-clock time.
   firstReply.targetMs = Math.min(firstReply.targetMs, FIRST_REPLY_LIMIT_MS);
+  firstReply.calendar = '24x7';
+  const departments = set.departments ?? DEFAULT_DEPARTMENTS;
+  const fallbackVerification = best.clocks.verification ?? { target: '24h', warnAt: [0.5] };
   return {
     id: best.id,
     version: best.version,
     setVersion: set.version,
-    clocks: { firstReply, handling: resolve(best.clocks.handling) },
+    clocks: {
+      acceptance: resolve(best.clocks.acceptance ?? { target: '2h', warnAt: [0.5] }),
+      firstReply,
+      handling: resolve(best.clocks.handling),
+    },
+    verification: Object.fromEntries(
+      departments.map((d) => [d, resolve(best.verificationByDepartment?.[d] ?? fallbackVerification)]),
+    ),
+    calendars: { '24x7': { kind: '24x7' }, ...(set.calendars ?? {}) },
+    repeatWindowMs: parseDuration(set.repeatWindow ?? '30d'),
+    contact: set.contact ?? DEFAULT_CONTACT_POLICY,
+    careCallbackAfterMs: parseDuration(set.careCallbackAfter ?? '7d'),
+    escalation: (set.escalation ?? DEFAULT_LADDER).map((l) => ({
+      level: l.level,
+      title: l.title,
+      role: l.role,
+      ackWithinMs: parseDuration(l.ackWithin),
+    })),
   };
 }
+
+export const DEFAULT_DEPARTMENTS = ['data', 'network', 'billing', 'core', 'transmission'];
 
 /** Checks a policy set; returns the problems found (empty = valid). */
 export function validatePolicySet(set: PolicySet): string[] {
@@ -93,12 +155,14 @@ export function validatePolicySet(set: PolicySet): string[] {
     if (!p.id) problems.push(`${at}.id: required`);
     if (ids.has(p.id)) problems.push(`${at}.id: duplicate "${p.id}"`);
     ids.add(p.id);
-    for (const name of ['firstReply', 'handling'] as const) {
+    for (const name of ['acceptance', 'firstReply', 'handling', 'verification'] as const) {
       const clock = p.clocks?.[name];
       if (!clock) {
-        problems.push(`${at}.clocks.${name}: required`);
+        if (name === 'firstReply' || name === 'handling') problems.push(`${at}.clocks.${name}: required`);
         continue;
       }
+      if (clock.calendar && clock.calendar !== '24x7' && !set.calendars?.[clock.calendar])
+        problems.push(`${at}.clocks.${name}.calendar: unknown calendar "${clock.calendar}"`);
       if (!isDuration(clock.target)) problems.push(`${at}.clocks.${name}.target: not a duration`);
       if (!clock.warnAt.every((f) => f > 0 && f < 1))
         problems.push(`${at}.clocks.${name}.warnAt: fractions between 0 and 1`);
@@ -107,47 +171,4 @@ export function validatePolicySet(set: PolicySet): string[] {
   const fallback = set.policies.some((p) => Object.keys(p.match).length === 0);
   if (!fallback) problems.push('policies: one policy with an empty match is needed as the fallback');
   return problems;
-}
-
-export type ClockState = 'running' | 'met' | 'breached' | 'metLate';
-
-export interface ClockView {
-  name: ClockName;
-  startedAt: string;
-  dueAt: string;
-  targetMs: number;
-  state: ClockState;
-  stoppedAt?: string;
-  remainingMs: number;
-  elapsedMs: number;
-}
-
-/** Where a clock stands at `now`; pure, used by the workflow query and the API. */
-export function evaluateClock(
-  name: ClockName,
-  startedAt: number,
-  targetMs: number,
-  stoppedAt: number | undefined,
-  now: number,
-): ClockView {
-  const dueAt = startedAt + targetMs;
-  const end = stoppedAt ?? now;
-  let state: ClockState;
-  if (stoppedAt !== undefined) state = stoppedAt <= dueAt ? 'met' : 'metLate';
-  else state = now > dueAt ? 'breached' : 'running';
-  return {
-    name,
-    startedAt: new Date(startedAt).toISOString(),
-    dueAt: new Date(dueAt).toISOString(),
-    targetMs,
-    state,
-    stoppedAt: stoppedAt === undefined ? undefined : new Date(stoppedAt).toISOString(),
-    remainingMs: dueAt - end,
-    elapsedMs: end - startedAt,
-  };
-}
-
-/** The instants at which pre-warnings fall, sorted, in ms since the epoch. */
-export function warningInstants(startedAt: number, targetMs: number, warnAt: number[]): number[] {
-  return [...new Set(warnAt)].sort((a, b) => a - b).map((f) => startedAt + Math.round(targetMs * f));
 }

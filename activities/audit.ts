@@ -1,0 +1,307 @@
+// The audit trail (S5, R10.2): append-only, one hash chain per complaint.
+//
+//   hash(n) = sha256( hash(n-1) ‖ canonical JSON of entry n without its hash )
+//
+// A unique index on (ticketId, seq) makes two concurrent appends race for the same seq: the loser
+// gets a duplicate-key error, reads the new head and tries again, so the chain never forks. A head
+// document per complaint (last seq and hash) lets verify notice a deleted last entry. No
+// transactions, no $lookup: runs on FerretDB v1 and MongoDB alike.
+//
+// Two sources append: the API (every accepted human action: who, role, what, when, from which IP,
+// stage before and after) and the worker, after each projection (the complaint's timeline entries
+// not yet audited: system actions such as clocks, SMS, breaches, and the workflow's own record of
+// human actions). dedupeKey (unique) makes a repeated append of the same event a no-op.
+import { createHash, randomUUID } from 'node:crypto';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import type { ComplaintView } from '../workflows/complaint/contract';
+import { isDuplicateKey } from './models';
+
+export interface AuditInput {
+  ticketId: string;
+  /** ISO instant of the action */
+  at: string;
+  /** who: a person, a system (emos-gateway), 'system' or 'twilio' */
+  actor: string;
+  roles: string[];
+  /** api = a request to the API; workflow = the complaint's own timeline */
+  source: 'api' | 'workflow';
+  action: string;
+  detail?: string;
+  /** client IP (api entries) */
+  ip?: string;
+  stageBefore?: string;
+  stageAfter?: string;
+  /** workflow entries: position in the complaint's timeline */
+  timelineIndex?: number;
+  /** unique per event; a second append with the same key is dropped */
+  dedupeKey?: string;
+}
+
+export interface AuditEntry extends Required<
+  Pick<AuditInput, 'ticketId' | 'at' | 'actor' | 'roles' | 'source' | 'action'>
+> {
+  seq: number;
+  detail?: string;
+  ip?: string;
+  stageBefore?: string;
+  stageAfter?: string;
+  timelineIndex?: number;
+  dedupeKey: string;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditDoc extends AuditEntry {
+  _id: string;
+}
+
+interface AuditHeadDoc {
+  _id: string;
+  seq: number;
+  hash: string;
+}
+
+export const GENESIS_HASH = '0'.repeat(64);
+const FIELDS = [
+  'ticketId',
+  'seq',
+  'at',
+  'actor',
+  'roles',
+  'source',
+  'action',
+  'detail',
+  'ip',
+  'stageBefore',
+  'stageAfter',
+  'timelineIndex',
+  'dedupeKey',
+  'prevHash',
+] as const;
+
+const auditSchema = new Schema<AuditDoc>(
+  {
+    _id: { type: String, required: true },
+    ticketId: { type: String, required: true },
+    seq: { type: Number, required: true },
+    at: { type: String, required: true },
+    actor: { type: String, required: true },
+    roles: [String],
+    source: { type: String, required: true },
+    action: { type: String, required: true },
+    detail: String,
+    ip: String,
+    stageBefore: String,
+    stageAfter: String,
+    timelineIndex: Number,
+    dedupeKey: { type: String, required: true },
+    prevHash: { type: String, required: true },
+    hash: { type: String, required: true },
+  },
+  { versionKey: false, collection: 'audit' },
+);
+auditSchema.index({ ticketId: 1, seq: 1 }, { unique: true });
+auditSchema.index({ dedupeKey: 1 }, { unique: true });
+auditSchema.index({ ticketId: 1, timelineIndex: -1 });
+
+const headSchema = new Schema<AuditHeadDoc>(
+  { _id: { type: String, required: true }, seq: { type: Number, required: true }, hash: String },
+  { versionKey: false, collection: 'audit_heads' },
+);
+
+/** JSON with sorted keys and no undefined values: the same entry always hashes the same. */
+export function canonicalJson(value: unknown): string {
+  if (value === null || typeof value !== 'object') return JSON.stringify(value);
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v ?? null)).join(',')}]`;
+  const entries = Object.entries(value as Record<string, unknown>)
+    .filter(([, v]) => v !== undefined)
+    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+}
+
+/** The hash of an entry: over the previous hash and the canonical JSON of its fields. */
+export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
+  const fields: Record<string, unknown> = {};
+  for (const f of FIELDS) fields[f] = entry[f];
+  return createHash('sha256').update(entry.prevHash).update(canonicalJson(fields)).digest('hex');
+}
+
+export interface VerifyResult {
+  ticketId: string;
+  ok: boolean;
+  entries: number;
+  headSeq: number;
+  problems: { seq: number; problem: string }[];
+}
+
+export interface AuditStore {
+  append(input: AuditInput): Promise<AuditEntry | undefined>;
+  list(ticketId: string): Promise<AuditEntry[]>;
+  verify(ticketId: string): Promise<VerifyResult>;
+  /** Appends the complaint's timeline entries that are not yet audited. */
+  auditTimeline(view: Pick<ComplaintView, 'ticketId' | 'stage' | 'timeline'>): Promise<number>;
+  init(): Promise<void>;
+  Audit: Model<AuditDoc>;
+  Head: Model<AuditHeadDoc>;
+}
+
+const MAX_RETRIES = 50;
+
+export function createAuditStore(connection: Connection = mongoose.connection): AuditStore {
+  const Audit =
+    (connection.models.Audit as Model<AuditDoc> | undefined) ??
+    connection.model<AuditDoc>('Audit', auditSchema);
+  const Head =
+    (connection.models.AuditHead as Model<AuditHeadDoc> | undefined) ??
+    connection.model<AuditHeadDoc>('AuditHead', headSchema);
+
+  async function last(ticketId: string): Promise<AuditDoc | null> {
+    return Audit.findOne({ ticketId }).sort({ seq: -1 }).lean<AuditDoc>();
+  }
+
+  async function moveHead(ticketId: string, seq: number, hash: string): Promise<void> {
+    try {
+      await Head.updateOne({ _id: ticketId, seq: { $lt: seq } }, { $set: { seq, hash } }, { upsert: true });
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err; // a later entry already moved it
+    }
+  }
+
+  async function append(input: AuditInput): Promise<AuditEntry | undefined> {
+    const dedupeKey = input.dedupeKey ?? `${input.source}:${randomUUID()}`;
+    for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
+      const prev = await last(input.ticketId);
+      const base: Omit<AuditEntry, 'hash'> = {
+        ticketId: input.ticketId,
+        seq: (prev?.seq ?? 0) + 1,
+        at: input.at,
+        actor: input.actor,
+        roles: [...input.roles],
+        source: input.source,
+        action: input.action,
+        detail: input.detail,
+        ip: input.ip,
+        stageBefore: input.stageBefore,
+        stageAfter: input.stageAfter,
+        timelineIndex: input.timelineIndex,
+        dedupeKey,
+        prevHash: prev?.hash ?? GENESIS_HASH,
+      };
+      const entry: AuditEntry = { ...base, hash: entryHash(base) };
+      try {
+        await Audit.create({ _id: `${entry.ticketId}:${entry.seq}`, ...stripUndefined(entry) });
+        await moveHead(entry.ticketId, entry.seq, entry.hash);
+        return entry;
+      } catch (err) {
+        if (!isDuplicateKey(err)) throw err;
+        if (await Audit.exists({ dedupeKey })) return undefined; // this event is already audited
+        // Another append took this seq: read the new head and try again.
+        await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * (attempt + 1))));
+      }
+    }
+    throw new Error(`audit append for ${input.ticketId} kept losing the race (${MAX_RETRIES} tries)`);
+  }
+
+  async function list(ticketId: string): Promise<AuditEntry[]> {
+    const docs = await Audit.find({ ticketId }).sort({ seq: 1 }).lean<AuditDoc[]>();
+    return docs.map(({ _id: _ignored, ...entry }) => entry);
+  }
+
+  async function verify(ticketId: string): Promise<VerifyResult> {
+    const entries = await list(ticketId);
+    const head = await Head.findById(ticketId).lean<AuditHeadDoc>();
+    const problems: VerifyResult['problems'] = [];
+    let prevHash = GENESIS_HASH;
+    let expectedSeq = 1;
+    for (const e of entries) {
+      if (e.seq !== expectedSeq)
+        problems.push({ seq: expectedSeq, problem: `entry ${expectedSeq} is missing (next is ${e.seq})` });
+      if (e.prevHash !== prevHash)
+        problems.push({
+          seq: e.seq,
+          problem: 'does not link to the entry before it (an entry was removed or changed)',
+        });
+      const { hash, ...rest } = e;
+      if (entryHash(rest) !== hash)
+        problems.push({ seq: e.seq, problem: 'content does not match its hash (modified)' });
+      prevHash = hash;
+      expectedSeq = e.seq + 1;
+    }
+    const lastSeq = entries.at(-1)?.seq ?? 0;
+    const headSeq = head?.seq ?? 0;
+    if (headSeq > lastSeq)
+      problems.push({
+        seq: headSeq,
+        problem: `entries after ${lastSeq} up to ${headSeq} are missing (removed at the end)`,
+      });
+    else if (head && head.seq === lastSeq && head.hash !== prevHash)
+      problems.push({ seq: headSeq, problem: 'the last entry does not match the recorded head (modified)' });
+    return { ticketId, ok: problems.length === 0, entries: entries.length, headSeq, problems };
+  }
+
+  async function auditTimeline(
+    view: Pick<ComplaintView, 'ticketId' | 'stage' | 'timeline'>,
+  ): Promise<number> {
+    const done = await Audit.findOne({ ticketId: view.ticketId, source: 'workflow' })
+      .sort({ timelineIndex: -1 })
+      .lean<AuditDoc>();
+    const from = (done?.timelineIndex ?? -1) + 1;
+    let appended = 0;
+    for (let i = from; i < view.timeline.length; i++) {
+      const t = view.timeline[i]!;
+      const added = await append({
+        ticketId: view.ticketId,
+        at: t.at,
+        actor: t.actor,
+        roles: [],
+        source: 'workflow',
+        action: t.action,
+        detail: t.detail,
+        timelineIndex: i,
+        stageAfter: i === view.timeline.length - 1 ? view.stage : undefined,
+        dedupeKey: `workflow:${view.ticketId}:${i}`,
+      });
+      if (added) appended += 1;
+    }
+    return appended;
+  }
+
+  async function init(): Promise<void> {
+    await Promise.all([Audit.init(), Head.init()]);
+  }
+
+  return { append, list, verify, auditTimeline, init, Audit, Head };
+}
+
+function stripUndefined<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}
+
+/**
+ * Wraps the projection activity: after each projection, the complaint's timeline entries not yet
+ * audited are appended (system actions and the workflow's record of human ones). An audit failure
+ * is logged, never fails the projection: the next projection appends what is missing.
+ */
+export function withTimelineAudit<
+  T extends { projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> },
+>(
+  activities: T,
+  deps: { models: { Complaint: { db: Connection } }; logger?: { error(o: object, m: string): void } },
+): T {
+  const store = createAuditStore(deps.models.Complaint.db);
+  return {
+    ...activities,
+    async projectComplaint(view: ComplaintView) {
+      const result = await activities.projectComplaint(view);
+      try {
+        await store.auditTimeline(view);
+      } catch (err) {
+        deps.logger?.error(
+          { err, ticketId: view.ticketId },
+          'audit of the timeline failed; retried at the next projection',
+        );
+      }
+      return result;
+    },
+  };
+}

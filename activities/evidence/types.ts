@@ -1,0 +1,226 @@
+// Network evidence (R3.1, R3.2): the records each source returns, the query, the bundle the
+// workflow gathers and the hypotheses the pre-diagnosis ranks. Types only: workflow code imports
+// this file with `import type`.
+import type { ComplaintInput } from '../../workflows/complaint/contract';
+
+export type Technology = 'LTE' | 'NR';
+
+/** One row of the cell table (工参表). */
+export interface Cell {
+  /** MCC-MNC-site-sector, e.g. '460-00-12345-1'. */
+  cellId: string;
+  siteId: string;
+  sector: number;
+  lat: number;
+  lng: number;
+  /** Antenna direction, degrees clockwise from north. */
+  azimuth: number;
+  /** Horizontal width of the sector served, degrees (default 120 for a three-sector site). */
+  beamwidth?: number;
+  band: string;
+  technology: Technology;
+  region: string;
+  name?: string;
+}
+
+/** A cell as found for a complaint: distance and bearing from the cell to the complaint's place. */
+export interface LocatedCell extends Cell {
+  distanceM?: number;
+  /** Bearing from the cell to the complaint location, degrees. */
+  bearing?: number;
+}
+
+export type LocateMethod = 'cellId' | 'coordinates' | 'address' | 'none';
+
+/** The serving and neighbouring cells of a complaint (R3.1 "the cells involved"). */
+export interface CellLocation {
+  method: LocateMethod;
+  /** Known whenever the complaint names a cell, even one missing from the cell table. */
+  servingCellId?: string;
+  servingSiteId?: string;
+  serving?: LocatedCell;
+  neighbours: LocatedCell[];
+  /** What could not be established, e.g. an address without coordinates (no geocoder offline). */
+  gaps: string[];
+}
+
+export type ComplaintLocation = ComplaintInput['location'];
+
+export interface TimeWindow {
+  /** ISO 8601 instants; `from` inclusive, `to` exclusive. */
+  from: string;
+  to: string;
+}
+
+export interface EvidenceQuery {
+  ticketId: string;
+  /** Cell ids; the first one is the serving cell, the rest are neighbours. */
+  cells: string[];
+  /** Site ids of those cells; the first one is the serving site. */
+  siteIds: string[];
+  window: TimeWindow;
+  /** Change events are looked up this many hours before `window.from` (cutover shortly before). */
+  lookbackHours?: number;
+  msisdn?: string;
+  imsi?: string;
+  vip: boolean;
+}
+
+/** Hourly traffic statistics (话统) of one cell. Rates in %, levels in dBm, SINR in dB. */
+export interface KpiSample {
+  cellId: string;
+  /** Start of the hour, ISO 8601. */
+  hour: string;
+  rrcSetupSuccessRate: number;
+  erabSetupSuccessRate: number;
+  dropRate: number;
+  prbUtilisationDl: number;
+  throughputDlMbps: number;
+  rsrpP10: number;
+  rsrpP50: number;
+  sinrP50: number;
+  ulInterferenceDbm: number;
+}
+
+export const ALARM_SEVERITIES = ['critical', 'major', 'minor', 'warning'] as const;
+export type AlarmSeverity = (typeof ALARM_SEVERITIES)[number];
+
+/** A fault alarm (故障告警), active (no clearedAt) or cleared. */
+export interface Alarm {
+  id: string;
+  siteId: string;
+  /** Cells the alarm affects; empty = the whole site. */
+  cellIds: string[];
+  severity: AlarmSeverity;
+  /** Alarm type, e.g. 'CELL_UNAVAILABLE', 'VSWR_ABNORMAL'. */
+  type: string;
+  text?: string;
+  raisedAt: string;
+  clearedAt?: string;
+}
+
+export const CHANGE_KINDS = ['upgrade', 'cutover', 'parameter'] as const;
+export type ChangeKind = (typeof CHANGE_KINDS)[number];
+
+/** An upgrade, cutover or parameter change (升级、割接、参数修改). */
+export interface ChangeEvent {
+  id: string;
+  kind: ChangeKind;
+  siteIds: string[];
+  cellIds: string[];
+  startedAt: string;
+  endedAt?: string;
+  description: string;
+}
+
+/** Uplink noise of one cell in one hour (干扰分析). */
+export interface InterferenceSample {
+  cellId: string;
+  hour: string;
+  ulNoiseDbm: number;
+  /** Suspected source when the analysis names one, e.g. '外部干扰（直放站）'. */
+  source?: string;
+}
+
+export const CALL_RESULTS = ['normal', 'drop', 'setupFailure'] as const;
+export type CallResult = (typeof CALL_RESULTS)[number];
+
+/** One call from the call history records / signalling trace (CHR / 信令回溯). */
+export interface ChrRecord {
+  callId: string;
+  imsi?: string;
+  msisdn?: string;
+  startedAt: string;
+  endedAt?: string;
+  result: CallResult;
+  /** The signalling step where the call broke, e.g. 'RRC_REESTABLISHMENT'. */
+  failedStep?: string;
+  causeCode?: string;
+  cellId: string;
+}
+
+export type SourceName = 'kpis' | 'alarms' | 'changes' | 'interference' | 'chr';
+
+/** What one source gave: its records, or a gap that says why there are none (never a failed complaint). */
+export type SourceResult<T> =
+  | { source: SourceName; ok: true; items: T[]; total: number; ms: number }
+  | { source: SourceName; ok: false; gap: string; ms?: number };
+
+/** Per-cell KPI figures the rules read (computed from the hourly samples). */
+export interface CellKpiSummary {
+  cellId: string;
+  hours: number;
+  /** Local hour of day (Asia/Shanghai) with the highest mean PRB utilisation. */
+  busyHour: number;
+  busyHourPrbDl: number;
+  busyHourThroughputDlMbps: number;
+  rrcSetupSuccessRate: number;
+  erabSetupSuccessRate: number;
+  dropRate: number;
+  rsrpP10: number;
+  rsrpP50: number;
+  sinrP50: number;
+  ulInterferenceDbm: number;
+}
+
+export interface EvidenceBundle {
+  query: EvidenceQuery;
+  location: CellLocation;
+  kpis: SourceResult<KpiSample>;
+  alarms: SourceResult<Alarm>;
+  changes: SourceResult<ChangeEvent>;
+  interference: SourceResult<InterferenceSample>;
+  /** Queried for VIP complaints only (R7.2). */
+  chr?: SourceResult<ChrRecord>;
+  kpiSummary: CellKpiSummary[];
+  /** Everything that could not be gathered, in words (shown to the handler). */
+  gaps: string[];
+}
+
+export type HypothesisCause =
+  | 'FAULT_ALARM'
+  | 'RECENT_CHANGE'
+  | 'CAPACITY'
+  | 'UL_INTERFERENCE'
+  | 'WEAK_COVERAGE'
+  | 'CALL_FAILURE_SIGNALLING';
+
+export interface Hypothesis {
+  id: string;
+  cause: HypothesisCause;
+  title: { 'zh-CN': string; en: string };
+  /** 0..1, higher = more likely; the list is sorted by it. */
+  score: number;
+  /** Human sentences with the numbers behind the hypothesis (zh-CN). */
+  evidence: string[];
+  suggestedAction: string;
+  /** Rule that produced it (diagnosis-rules.ts). */
+  ruleId: string;
+}
+
+/** Draft of the work-order reply (工单回复): "what was checked / what was found" (R4.6). */
+export interface WorkOrderDraft {
+  checked: string;
+  found: string;
+}
+
+/** What a complaint keeps: small (top items per source), because it is stored in workflow history. */
+export interface EvidenceOutcome {
+  cells: CellLocation;
+  bundle: Omit<EvidenceBundle, 'location'>;
+  hypotheses: Hypothesis[];
+  draft: WorkOrderDraft;
+  gatheredAt: string;
+  /** Workflow time from the start of the gathering to the pre-diagnosis. */
+  tookMs: number;
+}
+
+/** The evidence activities (createEvidenceActivities); each throws on failure so Temporal retries. */
+export interface EvidenceActivities {
+  locateCells(location: ComplaintLocation): Promise<CellLocation>;
+  evidenceKpis(q: EvidenceQuery): Promise<KpiSample[]>;
+  evidenceAlarms(q: EvidenceQuery): Promise<Alarm[]>;
+  evidenceChanges(q: EvidenceQuery): Promise<ChangeEvent[]>;
+  evidenceInterference(q: EvidenceQuery): Promise<InterferenceSample[]>;
+  evidenceChr(q: EvidenceQuery): Promise<ChrRecord[]>;
+}

@@ -1,0 +1,103 @@
+// Renders docs/security.md (route × role) from the access table in ./access.
+//   npm run docs:security          writes docs/security.md
+// A unit test fails when the file and the table differ.
+import { writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { ACCESS, CODEC_ROLES, ROLES, type AccessRule, type RoleName } from './access';
+import { SEED_USERS } from './dev-auth';
+
+const ROLE_TITLES: Record<RoleName, string> = {
+  intake: 'intake',
+  handler: 'handler',
+  department: 'department:&lt;name&gt;',
+  supervisor: 'supervisor',
+  interface: 'interface',
+  vipManager: 'vipManager',
+  analyst: 'analyst',
+  admin: 'admin',
+};
+
+const SCOPED: Partial<Record<RoleName, string>> = {
+  handler: '✓ assigned',
+  department: '✓ transferred',
+  vipManager: '✓ VIP',
+  intake: '✓ own',
+};
+
+function cell(rule: AccessRule, role: RoleName): string {
+  if (rule.auth === 'public') return 'public';
+  if (rule.auth === 'twilio') return 'signed';
+  if (rule.auth === 'dev') return 'dev';
+  if (!rule.roles.includes(role)) return '—';
+  if (rule.scope === 'none') return '✓';
+  return SCOPED[role] ?? '✓';
+}
+
+/** The page before formatting (Prettier aligns the tables as in every other Markdown file). */
+export function renderSecurityDocSource(): string {
+  const header = `| route | ${ROLES.map((r) => ROLE_TITLES[r]).join(' | ')} |`;
+  const line = `| --- | ${ROLES.map(() => ':-:').join(' | ')} |`;
+  const rows = ACCESS.map(
+    (rule) => `| \`${rule.method} ${rule.path}\` | ${ROLES.map((role) => cell(rule, role)).join(' | ')} |`,
+  );
+  const notes = ACCESS.filter((r) => r.note).map((r) => `- \`${r.method} ${r.path}\`: ${r.note}.`);
+  const users = Object.entries(SEED_USERS).map(
+    ([user, u]) => `| \`${user}\` | ${u.roles.join(', ')} | ${u.team ?? ''} |`,
+  );
+  return `<!-- Generated from api/access.ts by \`npm run docs:security\`; a unit test checks it. Do not edit. -->
+
+# Who may do what (S2)
+
+Every route of the API and the roles it allows. One rule table (\`api/access.ts\`) is enforced by
+the routes, describes each operation in \`/openapi.json\` (\`x-roles\`) and generates this page;
+\`test/integration/security.test.ts\` proves every cell over HTTP (allowed → not 401/403, denied →
+403, no credentials → 401).
+
+${header}
+${line}
+${rows.join('\n')}
+
+Cells: ✓ allowed · ✓ assigned = a handler, only on complaints assigned to them or to their team ·
+✓ transferred = a department, only on complaints transferred to it · ✓ VIP = only VIP complaints ·
+✓ own = an intake system, only complaints it filed · — denied (403) · public = no credentials ·
+signed = Twilio's signature instead of credentials · dev = only with \`DEV_AUTH=on\` (local stack).
+Supervisors, interface people and admins act on every complaint their role allows. Lists hold only
+what the caller may see.
+
+${notes.join('\n')}
+
+## Credentials (S1)
+
+- **Systems** send an API key: \`Authorization: Bearer <key>\`; keys, their user, roles and
+  (for people's keys) team are in \`API_KEYS\`.
+- **People** send a JWT from the operator's identity provider: signature checked against
+  \`AUTH_JWKS_URL\`, issuer \`AUTH_ISSUER\`, audience \`AUTH_AUDIENCE\`, expiry. Claims: \`sub\`
+  (or \`preferred_username\`) is the user, \`roles\` the roles, \`team\` the handling team.
+- The codec server (\`/codec\`) serves the roles ${CODEC_ROLES.join(', ')}: they read personal
+  data of every complaint. \`CODEC_AUTH=off\` (local stack only) opens it for the dev Web UI.
+
+## Seeded users of the local stack (\`DEV_AUTH=on\`)
+
+\`POST /dev/token {"user": "<name>"}\` answers a one-hour token for:
+
+| user | roles | team |
+| --- | --- | --- |
+${users.join('\n')}
+`;
+}
+
+export const SECURITY_DOC_PATH = path.resolve(__dirname, '..', 'docs', 'security.md');
+
+/** The page as the repository keeps it: formatted by Prettier like every other file. */
+export async function renderSecurityDoc(): Promise<string> {
+  const prettier = await import('prettier');
+  const options = (await prettier.resolveConfig(SECURITY_DOC_PATH)) ?? {};
+  return prettier.format(renderSecurityDocSource(), { ...options, filepath: SECURITY_DOC_PATH });
+}
+
+if (require.main === module) {
+  void renderSecurityDoc().then((text) => {
+    writeFileSync(SECURITY_DOC_PATH, text);
+    console.log(`wrote ${path.relative(process.cwd(), SECURITY_DOC_PATH)}`);
+  });
+}

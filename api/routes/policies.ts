@@ -1,0 +1,29 @@
+// SLA policy sets (R4.1): read by everyone who works complaints, changed by admins; every version kept.
+import { Router } from 'express';
+import type { PolicyStore } from '../../activities/policy-store';
+import { actorOf } from '../auth';
+import { HttpError } from '../errors';
+import { guard } from '../guard';
+import { PolicySetSchema } from '../schemas';
+
+export function policyRoutes(store: PolicyStore): Router {
+  const r = Router();
+  r.get('/', guard('GET', '/v1/policies'), (_req, res, next) => {
+    Promise.all([store.active(), store.history()]).then(
+      ([active, history]) => res.json({ active, history }),
+      next,
+    );
+  });
+  r.post('/', guard('POST', '/v1/policies'), (req, res, next) => {
+    const body = PolicySetSchema.parse(req.body);
+    store
+      .save(body, actorOf(req).user)
+      .then((out) => {
+        if ('problems' in out)
+          throw new HttpError(422, 'invalid_policy', out.problems.join('; '), out.problems);
+        res.status(201).json(out);
+      })
+      .catch(next);
+  });
+  return r;
+}

@@ -1,0 +1,131 @@
+// Weekly and monthly reports (R9): produce one on demand (the report workflow), read it as JSON, as
+// an HTML page with charts, or one of its tables as CSV. Roles: analyst, supervisor, interface, admin.
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import { Router, type Response } from 'express';
+import type { Connection } from 'mongoose';
+import { reportLinks } from '../../activities/reports/activities';
+import { CSV_TABLES, csvFileName, renderCsv } from '../../activities/reports/csv';
+import { renderReportHtml } from '../../activities/reports/html';
+import type { Report } from '../../activities/reports/model';
+import { lastCompletedPeriod } from '../../activities/reports/periods';
+import { reportModels, type ReportDoc } from '../../activities/reports/store';
+import {
+  REPORT_WORKFLOW_TYPE,
+  reportId,
+  reportWorkflowId,
+  type ReportRequest,
+  type ReportResult,
+} from '../../workflows/report/contract';
+import { actorOf } from '../auth';
+import { HttpError, notFound } from '../errors';
+import { guard } from '../guard';
+import { CsvTableParam, ReportIdParam, ReportListQuery, ReportRequestSchema } from '../report-schemas';
+
+export interface ReportRouteDeps {
+  client: Client;
+  mongo: Connection;
+  taskQueue: string;
+  timeZone: string;
+  publicBaseUrl: string;
+  /** How long POST waits for the report before answering 202 (default 60 s). */
+  waitMs?: number;
+}
+
+export function reportRoutes(deps: ReportRouteDeps): Router {
+  const r = Router();
+  const store = reportModels(deps.mongo);
+  const waitMs = deps.waitMs ?? 60_000;
+  const links = (id: string) => {
+    const l = reportLinks('', id);
+    return { self: l.json, html: l.html, csv: Object.fromEntries(CSV_TABLES.map((t) => [t, l.csv(t)])) };
+  };
+
+  async function load(id: string): Promise<ReportDoc> {
+    const doc = await store.Report.findById(ReportIdParam.parse(id)).lean();
+    if (!doc) throw notFound(`report ${id}`);
+    return doc;
+  }
+
+  r.post('/', guard('POST', '/v1/reports'), async (req, res: Response) => {
+    const body = ReportRequestSchema.parse(req.body ?? {});
+    const period = body.period ?? lastCompletedPeriod(body.kind, Date.now(), deps.timeZone);
+    const id = reportId(body.kind, period);
+    const request: ReportRequest = {
+      kind: body.kind,
+      period,
+      deliver: body.deliver ?? true,
+      requestedBy: actorOf(req).user,
+    };
+    // A run of the same period in progress is joined; a finished one is produced again (new revision).
+    const handle = await deps.client.workflow.start(REPORT_WORKFLOW_TYPE, {
+      taskQueue: deps.taskQueue,
+      workflowId: reportWorkflowId(body.kind, period),
+      args: [request],
+      workflowIdConflictPolicy: 'USE_EXISTING',
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+    });
+    let timer: NodeJS.Timeout | undefined;
+    const waited = await Promise.race([
+      handle.result().then((result: ReportResult) => ({ result })),
+      new Promise<undefined>((resolve) => (timer = setTimeout(() => resolve(undefined), waitMs))),
+    ])
+      .catch((err: unknown) => {
+        if (err instanceof WorkflowFailedError)
+          throw new HttpError(
+            500,
+            'report_failed',
+            `the report workflow failed: ${err.cause?.message ?? err.message}`,
+          );
+        throw err;
+      })
+      .finally(() => clearTimeout(timer));
+    const base = { id, workflowId: handle.workflowId, runId: handle.firstExecutionRunId, links: links(id) };
+    if (!waited) {
+      res.status(202).json({ ...base, status: 'RUNNING' });
+      return;
+    }
+    res.status(201).json({ ...base, status: 'COMPLETED', ...waited.result });
+  });
+
+  r.get('/', guard('GET', '/v1/reports'), async (req, res) => {
+    const q = ReportListQuery.parse(req.query);
+    const docs = await store.Report.find(q.kind ? { kind: q.kind } : {})
+      .select({ _id: 1, kind: 1, period: 1, revision: 1, generatedAt: 1, timeZone: 1 })
+      .lean();
+    const items = docs
+      .sort((a, b) => b.generatedAt.getTime() - a.generatedAt.getTime() || (a._id < b._id ? -1 : 1))
+      .slice(0, q.limit)
+      .map((d) => ({
+        id: d._id,
+        kind: d.kind,
+        period: d.period,
+        revision: d.revision,
+        generatedAt: d.generatedAt,
+        timeZone: d.timeZone,
+        links: links(d._id),
+      }));
+    res.json({ items });
+  });
+
+  r.get('/:id.html', guard('GET', '/v1/reports/{id}.html'), async (req, res) => {
+    const doc = await load(req.params.id as string);
+    const base = `/v1/reports/${encodeURIComponent(doc._id)}`;
+    res
+      .type('text/html; charset=utf-8')
+      .send(renderReportHtml(doc.report, { csv: (t) => `${base}/${t}.csv` }));
+  });
+
+  r.get('/:id/:table.csv', guard('GET', '/v1/reports/{id}/{table}.csv'), async (req, res) => {
+    const table = CsvTableParam.parse(req.params.table);
+    const doc = await load(req.params.id as string);
+    const report: Report = doc.report;
+    res.type('text/csv; charset=utf-8').attachment(csvFileName(report, table)).send(renderCsv(report, table));
+  });
+
+  r.get('/:id', guard('GET', '/v1/reports/{id}'), async (req, res) => {
+    const doc = await load(req.params.id as string);
+    res.json({ ...doc.report, revision: doc.revision, links: links(doc._id) });
+  });
+
+  return r;
+}

@@ -1,0 +1,16 @@
+// Worklists (issue 3): mine, my team's, due soon, breached, escalated to me, hot — by nearest deadline.
+import { Router } from 'express';
+import { actorOf } from '../auth';
+import type { ComplaintService } from '../complaints-service';
+import { guard } from '../guard';
+import { WorklistParam, WorklistQuerySchema } from '../schemas';
+
+export function worklistRoutes(svc: ComplaintService): Router {
+  const r = Router();
+  r.get('/:name', guard('GET', '/v1/worklists/{name}'), (req, res, next) => {
+    svc
+      .worklist(WorklistParam.parse(req.params.name), actorOf(req), WorklistQuerySchema.parse(req.query))
+      .then((out) => res.json(out), next);
+  });
+  return r;
+}

@@ -1,0 +1,101 @@
+// Everything issue 8 adds to the API, built once from the validated config and mounted by app.ts:
+// security headers, CORS, rate limits, API keys and JWTs, the dev issuer, the codec server, Twilio
+// replay protection and the audit trail.
+import express, { type Express, type RequestHandler, type Router } from 'express';
+import { createLocalJWKSet } from 'jose';
+import type { Connection } from 'mongoose';
+import type { Logger } from 'pino';
+import { createAuditStore, type AuditStore } from '../activities/audit';
+import { createPayloadCodec } from '../worker/data-converter';
+import type { Config } from '../worker/config';
+import { authenticate } from './auth';
+import { codecRoutes } from './codec-server';
+import { corsAllowList } from './cors';
+import { createDevIssuer, DEV_AUDIENCE_DEFAULT, type DevIssuer } from './dev-auth';
+import { applyTrustProxy, rateLimitPerKey, securityHeaders } from './edge';
+import { createJwtVerifier, remoteJwks, type JwtVerifier } from './jwt';
+import { withSecurity } from './openapi-security';
+import { auditRecorder, auditRoutes } from './routes/audit';
+import type { ActionRecorder } from './routes/complaints';
+import { rejectReplayedWebhooks, webhookReceiptModel } from './webhook-replay';
+
+export interface Security {
+  /** Mounts headers, CORS, rate limits, the dev issuer and the codec server; call first. */
+  applyEdge(app: Express): void;
+  authenticate: RequestHandler;
+  webhookReplay: RequestHandler;
+  recordAction: ActionRecorder;
+  auditRoutes: Router;
+  audit: AuditStore;
+  devIssuer?: DevIssuer;
+  openapi<T extends object>(doc: T): T;
+}
+
+export function createSecurity(deps: { config: Config; mongo: Connection; logger: Logger }): Security {
+  const { config, logger } = deps;
+  const devIssuer = config.DEV_AUTH
+    ? createDevIssuer({
+        issuer: config.AUTH_ISSUER || `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/dev`,
+        audience: config.AUTH_AUDIENCE || DEV_AUDIENCE_DEFAULT,
+      })
+    : undefined;
+  if (devIssuer)
+    logger.warn({ issuer: devIssuer.issuer }, 'DEV_AUTH=on: the dev identity provider is serving tokens');
+
+  let verifyJwt: JwtVerifier | undefined;
+  if (config.AUTH_JWKS_URL)
+    verifyJwt = createJwtVerifier({
+      keys: remoteJwks(config.AUTH_JWKS_URL),
+      issuer: config.AUTH_ISSUER,
+      audience: config.AUTH_AUDIENCE,
+    });
+  else if (devIssuer) {
+    const local = devIssuer;
+    verifyJwt = createJwtVerifier({
+      keys: async (header) => {
+        const { keys } = await local.jwks();
+        return createLocalJWKSet({ keys })(header);
+      },
+      issuer: local.issuer,
+      audience: local.audience,
+    });
+  }
+
+  const auth = authenticate(config.API_KEYS, verifyJwt);
+  const audit = createAuditStore(deps.mongo);
+  const limit = rateLimitPerKey(config.RATE_LIMIT_PER_MINUTE);
+
+  return {
+    applyEdge(app) {
+      applyTrustProxy(app, config.TRUST_PROXY);
+      app.use(securityHeaders());
+      app.use(
+        '/v1',
+        corsAllowList({
+          origins: config.CORS_ORIGINS,
+          methods: ['GET', 'POST', 'OPTIONS'],
+          headers: ['authorization', 'content-type'],
+        }),
+        limit,
+      );
+      if (devIssuer) app.use('/dev', limit, express.json({ limit: '4kb' }), devIssuer.routes());
+      app.use(
+        '/codec',
+        limit,
+        codecRoutes({
+          codec: createPayloadCodec({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
+          temporalUiUrl: config.TEMPORAL_UI_URL,
+          authenticate: config.CODEC_AUTH ? auth : undefined,
+          logger,
+        }),
+      );
+    },
+    authenticate: auth,
+    webhookReplay: rejectReplayedWebhooks(webhookReceiptModel(deps.mongo)),
+    recordAction: auditRecorder(audit, logger),
+    auditRoutes: auditRoutes(audit),
+    audit,
+    devIssuer,
+    openapi: (doc) => withSecurity(doc, { devAuth: config.DEV_AUTH, codecAuth: config.CODEC_AUTH }),
+  };
+}

@@ -1,0 +1,500 @@
+// Issue 8 on the real local stack, through HTTP: encrypted histories and the codec server (S3),
+// people's JWTs from the dev issuer (S1), every route × role cell (S2), Twilio replay protection
+// (S4), the audit chain and its tamper detection (S5), and the edge (S6).
+import { readdirSync, readFileSync } from 'node:fs';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
+import mongoose from 'mongoose';
+import twilio from 'twilio';
+import { createAuditStore } from '../../activities/audit';
+import { ACCESS, grantedRoles, type AccessRule } from '../../api/access';
+import { SEED_USERS } from '../../api/dev-auth';
+import { intakeBody } from '../support/fixtures';
+import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+let temporalConnection: Connection;
+let mongo: mongoose.Connection;
+const tokens: Record<string, string> = {};
+
+beforeAll(async () => {
+  // The local stack opens the codec server for the dev UI; here it is authenticated as in production.
+  stack = await startTestStack({ CODEC_AUTH: 'on' });
+  temporalConnection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  mongo = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
+  for (const user of Object.keys(SEED_USERS)) tokens[user] = await devToken(user);
+}, 600_000);
+
+afterAll(async () => {
+  await mongo?.close();
+  await temporalConnection?.close();
+  await stack?.dispose();
+}, 60_000);
+
+async function devToken(user: string): Promise<string> {
+  const res = await stack.http.request<{ access_token: string }>('POST', '/dev/token', {
+    key: null,
+    body: { user },
+  });
+  expect(res.status).toBe(200);
+  return res.body.access_token;
+}
+
+type View = { ticketId: string; stage: string; workflowId?: string; timeline: { action: string }[] };
+
+async function file(over: Record<string, unknown> = {}): Promise<{ id: string; workflowId: string }> {
+  const res = await stack.http.post<{ ticketId: string; workflowId: string }>(
+    '/v1/complaints',
+    intakeBody(over),
+    KEYS.intake,
+  );
+  expect(res.status).toBe(201);
+  await eventually(
+    async () =>
+      (await stack.http.get(`/v1/complaints/${res.body.ticketId}`, KEYS.supervisor)).status === 200
+        ? true
+        : undefined,
+    30_000,
+    'complaint readable',
+  );
+  return { id: res.body.ticketId, workflowId: res.body.workflowId };
+}
+
+// Personal data that must never be in a Temporal history in clear.
+const SECRETS = {
+  callback: '+8613912345678',
+  calling: '+8613587654321',
+  imei: '861234567890123',
+  imsi: '460007654321098',
+  address: '北京市海淀区知春路99号院',
+  description: '知春路家中客厅完全没有信号，邻居也一样',
+};
+
+describe('S3 personal data is encrypted in Temporal and readable through the codec server', () => {
+  let complaint: { id: string; workflowId: string };
+  let history: temporal.api.history.v1.IHistory;
+
+  beforeAll(async () => {
+    complaint = await file({
+      description: SECRETS.description,
+      location: { region: 'haidian', address: SECRETS.address, cellId: '460-00-12345-1' },
+      terminal: { model: 'Huawei Mate 60', imei: SECRETS.imei },
+      numbers: { callback: SECRETS.callback, calling: SECRETS.calling },
+      extra: `客户 IMSI ${SECRETS.imsi}`,
+    });
+    const act = (step: string, body: unknown) =>
+      stack.http.post(`/v1/complaints/${complaint.id}/${step}`, body, KEYS.supervisor);
+    expect((await act('triage', { decision: 'SELF', note: `已联系 ${SECRETS.callback}` })).status).toBe(200);
+    expect(
+      (await act('findings', { checked: '话统指标', found: `${SECRETS.address} 附近小区退服` })).status,
+    ).toBe(200);
+    // The raw history, as the Temporal server stores it, read by a client WITHOUT the codec.
+    const raw = new Client({ connection: temporalConnection });
+    history = await eventually(
+      async () => {
+        const h = await raw.workflow.getHandle(complaint.workflowId).fetchHistory();
+        return (h.events ?? []).some((e) => e.activityTaskCompletedEventAttributes) ? h : undefined;
+      },
+      30_000,
+      'history with completed activities',
+    );
+  });
+
+  it('S3 a raw history holds no phone number, IMSI, IMEI, address or description in clear', () => {
+    const bytes = Buffer.from(temporal.api.history.v1.History.encode(history).finish());
+    expect(bytes.length).toBeGreaterThan(1000);
+    const needles = [
+      ...Object.values(SECRETS),
+      SECRETS.callback.slice(1),
+      SECRETS.callback.slice(3),
+      SECRETS.calling.slice(3),
+      '知春路',
+    ];
+    for (const secret of needles)
+      expect({ secret, found: bytes.includes(Buffer.from(secret, 'utf8')) }).toEqual({
+        secret,
+        found: false,
+      });
+    // Payloads are sealed with the codec's encoding and key id; search attributes stay searchable.
+    const started = history.events![0]!.workflowExecutionStartedEventAttributes!;
+    const payload = started.input!.payloads![0]!;
+    expect(Buffer.from(payload.metadata!.encoding!).toString()).toBe('binary/encrypted');
+    expect(Buffer.from(payload.metadata!['encryption-key-id']!).toString()).toBe(stack.env.PAYLOAD_KEY_ID);
+    expect(Object.keys(started.searchAttributes?.indexedFields ?? {})).toContain('TicketId');
+  });
+
+  it('S3 the API (with the codec) still answers with the clear complaint', async () => {
+    const res = await stack.http.get<{ input: { description: string; numbers: { callback: string } } }>(
+      `/v1/complaints/${complaint.id}`,
+      KEYS.supervisor,
+    );
+    expect(res.status).toBe(200);
+    expect(res.body.input.description).toBe(SECRETS.description);
+    expect(res.body.input.numbers.callback).toBe(SECRETS.callback);
+    // And a client with the product's data converter decodes the same history's query.
+  });
+
+  it('S3 POST /codec/decode gives the clear payload to an authorised person, 401 without credentials, 403 otherwise', async () => {
+    const payload = history.events![0]!.workflowExecutionStartedEventAttributes!.input!.payloads![0]!;
+    const body = {
+      payloads: [
+        {
+          metadata: Object.fromEntries(
+            Object.entries(payload.metadata!).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+          ),
+          data: Buffer.from(payload.data!).toString('base64'),
+        },
+      ],
+    };
+    const decode = (auth: Record<string, string>) =>
+      fetch(`${stack.urls.api}/codec/decode`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-namespace': 'default', ...auth },
+        body: JSON.stringify(body),
+      });
+    const ok = await decode({ authorization: `Bearer ${tokens['supervisor.wang']}` });
+    expect(ok.status).toBe(200);
+    const out = (await ok.json()) as { payloads: { metadata: Record<string, string>; data: string }[] };
+    expect(Buffer.from(out.payloads[0]!.metadata.encoding!, 'base64').toString()).toBe('json/plain');
+    const clear = JSON.parse(Buffer.from(out.payloads[0]!.data, 'base64').toString()) as {
+      description: string;
+      numbers: { callback: string };
+    };
+    expect(clear.description).toBe(SECRETS.description);
+    expect(clear.numbers.callback).toBe(SECRETS.callback);
+    expect((await decode({})).status).toBe(401);
+    expect((await decode({ authorization: `Bearer ${tokens['handler.li']}` })).status).toBe(403);
+    expect((await decode({ authorization: `Bearer ${tokens['analyst.sun']}` })).status).toBe(403);
+    // A tampered payload is a 400, not a crash.
+    body.payloads[0]!.data = Buffer.from(
+      Buffer.from(payload.data!).map((b, i) => (i === 30 ? b ^ 1 : b)),
+    ).toString('base64');
+    const tampered = await decode({ authorization: `Bearer ${tokens['admin.root']}` });
+    expect(tampered.status).toBe(400);
+    expect(await tampered.json()).toMatchObject({ error: 'undecodable_payload' });
+  });
+
+  it('S3 the codec server answers the Temporal UI origin only (preflight with X-Namespace), and the UI is pointed at it', async () => {
+    const preflight = (origin: string) =>
+      fetch(`${stack.urls.api}/codec/decode`, {
+        method: 'OPTIONS',
+        headers: {
+          origin,
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,x-namespace,authorization',
+        },
+      });
+    const ui = new URL(stack.urls.temporalUi).origin;
+    const ok = await preflight(ui);
+    expect(ok.status).toBe(204);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(ui);
+    expect(ok.headers.get('access-control-allow-headers')).toMatch(/x-namespace/);
+    expect(ok.headers.get('access-control-allow-methods')).toMatch(/POST/);
+    const evil = await preflight('https://evil.example');
+    expect(evil.headers.get('access-control-allow-origin')).toBeNull();
+    const settings = (await (await fetch(`${stack.urls.temporalUi}/api/v1/settings`)).json()) as {
+      Codec?: { Endpoint?: string };
+    };
+    expect(settings.Codec?.Endpoint).toBe(`${stack.urls.api}/codec`);
+  });
+});
+
+describe('S3 no personal data in the logs of the API and the worker', () => {
+  it('S3 api.log and worker.log hold none of the complaint numbers, IMSI, IMEI or tokens', async () => {
+    // Let the requests above reach the logs.
+    await new Promise((r) => setTimeout(r, 500));
+    const logs = readdirSync(stack.logDir).filter((f) => /^(api|worker)(-\d+)?\.log$/.test(f));
+    expect(logs).toEqual(expect.arrayContaining(['api.log', 'worker.log']));
+    const text = logs.map((f) => readFileSync(`${stack.logDir}/${f}`, 'utf8')).join('\n');
+    expect(text).toMatch(/request/);
+    for (const secret of [SECRETS.callback.slice(3), SECRETS.calling.slice(3), SECRETS.imei, SECRETS.imsi])
+      expect({ secret, found: text.includes(secret) }).toEqual({ secret, found: false });
+    for (const token of Object.values(tokens)) expect(text.includes(token)).toBe(false);
+    expect(text.includes(KEYS.supervisor)).toBe(false);
+  });
+});
+
+describe('S1 S2 every route × role cell over HTTP', () => {
+  let fixture: string;
+  type Caller = { name: string; auth: string; roles: string[] };
+  let callers: Caller[];
+
+  beforeAll(async () => {
+    // One complaint inside every caller's assignment: team haidian, VIP, filed by the intake key,
+    // transferred to the network department.
+    const c = await file({ customer: { vipLevel: 2, language: 'zh-CN' } });
+    fixture = c.id;
+    const t = await stack.http.post(
+      `/v1/complaints/${fixture}/triage`,
+      { decision: 'TRANSFER', department: 'network' },
+      KEYS.supervisor,
+    );
+    expect(t.status).toBe(200);
+    callers = [
+      ...Object.entries(SEED_USERS).map(([user, u]) => ({
+        name: `${user} (JWT)`,
+        auth: `Bearer ${tokens[user]!}`,
+        roles: u.roles,
+      })),
+      { name: 'dev-intake-key (API key)', auth: `Bearer ${KEYS.intake}`, roles: ['intake'] },
+      { name: 'dev-handler-key (API key)', auth: `Bearer ${KEYS.handler}`, roles: ['handler'] },
+    ];
+  });
+
+  const protectedRules = () => ACCESS.filter((r) => r.auth === 'roles' || r.auth === 'codec');
+  const call = (rule: AccessRule, auth?: string) => {
+    const path = rule.path.replace('{id}', fixture).replace('{ticketId}', fixture);
+    // POST bodies are invalid on purpose: an allowed caller gets 400 and nothing changes.
+    return fetch(`${stack.urls.api}${path}`, {
+      method: rule.method,
+      headers: { ...(auth ? { authorization: auth } : {}), 'content-type': 'application/json' },
+      body: rule.method === 'POST' ? JSON.stringify({ unexpected: true }) : undefined,
+    });
+  };
+
+  it('S2 without credentials every protected route answers 401', async () => {
+    for (const rule of protectedRules())
+      expect({ route: `${rule.method} ${rule.path}`, status: (await call(rule)).status }).toEqual({
+        route: `${rule.method} ${rule.path}`,
+        status: 401,
+      });
+  });
+
+  it('S1 S2 each caller is allowed exactly where the table says (allowed → not 401/403, denied → 403)', async () => {
+    const cells: { cell: string; status: number; expected: string }[] = [];
+    for (const rule of protectedRules())
+      for (const caller of callers) {
+        const allowed = grantedRoles(rule, { roles: caller.roles }).length > 0;
+        const status = (await call(rule, caller.auth)).status;
+        const ok = allowed ? status !== 401 && status !== 403 && status < 500 : status === 403;
+        cells.push({
+          cell: `${rule.method} ${rule.path} × ${caller.name}`,
+          status,
+          expected: allowed ? 'allowed' : '403',
+        });
+        if (!ok) cells.push({ cell: 'FAILED ↑', status, expected: allowed ? 'allowed' : '403' });
+      }
+    expect(cells.filter((c) => c.cell === 'FAILED ↑')).toEqual([]);
+    expect(cells.length).toBe(protectedRules().length * callers.length);
+  });
+
+  it('S1 a forged, re-signed or foreign token is refused with 401', async () => {
+    const [h, , sig] = tokens['handler.li']!.split('.');
+    const forged = `${h}.${Buffer.from(JSON.stringify({ sub: 'handler.li', roles: ['admin'], exp: 9999999999 })).toString('base64url')}.${sig}`;
+    const get = (token: string) => stack.http.get(`/v1/complaints/${fixture}`, token);
+    expect((await get(forged)).status).toBe(401);
+    expect((await get(`${h}.e30.`)).status).toBe(401);
+    expect((await get(tokens['handler.li']!)).status).toBe(200);
+  });
+
+  it('S2 a handler sees and changes only complaints of their assignment; departments and VIP managers likewise', async () => {
+    const other = await file({ location: { region: 'chaoyang', address: '朝阳区建国路1号' } });
+    const li = tokens['handler.li']!;
+    expect((await stack.http.get(`/v1/complaints/${other.id}`, li)).status).toBe(403);
+    const refused = await stack.http.post<{ message: string }>(
+      `/v1/complaints/${other.id}/triage`,
+      { decision: 'SELF' },
+      li,
+    );
+    expect(refused.status).toBe(403);
+    expect(refused.body.message).toMatch(/not assigned/);
+    expect((await stack.http.get(`/v1/complaints/${other.id}`, KEYS.supervisor)).body).toMatchObject({
+      stage: 'RECEIVED',
+    });
+    // handler.zhao of the same team may act on a haidian complaint that handler.li took.
+    const mine = await file();
+    expect((await stack.http.post(`/v1/complaints/${mine.id}/triage`, { decision: 'SELF' }, li)).status).toBe(
+      200,
+    );
+    expect(
+      (
+        await stack.http.post(
+          `/v1/complaints/${mine.id}/findings`,
+          { checked: '告警', found: '无' },
+          tokens['handler.zhao']!,
+        )
+      ).status,
+    ).toBe(200);
+    // Lists hold only the caller's assignment.
+    const list = await stack.http.get<{ items: { ticketId: string }[] }>('/v1/complaints?limit=200', li);
+    const ids = list.body.items.map((i) => i.ticketId);
+    expect(ids).toContain(mine.id);
+    expect(ids).not.toContain(other.id);
+    // The network department reads only what was transferred to it; the VIP manager only VIP complaints.
+    expect((await stack.http.get(`/v1/complaints/${fixture}`, tokens['dept.network']!)).status).toBe(200);
+    expect((await stack.http.get(`/v1/complaints/${other.id}`, tokens['dept.network']!)).status).toBe(403);
+    expect((await stack.http.get(`/v1/complaints/${fixture}`, tokens['vip.manager']!)).status).toBe(200);
+    expect((await stack.http.get(`/v1/complaints/${other.id}`, tokens['vip.manager']!)).status).toBe(403);
+    const verified = await stack.http.post<View>(
+      `/v1/complaints/${fixture}/verification`,
+      { department: 'network', result: '核查：基站传输中断已恢复' },
+      tokens['dept.network']!,
+    );
+    expect(verified.status).toBe(200);
+    expect(verified.body.stage).toBe('IN_PROGRESS');
+  });
+});
+
+describe('S5 R10.2 the audit trail', () => {
+  const audit = (id: string) =>
+    stack.http.get<{
+      entries: {
+        seq: number;
+        actor: string;
+        roles: string[];
+        source: string;
+        action: string;
+        ip?: string;
+        stageBefore?: string;
+        stageAfter?: string;
+      }[];
+    }>(`/v1/admin/audit/${id}`, tokens['admin.root']!);
+  const verify = (id: string) =>
+    stack.http.get<{ ok: boolean; entries: number; problems: { seq: number; problem: string }[] }>(
+      `/v1/admin/audit/${id}/verify`,
+      tokens['admin.root']!,
+    );
+
+  async function auditedComplaint(): Promise<string> {
+    const { id } = await file();
+    const li = tokens['handler.li']!;
+    expect((await stack.http.post(`/v1/complaints/${id}/triage`, { decision: 'SELF' }, li)).status).toBe(200);
+    expect(
+      (await stack.http.post(`/v1/complaints/${id}/findings`, { checked: '告警', found: '驻波比' }, li))
+        .status,
+    ).toBe(200);
+    await eventually(
+      async () => {
+        const a = await audit(id);
+        const wf = a.body.entries?.filter((e) => e.source === 'workflow').map((e) => e.action) ?? [];
+        return wf.includes('FINDINGS') && wf.includes('ACK_SMS_SENT') ? a : undefined;
+      },
+      30_000,
+      'audit of the timeline',
+    );
+    return id;
+  }
+
+  it('S5 R10.2 every human action is recorded with who, role, what, when, from where and the stages; system actions too', async () => {
+    const id = await auditedComplaint();
+    const { status, body } = await audit(id);
+    expect(status).toBe(200);
+    const api = body.entries.filter((e) => e.source === 'api');
+    expect(api.map((e) => e.action)).toEqual(['INTAKE', 'TRIAGE', 'FINDINGS']);
+    expect(api[0]).toMatchObject({ actor: 'emos-gateway', roles: ['intake'], stageAfter: 'RECEIVED' });
+    expect(api[1]).toMatchObject({
+      actor: 'handler.li',
+      roles: ['handler'],
+      stageBefore: 'RECEIVED',
+      stageAfter: 'IN_PROGRESS',
+    });
+    expect(api[1]!.ip).toMatch(/127\.0\.0\.1/);
+    const system = body.entries.filter((e) => e.source === 'workflow').map((e) => e.action);
+    expect(system).toEqual(expect.arrayContaining(['RECEIVED', 'TRIAGED', 'FINDINGS', 'ACK_SMS_SENT']));
+    expect(body.entries.map((e) => e.seq)).toEqual(body.entries.map((_e, i) => i + 1));
+    expect((await verify(id)).body).toMatchObject({ ok: true, problems: [] });
+    // Only admins read it.
+    expect((await stack.http.get(`/v1/admin/audit/${id}`, KEYS.supervisor)).status).toBe(403);
+  });
+
+  it('S5 verify detects a modified entry, a deleted entry and a deleted last entry', async () => {
+    const coll = mongo.collection('audit');
+    const modified = await auditedComplaint();
+    await coll.updateOne({ ticketId: modified, seq: 2 }, { $set: { actor: 'someone.else' } });
+    const v1 = await verify(modified);
+    expect(v1.body.ok).toBe(false);
+    expect(v1.body.problems).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ seq: 2, problem: expect.stringMatching(/modified/) }),
+      ]),
+    );
+
+    const deleted = await auditedComplaint();
+    await coll.deleteOne({ ticketId: deleted, seq: 2 });
+    const v2 = await verify(deleted);
+    expect(v2.body.ok).toBe(false);
+    expect(JSON.stringify(v2.body.problems)).toMatch(/missing/);
+
+    const truncated = await auditedComplaint();
+    const last = await coll.find({ ticketId: truncated }).sort({ seq: -1 }).limit(1).toArray();
+    await coll.deleteOne({ _id: last[0]!._id });
+    const v3 = await verify(truncated);
+    expect(v3.body.ok).toBe(false);
+    // Detected as removed at the end — or, when a later system entry (SMS delivery, evidence) was
+    // appended meanwhile, as a missing entry in the middle.
+    expect(JSON.stringify(v3.body.problems)).toMatch(/removed at the end|is missing/);
+  });
+
+  it('S5 concurrent appends never fork the chain (unique ticketId+seq, retried)', async () => {
+    const store = createAuditStore(mongo);
+    await store.init();
+    const ticketId = `OTHER-concurrency-${Date.now()}`;
+    await Promise.all(
+      Array.from({ length: 12 }, (_v, i) =>
+        store.append({
+          ticketId,
+          at: new Date().toISOString(),
+          actor: `u${i}`,
+          roles: ['handler'],
+          source: 'api',
+          action: 'TEST',
+        }),
+      ),
+    );
+    const result = await store.verify(ticketId);
+    expect(result).toMatchObject({ ok: true, entries: 12, headSeq: 12 });
+  });
+});
+
+describe('S4 S6 Twilio webhooks and the edge', () => {
+  it('S4 a replayed Twilio webhook (same I-Twilio-Idempotency-Token) is refused with 403 and changes nothing', async () => {
+    const { id } = await file();
+    const sms = await eventually(
+      async () =>
+        (await mongo
+          .collection('outbox')
+          .findOne({ ticketId: id, kind: 'SMS', providerId: { $exists: true } })) ?? undefined,
+      30_000,
+      'acknowledgement SMS in the outbox',
+    );
+    const url = `${stack.env.PUBLIC_BASE_URL}/webhooks/twilio/message-status`;
+    const params = { MessageSid: String(sms.providerId), MessageStatus: 'read' };
+    const send = (token: string) =>
+      fetch(url, {
+        method: 'POST',
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, url, params),
+          'i-twilio-idempotency-token': token,
+        },
+        body: new URLSearchParams(params).toString(),
+      });
+    const token = `replay-${Date.now()}`;
+    expect((await send(token)).status).toBe(204);
+    const after = await mongo.collection('outbox').findOne({ _id: sms._id });
+    expect(after?.providerStatus).toBe('read');
+    const replay = await send(token);
+    expect(replay.status).toBe(403);
+    expect(await replay.json()).toMatchObject({ error: 'replayed' });
+    expect(await mongo.collection('outbox').findOne({ _id: sms._id })).toEqual(after);
+  });
+
+  it('S6 answers carry security headers, no CORS for unknown origins, and errors without internals', async () => {
+    const res = await fetch(`${stack.urls.api}/v1/complaints?limit=1`, {
+      headers: { authorization: `Bearer ${KEYS.supervisor}`, origin: 'https://evil.example' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(res.headers.get('content-security-policy')).toBeTruthy();
+    expect(res.headers.get('access-control-allow-origin')).toBeNull();
+    expect(res.headers.get('ratelimit-policy') ?? res.headers.get('ratelimit')).toBeTruthy();
+    const big = await stack.http.request('POST', '/v1/complaints', {
+      key: KEYS.intake,
+      raw: JSON.stringify({ description: 'x'.repeat(300_000) }),
+      headers: { 'content-type': 'application/json' },
+    });
+    expect(big.status).toBe(413);
+    const docs = await fetch(`${stack.urls.api}/docs/`);
+    expect(docs.status).toBe(200);
+  });
+});

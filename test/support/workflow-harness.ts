@@ -1,0 +1,151 @@
+// A complaint worker on the Temporal time-skipping test server with recording fake activities
+// (workflow tests check the workflow's logic; the integration suite runs the real activities).
+import type { WorkflowHandle } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
+import type { EvidenceActivities } from '../../activities/evidence/types';
+import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../activities/types';
+import {
+  complaintWorkflowId,
+  getComplaintQuery,
+  type Actor,
+  type ComplaintInput,
+  type ComplaintView,
+} from '../../workflows/complaint/contract';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { selectPolicy, type PolicySet } from '../../workflows/policy/sla';
+import { createFakeContact, type FakeContact } from './fake-contact';
+import { complaintInput } from './fixtures';
+import { createTimeSkippingEnv, workflowBundle } from './time-skipping';
+
+export const handler: Actor = { user: 'handler.li', roles: ['handler'] };
+export const supervisor: Actor = { user: 'supervisor.wang', roles: ['supervisor', 'handler'] };
+export const iface: Actor = { user: 'interface.chen', roles: ['interface'] };
+export const H = 3_600_000;
+
+export interface Harness {
+  env: TestWorkflowEnvironment;
+  emails: SendEmailInput[];
+  sms: SendSmsInput[];
+  projections: ComplaintView[];
+  /** Scripted customers for the contact child workflow (default: answers and presses 1). */
+  contact: FakeContact;
+  /** The policy set the fake selectPolicy reads; tests may replace it to simulate an edit. */
+  policySet: { current: PolicySet };
+  start(input?: ComplaintInput): Promise<WorkflowHandle>;
+  act<T>(handle: WorkflowHandle, def: { name: string }, actor: Actor, input: T): Promise<ComplaintView>;
+  until(
+    handle: WorkflowHandle,
+    ok: (v: ComplaintView) => boolean,
+    timeoutMs?: number,
+  ): Promise<ComplaintView>;
+  mailsFor(ticketId: string): SendEmailInput[];
+  /** Terminates every complaint a test started and left running (so timers do not pile up). */
+  cleanup(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export async function startHarness(taskQueue: string): Promise<Harness> {
+  const env = await createTimeSkippingEnv();
+  const emails: Harness['emails'] = [];
+  const sms: SendSmsInput[] = [];
+  const projections: ComplaintView[] = [];
+  const policySet = { current: DEFAULT_POLICY_SET };
+  const contact = createFakeContact(() => env.client, { calls: ['answer'], digits: '1' });
+  const activities: ComplaintActivities & FakeContact['activities'] & EvidenceActivities = {
+    ...contact.activities,
+    // An empty network: every source answers with nothing (the evidence tests plant real data).
+    locateCells: async (location) => ({
+      method: 'cellId',
+      servingCellId: location.cellId,
+      neighbours: [],
+      gaps: [],
+    }),
+    evidenceKpis: async () => [],
+    evidenceAlarms: async () => [],
+    evidenceChanges: async () => [],
+    evidenceInterference: async () => [],
+    evidenceChr: async () => [],
+    selectPolicy: async (c) => selectPolicy(policySet.current, c),
+    // The same query as activities/repeat.ts, over the views projected so far.
+    findEarlierComplaints: async (q) => {
+      const latest = new Map(projections.map((p) => [p.ticketId, p]));
+      return [...latest.values()]
+        .filter((p) => p.ticketId !== q.ticketId && p.input.receivedAt >= q.since)
+        .filter(
+          (p) =>
+            p.input.numbers.callback === q.callback || (q.cellId && p.input.location.cellId === q.cellId),
+        )
+        .map((p) => ({
+          ticketId: p.ticketId,
+          stage: p.stage,
+          receivedAt: p.input.receivedAt,
+          by: p.input.numbers.callback === q.callback ? ('number' as const) : ('cell' as const),
+        }));
+    },
+    projectComplaint: async (view) => {
+      projections.push(view);
+      return { applied: true };
+    },
+    sendSms: async (input) => {
+      sms.push(input);
+      return { sid: `SM${String(sms.length).padStart(32, '0')}`, status: 'queued', alreadySent: false };
+    },
+    sendEmail: async (input) => {
+      emails.push(input);
+      return { messageId: `<${input.idempotencyKey}@test>`, alreadySent: false };
+    },
+  };
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  const running = worker.run();
+  const started: WorkflowHandle[] = [];
+
+  const until: Harness['until'] = async (handle, ok, timeoutMs = 20_000) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const view = await handle.query(getComplaintQuery);
+      if (ok(view)) return view;
+      if (Date.now() > deadline)
+        throw new Error(`condition not reached; last view: ${JSON.stringify(view).slice(0, 800)}`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  };
+
+  return {
+    env,
+    emails,
+    sms,
+    projections,
+    contact,
+    policySet,
+    start: async (input = complaintInput()) => {
+      const handle = await env.client.workflow.start('complaintWorkflow', {
+        taskQueue,
+        workflowId: complaintWorkflowId(input.ticketId),
+        args: [input],
+      });
+      started.push(handle);
+      return handle;
+    },
+    async cleanup() {
+      const all = started.splice(0);
+      await Promise.all(all.map((w) => w.terminate('test cleanup').catch(() => undefined)));
+    },
+    act: (handle, def, actor, input) =>
+      handle.executeUpdate<ComplaintView, [{ actor: Actor; input: typeof input }]>(def.name, {
+        args: [{ actor, input }],
+      }),
+    until,
+    mailsFor: (ticketId) => emails.filter((e) => e.ticketId === ticketId),
+    async close() {
+      worker.shutdown();
+      await running;
+      await env.teardown();
+    },
+  };
+}

@@ -1,0 +1,103 @@
+// Temporal Schedules of the reports (R9.3), created or brought up to date idempotently at worker
+// start: the weekly report every Monday 09:00 and the monthly report on the first of the month
+// 09:00 in REPORT_TIMEZONE, and an hourly refresh of the per-day rollups. Several workers starting
+// at once are fine: the loser of a create updates the same spec.
+import {
+  Client,
+  Connection,
+  ScheduleAlreadyRunning,
+  ScheduleOverlapPolicy,
+  type ScheduleOptions,
+} from '@temporalio/client';
+import type { Logger } from 'pino';
+import {
+  REPORT_SCHEDULE_IDS,
+  REPORT_WORKFLOW_TYPE,
+  type ReportKind,
+  type ReportRequest,
+} from '../workflows/report/contract';
+import type { Config } from './config';
+import { createDataConverter } from './data-converter';
+
+export const ROLLUP_SCHEDULE_ID = 'closedloop-report-rollups';
+
+export function reportScheduleOptions(taskQueue: string, timeZone: string): ScheduleOptions[] {
+  const report = (
+    kind: ReportKind,
+    calendar: NonNullable<ScheduleOptions['spec']['calendars']>[number],
+  ): ScheduleOptions => ({
+    scheduleId: REPORT_SCHEDULE_IDS[kind],
+    spec: { calendars: [calendar], timezone: timeZone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: REPORT_WORKFLOW_TYPE,
+      taskQueue,
+      // Temporal appends the scheduled time to this id; the workflow reads the period from it.
+      workflowId: `report-${kind}-scheduled`,
+      args: [{ kind, requestedBy: 'schedule' } satisfies ReportRequest],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 day' },
+    memo: { purpose: `${kind} complaint report (R9)` },
+  });
+  return [
+    report('weekly', { dayOfWeek: 'MONDAY', hour: 9, minute: 0, comment: 'Monday 09:00' }),
+    report('monthly', { dayOfMonth: 1, hour: 9, minute: 0, comment: 'first of the month 09:00' }),
+    {
+      scheduleId: ROLLUP_SCHEDULE_ID,
+      spec: { intervals: [{ every: '1h', offset: '20m' }] },
+      action: {
+        type: 'startWorkflow',
+        workflowType: 'reportRollupsWorkflow',
+        taskQueue,
+        workflowId: 'report-rollups-scheduled',
+        args: [],
+      },
+      policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '1 hour' },
+      memo: { purpose: 'refresh the per-day report rollups of changed days' },
+    },
+  ];
+}
+
+/** Creates each schedule, or updates its spec and action when it exists. Returns the ids. */
+export async function ensureReportSchedules(
+  client: Client,
+  opts: { taskQueue: string; timeZone: string; logger?: Logger },
+): Promise<string[]> {
+  const ids: string[] = [];
+  for (const options of reportScheduleOptions(opts.taskQueue, opts.timeZone)) {
+    try {
+      await client.schedule.create(options);
+      opts.logger?.info({ scheduleId: options.scheduleId }, 'report schedule created');
+    } catch (err) {
+      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
+      await client.schedule.getHandle(options.scheduleId).update((prev) => ({
+        ...prev,
+        spec: options.spec,
+        action: options.action,
+        policies: { ...prev.policies, ...options.policies },
+      }));
+      opts.logger?.debug({ scheduleId: options.scheduleId }, 'report schedule up to date');
+    }
+    ids.push(options.scheduleId);
+  }
+  return ids;
+}
+
+/** ensureReportSchedules over its own client connection (the worker holds a native one). */
+export async function ensureReportSchedulesFor(config: Config, logger: Logger): Promise<string[]> {
+  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  try {
+    const client = new Client({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
+    });
+    return await ensureReportSchedules(client, {
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      timeZone: config.REPORT_TIMEZONE,
+      logger,
+    });
+  } finally {
+    await connection.close();
+  }
+}

@@ -1,0 +1,165 @@
+// Contract of the customer-contact workflow (R4.3, R4.4, R4.5, R5.5, R6.1): one workflow per
+// contact round of a complaint — a reply call (phone first), SMS as the supplement with the
+// customer's confirmation, inside the allowed hours; started by the complaint workflow as a child.
+// The API imports this file (signals from the Twilio webhooks); it holds no logic with side effects.
+import { defineQuery, defineSignal } from '@temporalio/workflow';
+import type { ContactPolicy } from '../policy/contact-policy';
+import type { CustomerAnswer } from '../policy/customer-answer';
+import type { Appointment, HoursWindow } from '../policy/quiet-hours';
+
+export type { ContactPolicy } from '../policy/contact-policy';
+export type { CustomerAnswer } from '../policy/customer-answer';
+
+/** The contact workflow runs on the complaint task queue (one worker fleet). */
+export const CONTACT_TASK_QUEUE = 'complaints';
+export const CONTACT_WORKFLOW_TYPE = 'customerContactWorkflow';
+
+export const CONTACT_PURPOSES = ['FIRST_REPLY', 'FINAL_REPLY', 'CARE_CALLBACK'] as const;
+export type ContactPurpose = (typeof CONTACT_PURPOSES)[number];
+
+/** `contact-<ticket>-<purpose>-<round>`: a contact round is started once, whatever retries happen. */
+export function contactWorkflowId(ticketId: string, purpose: ContactPurpose, round: number): string {
+  return `contact-${ticketId}-${purpose}-${round}`;
+}
+
+/** Workflow ids the webhooks accept in their path (what contactWorkflowId makes). */
+export const CONTACT_WORKFLOW_ID_PATTERN = /^contact-[A-Za-z0-9._:-]{1,160}$/;
+
+/** Base URL of the contact webhooks of a workflow (api/routes/twilio-contact.ts serves them). */
+export function contactWebhookBase(publicBaseUrl: string, workflowId: string): string {
+  return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/contact/${encodeURIComponent(workflowId)}`;
+}
+
+/** Idempotency keys of every call and SMS, made from (ticket, purpose, round, attempt). */
+export const contactKeys = {
+  call: (ticketId: string, purpose: ContactPurpose, round: number, attempt: number) =>
+    `${ticketId}:call:${purpose}:${round}:${attempt}`,
+  sms: (ticketId: string, purpose: ContactPurpose, round: number, step: 'confirm' | 'clarify') =>
+    `${ticketId}:sms:${purpose}:${round}:${step}`,
+  evidence: (ticketId: string, purpose: ContactPurpose, round: number, attempt: number) =>
+    `${ticketId}:recording:${purpose}:${round}:${attempt}`,
+};
+
+export interface ContactInput {
+  ticketId: string;
+  purpose: ContactPurpose;
+  /** 1 for the first contact of this purpose; a new round (e.g. after NO_ANSWER) gets new keys. */
+  round: number;
+  /** The customer's number, E.164. */
+  to: string;
+  language: 'zh-CN' | 'en';
+  /** What we tell the customer: the reply summary (said on the call, written in the SMS). */
+  message: string;
+  /** PHONE_FIRST: calls by policy, then SMS; SMS_ONLY: the handler chose SMS. */
+  channel: 'PHONE_FIRST' | 'SMS_ONLY';
+  /** The customer agreed to the call being recorded (R5.5): the whole call is recorded as evidence. */
+  recordConsent: boolean;
+  /** IANA time zone of the customer, e.g. Asia/Shanghai. */
+  timeZone: string;
+  /** Overrides policy.allowedHours for this customer (their habits, R4.4). */
+  allowedHours?: HoursWindow;
+  /** An agreed time slot (ISO instants): calls go inside it while it lasts (R4.4). */
+  appointment?: Appointment;
+  policy: ContactPolicy;
+}
+
+export type ContactChannel = 'PHONE' | 'SMS';
+
+/** BUSY, NO_ANSWER, FAILED, CANCELED come from Twilio; TIMEOUT = no final status before callTimeout. */
+export type CallResult = 'ANSWERED' | 'BUSY' | 'NO_ANSWER' | 'FAILED' | 'CANCELED' | 'TIMEOUT' | 'NOT_PLACED';
+/** SENT = handed to Twilio; REPLIED = the customer answered it; NOT_SENT = Twilio refused it. */
+export type SmsResult = 'SENT' | 'REPLIED' | 'NOT_SENT';
+
+export interface ContactAttempt {
+  channel: ContactChannel;
+  /** 1, 2, … per channel (calls) or per step (SMS). */
+  n: number;
+  /** Workflow time the call was placed or the SMS sent (ISO). */
+  at: string;
+  result: CallResult | SmsResult;
+  /** Twilio CallSid or MessageSid. */
+  sid?: string;
+  /** What the customer answered on this attempt, if anything. */
+  answer?: CustomerAnswer;
+  /** The idempotency key the attempt was made with. */
+  key: string;
+  detail?: string;
+}
+
+export interface RecordingEvidence {
+  /** Evidence record id in MongoDB (`evidence` collection, insert-only). */
+  id: string;
+  sid: string;
+  callSid: string;
+  url: string;
+  durationSec: number;
+  /** SHA-256 (hex) of the recording media as downloaded. */
+  sha256: string;
+  bytes: number;
+  capturedAt: string;
+}
+
+export interface ContactOutcome {
+  /** A reply reached the customer: the call was answered, or the customer answered the SMS. */
+  reached: boolean;
+  /** How the customer was reached (the channel of the answer); NONE when not reached. */
+  method: 'PHONE' | 'SMS' | 'NONE';
+  /**
+   * SATISFIED / NOT_SATISFIED: the customer confirmed (key 1/2 or SMS reply) — the reply counts
+   * (R4.3). NO_ANSWER: nobody answered before the deadlines; UNCLEAR: an answer that said neither.
+   */
+  answer: CustomerAnswer | 'NO_ANSWER';
+  attempts: ContactAttempt[];
+  /** The recorded reply call (R5.5), when recordConsent and the call was answered. */
+  recording?: RecordingEvidence;
+  /** When the customer's answer arrived (ISO). */
+  confirmedAt?: string;
+}
+
+export type ContactStage = 'WAITING_FOR_WINDOW' | 'CALLING' | 'WAITING_FOR_SMS_REPLY' | 'DONE';
+
+export interface ContactView {
+  workflowId: string;
+  ticketId: string;
+  purpose: ContactPurpose;
+  round: number;
+  channel: ContactInput['channel'];
+  stage: ContactStage;
+  /** When the next call or SMS is due (a quiet-hours or retry timer), ISO. */
+  nextActionAt?: string;
+  attempts: ContactAttempt[];
+  smsReplies: { at: string; body: string; answer: CustomerAnswer; messageSid?: string }[];
+  recording?: RecordingEvidence;
+  outcome?: ContactOutcome;
+}
+
+/** Twilio voice events for one call attempt, forwarded by the signed webhooks. */
+export interface CallEventInput {
+  /** The attempt the call belongs to (from the webhook URL the call was placed with). */
+  attempt: number;
+  callSid: string;
+  kind: 'STATUS' | 'GATHER' | 'RECORDING';
+  /** Call status (STATUS) or recording status (RECORDING). */
+  status?: string;
+  /** DTMF the customer pressed (GATHER). */
+  digits?: string;
+  /** What the customer said (GATHER with speech). */
+  speech?: string;
+  recording?: { sid: string; url: string; durationSec: number };
+}
+
+/** An inbound SMS from the customer's number while this contact is active. */
+export interface SmsReplyInput {
+  from: string;
+  body: string;
+  messageSid: string;
+}
+
+export const callEventSignal = defineSignal<[CallEventInput]>('callEvent');
+export const smsReplySignal = defineSignal<[SmsReplyInput]>('smsReply');
+export const getContactQuery = defineQuery<ContactView>('getContact');
+
+/** A reply counts for R4.3/R4.5 only when the customer confirmed it (key 1/2 or an SMS answer). */
+export function contactConfirmed(outcome: ContactOutcome): boolean {
+  return outcome.reached && (outcome.answer === 'SATISFIED' || outcome.answer === 'NOT_SATISFIED');
+}
