@@ -4,6 +4,7 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { actorOf } from '../auth';
 import type { ComplaintService } from '../complaints-service';
 import { guard } from '../guard';
+import type { z } from 'zod';
 import * as S from '../schemas';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
@@ -61,85 +62,34 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
     rule('GET', '/{id}'),
     route(async (req, res) => res.json(await svc.get(id(req)))),
   );
-  r.post(
-    '/:id/triage',
-    post('/:id/triage'),
-    act('TRIAGE', (req) => svc.triage(id(req), actorOf(req), S.TriageSchema.parse(req.body))),
-  );
-  r.post(
-    '/:id/verification',
-    post('/:id/verification'),
-    act('VERIFICATION', (req) => svc.verify(id(req), actorOf(req), S.VerificationSchema.parse(req.body))),
-  );
-  r.post(
-    '/:id/findings',
-    post('/:id/findings'),
-    act('FINDINGS', (req) => svc.findings(id(req), actorOf(req), S.FindingsSchema.parse(req.body))),
-  );
-  r.post(
-    '/:id/resolve',
-    post('/:id/resolve'),
-    act('RESOLVE', (req) => svc.resolve(id(req), actorOf(req), S.ResolveSchema.parse(req.body))),
-  );
-  r.post(
-    '/:id/replies',
-    post('/:id/replies'),
-    act('REPLY', (req) => svc.reply(id(req), actorOf(req), S.ReplySchema.parse(req.body))),
-  );
-  r.post(
-    '/:id/close',
-    post('/:id/close'),
-    act('CLOSE', (req) => svc.close(id(req), actorOf(req), S.CloseSchema.parse(req.body ?? {}))),
-  );
-  const actions: [string, string, (req: Request) => Promise<{ ticketId: string; stage: string }>][] = [
-    ['/:id/assign', 'ASSIGN', (req) => svc.assign(id(req), actorOf(req), S.AssignSchema.parse(req.body))],
-    [
-      '/:id/escalations/acknowledge',
-      'ACKNOWLEDGE',
-      (req) => svc.acknowledge(id(req), actorOf(req), S.AcknowledgeSchema.parse(req.body)),
-    ],
-    [
-      '/:id/clocks/pause',
-      'PAUSE_CLOCK',
-      (req) => svc.pauseClock(id(req), actorOf(req), S.PauseClockSchema.parse(req.body)),
-    ],
-    [
-      '/:id/clocks/resume',
-      'RESUME_CLOCK',
-      (req) => svc.resumeClock(id(req), actorOf(req), S.ResumeClockSchema.parse(req.body)),
-    ],
-    [
-      '/:id/clocks/extend',
-      'EXTEND_CLOCK',
-      (req) => svc.extendClock(id(req), actorOf(req), S.ExtendClockSchema.parse(req.body)),
-    ],
-    [
-      '/:id/policy',
-      'APPLY_POLICY',
-      (req) => svc.applyPolicy(id(req), actorOf(req), S.ApplyPolicySchema.parse(req.body)),
-    ],
-    [
-      '/:id/major',
-      'MARK_MAJOR',
-      (req) => svc.markMajor(id(req), actorOf(req), S.MarkMajorSchema.parse(req.body)),
-    ],
-    [
-      '/:id/major-report',
-      'MAJOR_REPORT',
-      (req) => svc.majorReport(id(req), actorOf(req), S.MajorReportSchema.parse(req.body)),
-    ],
-    [
-      '/:id/contact',
-      'CONTACT',
-      (req) => svc.contact(id(req), actorOf(req), S.ContactCustomerSchema.parse(req.body)),
-    ],
-    [
-      '/:id/dispute-prone',
-      'DISPUTE_PRONE',
-      (req) => svc.markDisputeProne(id(req), actorOf(req), S.MarkDisputeProneSchema.parse(req.body)),
-    ],
-  ];
-  for (const [path, action, fn] of actions) r.post(path, post(path), act(action, fn));
+  // Every human action on a complaint: path, audit name, service call, body schema.
+  const step = <T, V extends { ticketId: string; stage: string }>(
+    path: string,
+    action: string,
+    fn: (ticketId: string, actor: ReturnType<typeof actorOf>, input: T) => Promise<V>,
+    schema: z.ZodType<T>,
+  ) =>
+    r.post(
+      path,
+      post(path),
+      act(action, (req) => fn(id(req), actorOf(req), schema.parse(req.body ?? {}))),
+    );
+  step('/:id/triage', 'TRIAGE', svc.triage, S.TriageSchema);
+  step('/:id/verification', 'VERIFICATION', svc.verify, S.VerificationSchema);
+  step('/:id/findings', 'FINDINGS', svc.findings, S.FindingsSchema);
+  step('/:id/resolve', 'RESOLVE', svc.resolve, S.ResolveSchema);
+  step('/:id/replies', 'REPLY', svc.reply, S.ReplySchema);
+  step('/:id/close', 'CLOSE', svc.close, S.CloseSchema);
+  step('/:id/assign', 'ASSIGN', svc.assign, S.AssignSchema);
+  step('/:id/escalations/acknowledge', 'ACKNOWLEDGE', svc.acknowledge, S.AcknowledgeSchema);
+  step('/:id/clocks/pause', 'PAUSE_CLOCK', svc.pauseClock, S.PauseClockSchema);
+  step('/:id/clocks/resume', 'RESUME_CLOCK', svc.resumeClock, S.ResumeClockSchema);
+  step('/:id/clocks/extend', 'EXTEND_CLOCK', svc.extendClock, S.ExtendClockSchema);
+  step('/:id/policy', 'APPLY_POLICY', svc.applyPolicy, S.ApplyPolicySchema);
+  step('/:id/major', 'MARK_MAJOR', svc.markMajor, S.MarkMajorSchema);
+  step('/:id/major-report', 'MAJOR_REPORT', svc.majorReport, S.MajorReportSchema);
+  step('/:id/contact', 'CONTACT', svc.contact, S.ContactCustomerSchema);
+  step('/:id/dispute-prone', 'DISPUTE_PRONE', svc.markDisputeProne, S.MarkDisputeProneSchema);
   r.post(
     '/:id/escalations',
     post('/:id/escalations'),

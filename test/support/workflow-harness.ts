@@ -1,6 +1,6 @@
 // A complaint worker on the Temporal time-skipping test server with recording fake activities
 // (workflow tests check the workflow's logic; the integration suite runs the real activities).
-import type { WorkflowHandle } from '@temporalio/client';
+import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
 import type { EvidenceActivities } from '../../activities/evidence/types';
@@ -8,6 +8,9 @@ import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../ac
 import {
   complaintWorkflowId,
   getComplaintQuery,
+  recordFindingsUpdate,
+  recordReplyUpdate,
+  resolveUpdate,
   type Actor,
   type ComplaintInput,
   type ComplaintView,
@@ -148,4 +151,37 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
       await env.teardown();
     },
   };
+}
+
+export const clockOf = (v: ComplaintView, name: string) => v.clocks.find((c) => c.name === name)!;
+
+/** Expects an update to be refused by its validator and returns the reason. */
+export async function refusal(p: Promise<unknown>): Promise<string> {
+  const err = await p.catch((e: unknown) => e);
+  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
+  return String((err as WorkflowUpdateFailedError).cause?.message);
+}
+
+/** Findings, resolution and a final phone reply the customer accepts or not. */
+export async function resolveAndReply(
+  h: Harness,
+  handle: WorkflowHandle,
+  satisfied: boolean,
+): Promise<ComplaintView> {
+  await h.act(handle, recordFindingsUpdate, handler, {
+    checked: '话统、告警、干扰',
+    found: '上行干扰 -98 dBm',
+  });
+  await h.act(handle, resolveUpdate, handler, {
+    summary: '清除干扰源后指标恢复',
+    rootCause: '外部干扰',
+    actions: '协调无委清除',
+  });
+  return h.act(handle, recordReplyUpdate, handler, {
+    kind: 'FINAL',
+    method: 'PHONE',
+    summary: satisfied ? '客户确认已恢复' : '客户表示仍然掉线',
+    customerConfirmed: true,
+    satisfied,
+  });
 }

@@ -1,7 +1,6 @@
 // Replies through the customer-contact child workflow (R4.3, R5.4, R5.5, R6.1) on the time-skipping
 // server. Each test gets its own test server: a contact waits for the customer's allowed hours and
 // long sleeps across several tests' children proved unreliable on the shared Java test server.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   closeUpdate,
   contactCustomerUpdate,
@@ -9,10 +8,16 @@ import {
   recordReplyUpdate,
   resolveUpdate,
   triageUpdate,
-  type ComplaintView,
 } from '../../workflows/complaint/contract';
 import { complaintInput } from '../support/fixtures';
-import { handler, startHarness, type Harness } from '../support/workflow-harness';
+import {
+  handler,
+  startHarness,
+  clockOf,
+  refusal,
+  resolveAndReply as resolveAndReply_,
+  type Harness,
+} from '../support/workflow-harness';
 
 let h: Harness;
 beforeEach(async () => {
@@ -23,30 +28,8 @@ afterEach(async () => {
   await h.close();
 });
 
-const clockOf = (v: ComplaintView, name: string) => v.clocks.find((c) => c.name === name)!;
-const refusal = async (p: Promise<unknown>) => {
-  const err = await p.catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return String((err as WorkflowUpdateFailedError).cause?.message);
-};
-const resolveAndReply = async (handle: Awaited<ReturnType<Harness['start']>>, satisfied: boolean) => {
-  await h.act(handle, recordFindingsUpdate, handler, {
-    checked: '话统、告警、干扰',
-    found: '上行干扰 -98 dBm',
-  });
-  await h.act(handle, resolveUpdate, handler, {
-    summary: '清除干扰源后指标恢复',
-    rootCause: '外部干扰',
-    actions: '协调无委清除',
-  });
-  return h.act(handle, recordReplyUpdate, handler, {
-    kind: 'FINAL',
-    method: 'PHONE',
-    summary: satisfied ? '客户确认已恢复' : '客户表示仍然掉线',
-    customerConfirmed: true,
-    satisfied,
-  });
-};
+const resolveAndReply = (handle: Awaited<ReturnType<Harness['start']>>, satisfied: boolean) =>
+  resolveAndReply_(h, handle, satisfied);
 /** Calls happen only inside the customer's allowed hours (08:00–21:00 Beijing, R4.4): 12 h from any
  *  moment is inside them, and a call already placed inside them has been answered by then. */
 const intoAllowedHours = () => h.env.sleep('12h');

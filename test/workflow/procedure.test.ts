@@ -1,5 +1,4 @@
 // The handling procedure (R2, R4, R5) on the time-skipping server: every clock, every escalation path.
-import { WorkflowUpdateFailedError } from '@temporalio/client';
 import {
   acknowledgeEscalationUpdate,
   applyPolicyUpdate,
@@ -9,18 +8,24 @@ import {
   getComplaintQuery,
   markMajorUpdate,
   pauseClockUpdate,
-  recordFindingsUpdate,
-  recordReplyUpdate,
   recordVerificationUpdate,
-  resolveUpdate,
   resumeClockUpdate,
   submitMajorReportUpdate,
   triageUpdate,
-  type ComplaintView,
 } from '../../workflows/complaint/contract';
 import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
 import { complaintInput } from '../support/fixtures';
-import { H, handler, iface, startHarness, supervisor, type Harness } from '../support/workflow-harness';
+import {
+  H,
+  handler,
+  iface,
+  startHarness,
+  supervisor,
+  clockOf,
+  refusal,
+  resolveAndReply as resolveAndReply_,
+  type Harness,
+} from '../support/workflow-harness';
 
 let h: Harness;
 beforeAll(async () => {
@@ -32,30 +37,8 @@ afterEach(async () => {
   await h.cleanup();
 });
 
-const clockOf = (v: ComplaintView, name: string) => v.clocks.find((c) => c.name === name)!;
-const refusal = async (p: Promise<unknown>) => {
-  const err = await p.catch((e: unknown) => e);
-  expect(err).toBeInstanceOf(WorkflowUpdateFailedError);
-  return String((err as WorkflowUpdateFailedError).cause?.message);
-};
-const resolveAndReply = async (handle: Awaited<ReturnType<Harness['start']>>, satisfied: boolean) => {
-  await h.act(handle, recordFindingsUpdate, handler, {
-    checked: '话统、告警、干扰',
-    found: '上行干扰 -98 dBm',
-  });
-  await h.act(handle, resolveUpdate, handler, {
-    summary: '清除干扰源后指标恢复',
-    rootCause: '外部干扰',
-    actions: '协调无委清除',
-  });
-  return h.act(handle, recordReplyUpdate, handler, {
-    kind: 'FINAL',
-    method: 'PHONE',
-    summary: satisfied ? '客户确认已恢复' : '客户表示仍然掉线',
-    customerConfirmed: true,
-    satisfied,
-  });
-};
+const resolveAndReply = (handle: Awaited<ReturnType<Harness['start']>>, satisfied: boolean) =>
+  resolveAndReply_(h, handle, satisfied);
 
 describe('R2.2 a transfer carries its own time limit', () => {
   it('R2.2 the department is asked by e-mail, warned, and a late answer is escalated', async () => {
