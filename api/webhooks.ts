@@ -49,8 +49,10 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
     }
     const rank = STATUS_RANK[MessageStatus] ?? 0;
     if ((STATUS_RANK[outbox.providerStatus ?? ''] ?? -1) >= rank) return; // stale or repeated callback
-    await deps.models.Outbox.updateOne(
-      { _id: outbox._id },
+    // The filter makes the forward-only move atomic: a concurrent callback with a later status wins.
+    const earlier = Object.keys(STATUS_RANK).filter((st) => (STATUS_RANK[st] ?? 0) < rank);
+    const moved = await deps.models.Outbox.updateOne(
+      { _id: outbox._id, $or: [{ providerStatus: { $in: earlier } }, { providerStatus: null }] },
       {
         $set: {
           providerStatus: MessageStatus,
@@ -59,7 +61,7 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
         },
       },
     );
-    if (!FINAL.has(MessageStatus)) return;
+    if (moved.modifiedCount === 0 || !FINAL.has(MessageStatus)) return;
     try {
       await deps.client.workflow.getHandle(complaintWorkflowId(outbox.ticketId)).signal(contactEventSignal, {
         kind: 'SMS_STATUS',
