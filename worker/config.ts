@@ -22,6 +22,19 @@ const bool = z
   .default('false')
   .transform((s) => s === 'true');
 
+/** A variable holding JSON (default `{}`), parsed before its schema checks it. */
+const jsonEnv = z
+  .string()
+  .default('{}')
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'must be JSON' });
+      return z.NEVER;
+    }
+  });
+
 const ApiKeys = z.record(
   z.string().min(8, 'API key must have at least 8 characters'),
   z.object({
@@ -47,18 +60,7 @@ const schema = z.object({
   SMTP_PASS: z.string().default(''),
   MAIL_FROM: z.string().min(3).default('ClosedLoop <closedloop@localhost>'),
   SUPERVISOR_EMAILS: csv.pipe(z.array(z.email()).min(1, 'at least one supervisor e-mail address')),
-  ROLE_EMAILS: z
-    .string()
-    .default('{}')
-    .transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(z.record(z.string().min(1), z.array(z.email()))),
+  ROLE_EMAILS: jsonEnv.pipe(z.record(z.string().min(1), z.array(z.email()))),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'must look like AC followed by 32 characters'),
   TWILIO_AUTH_TOKEN: z.string().min(8),
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{4,14}$/, 'must be an E.164 number'),
@@ -66,18 +68,7 @@ const schema = z.object({
   API_HOST: z.string().default('127.0.0.1'),
   API_PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   PUBLIC_BASE_URL: z.url().default('http://127.0.0.1:3000'),
-  API_KEYS: z
-    .string()
-    .default('{}')
-    .transform((s, ctx) => {
-      try {
-        return JSON.parse(s) as unknown;
-      } catch {
-        ctx.addIssue({ code: 'custom', message: 'must be JSON' });
-        return z.NEVER;
-      }
-    })
-    .pipe(ApiKeys),
+  API_KEYS: jsonEnv.pipe(ApiKeys),
   POLICY_FILE: z.string().default(''),
   NETWORK_DATA_SOURCE: z.enum(['mongo', 'http']).default('mongo'),
   NETWORK_DATA_URL: z.union([z.literal(''), z.url()]).default(''),

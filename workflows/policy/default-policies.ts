@@ -1,5 +1,7 @@
 // The built-in SLA policy set (R4.1): data, not code. Operators replace it through the policy API
 // (stored in MongoDB, admin role) or with POLICY_FILE (JSON of the same shape).
+import { DEFAULT_CONTACT_POLICY } from './contact-policy';
+import { DEFAULT_LADDER } from './escalation';
 import type { PolicySet } from './sla';
 
 export const DEFAULT_POLICY_SET: PolicySet = {
@@ -18,30 +20,8 @@ export const DEFAULT_POLICY_SET: PolicySet = {
   departments: ['data', 'network', 'billing', 'core', 'transmission'],
   repeatWindow: '30d',
   careCallbackAfter: '7d',
-  contact: {
-    callAttempts: 3,
-    callSpacing: '30m',
-    smsConfirmWait: '24h',
-    clarifyOnce: true,
-    allowedHours: { from: '08:00', to: '21:00' },
-    callTimeout: '15m',
-    recordingWait: '5m',
-  },
-  escalation: [
-    { level: 1, title: '班组长 team lead', role: 'supervisor', ackWithin: '2h' },
-    {
-      level: 2,
-      title: '优化中心接口人 optimisation-centre interface person',
-      role: 'interface',
-      ackWithin: '4h',
-    },
-    {
-      level: 3,
-      title: '网络部 / 分公司领导 network department / branch leader',
-      role: 'leader',
-      ackWithin: '8h',
-    },
-  ],
+  contact: DEFAULT_CONTACT_POLICY,
+  escalation: DEFAULT_LADDER,
   policies: [
     {
       id: 'standard',
