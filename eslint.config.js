@@ -25,6 +25,7 @@ module.exports = tseslint.config(
       'test-results/**',
       'coverage/**',
       'dist/**',
+      'console/dist/**',
       '**/*.js',
       '**/*.cjs',
     ],

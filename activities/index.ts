@@ -1,4 +1,5 @@
 // All activities, built by a factory that takes its clients (mongoose models, twilio, mail transport).
+import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
@@ -6,7 +7,11 @@ import { selectPolicy as choosePolicy, type PolicyCriteria, type PolicySet } fro
 import { createContactActivities } from './contact';
 import type { ContactActivities } from './contact-types';
 import { createEvidenceActivities, type NetworkSources } from './evidence';
+import { createVipActivities, type VipActivities } from './vip';
+import { createIncidentActivities, createIncidentModels, type IncidentActivities } from './incidents';
 import type { EvidenceActivities } from './evidence/types';
+import { createGuaranteeActivities } from './guarantee';
+import type { GuaranteeActivities } from './guarantee-types';
 import type { Models } from './models';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
 import { withTimelineAudit } from './audit';
@@ -29,18 +34,45 @@ export interface ActivityDeps {
   network: NetworkSources;
   /** Weekly and monthly reports (REPORT_*); default: Asia/Shanghai, to the interface people. */
   reports?: ReportConfig;
+  /** Mass incidents (R8): the Temporal client the area watch is signalled with, and who is texted. */
+  incidents?: {
+    temporal: () => Promise<Client>;
+    taskQueue: string;
+    enabled: boolean;
+    rolePhones: Record<string, string[]>;
+  };
 }
 
 export function createActivities(
   deps: ActivityDeps,
-): ComplaintActivities & ContactActivities & EvidenceActivities & ReportActivities {
+): ComplaintActivities &
+  ContactActivities &
+  EvidenceActivities &
+  ReportActivities &
+  IncidentActivities &
+  GuaranteeActivities &
+  VipActivities {
+  const notifications = createNotificationActivities({ ...deps, config: deps.notification });
   return {
     selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
     ...withTimelineAudit(createProjectionActivities(deps), deps),
-    ...createNotificationActivities({ ...deps, config: deps.notification }),
+    ...notifications,
     ...createRepeatActivities(deps),
     ...createContactActivities({ ...deps, config: deps.notification }),
     ...createEvidenceActivities({ sources: deps.network, logger: deps.logger }),
     ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
+    ...createGuaranteeActivities(deps),
+    ...createVipActivities({ connection: deps.models.Complaint.db }),
+    ...createIncidentActivities({
+      ...deps,
+      incidents: createIncidentModels(deps.models.Complaint.db),
+      temporal:
+        deps.incidents?.temporal ?? (() => Promise.reject(new Error('no Temporal client configured'))),
+      taskQueue: deps.incidents?.taskQueue ?? 'complaints',
+      enabled: deps.incidents?.enabled ?? false,
+      rolePhones: deps.incidents?.rolePhones ?? {},
+      sendEmail: notifications.sendEmail,
+      notification: deps.notification,
+    }),
   };
 }

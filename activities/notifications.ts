@@ -172,10 +172,15 @@ export function createNotificationActivities(deps: NotificationDeps) {
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
     const byRole = input.toRole ? config.roleEmails[input.toRole] : undefined;
     const to = input.to?.length ? input.to : byRole?.length ? byRole : config.supervisorEmails;
-    const workflowUrl = `${config.temporalUiUrl}/namespaces/${config.namespace}/workflows/complaint-${encodeURIComponent(input.ticketId)}`;
+    // Mass incidents (INC-…) are their own workflow; everything else is a complaint.
+    const incident = input.ticketId.startsWith('INC-');
+    const workflowId = input.about?.workflowId ?? (incident ? input.ticketId : `complaint-${input.ticketId}`);
+    const workflowUrl = `${config.temporalUiUrl}/namespaces/${config.namespace}/workflows/${encodeURIComponent(workflowId)}`;
     const rendered = renderEmail(input.template, input.vars, {
       'Temporal UI': workflowUrl,
-      API: `${config.publicBaseUrl}/v1/complaints/${encodeURIComponent(input.ticketId)}`,
+      API: input.about
+        ? `${config.publicBaseUrl}${input.about.apiPath}`
+        : `${config.publicBaseUrl}/v1/${incident ? 'incidents' : 'complaints'}/${encodeURIComponent(input.ticketId)}`,
     });
     const messageId = `<${input.idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '_')}@closedloop>`;
     const prior = await claim(models, {

@@ -2,6 +2,7 @@
 // a late retry of an older projection never overwrites newer state.
 import type { ComplaintView } from '../workflows/complaint/contract';
 import type { Model, QueryFilter } from 'mongoose';
+import { KeyedLock } from './keyed-lock';
 import { isDuplicateKey, type ComplaintDoc, type Models } from './models';
 import { periodKeys } from './period-keys';
 import { numberHash } from './repeat';
@@ -48,16 +49,31 @@ export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc
 }
 
 /**
+ * The update that makes the stored document equal to `doc`: `$set` of the defined fields and
+ * `$unset` of the undefined ones (a `$set` alone drops undefined keys, so a field that became empty,
+ * such as `awaitingAckRole` after an acknowledgement, would keep its old value).
+ */
+export function setAndUnset(doc: object): { $set: Record<string, unknown>; $unset?: Record<string, ''> } {
+  const $set: Record<string, unknown> = {};
+  const $unset: Record<string, ''> = {};
+  for (const [key, value] of Object.entries(doc)) {
+    if (value === undefined) $unset[key] = '';
+    else $set[key] = value;
+  }
+  return Object.keys($unset).length ? { $set, $unset } : { $set };
+}
+
+/**
  * Versioned upsert: applies only when the stored version is older. A duplicate-key error means the
  * document exists with the same or a newer version, so this write is stale and dropped.
  */
-async function upsertIfNewer<T extends { _id: string; version: number }>(
+export async function upsertIfNewer<T extends { _id: string; version: number }>(
   model: Model<T>,
   doc: T,
 ): Promise<boolean> {
   try {
     const filter: QueryFilter<T> = { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>;
-    const res = await model.updateOne(filter, { $set: doc }, { upsert: true });
+    const res = await model.updateOne(filter, setAndUnset(doc), { upsert: true });
     return res.modifiedCount + res.upsertedCount > 0;
   } catch (err) {
     if (isDuplicateKey(err)) return false;
@@ -72,7 +88,13 @@ export function createProjectionActivities({
   models: Models;
   reports?: { timeZone: string };
 }) {
-  async function projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> {
+  // One complaint's projections are written one at a time in this process: the versioned upsert is
+  // not atomic on FerretDB (see keyed-lock.ts).
+  const lock = new KeyedLock();
+  function projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> {
+    return lock.run(view.ticketId, () => project(view));
+  }
+  async function project(view: ComplaintView): Promise<{ applied: boolean }> {
     const summary = toDocument(view, reports?.timeZone);
     const full = {
       _id: view.ticketId,

@@ -1,4 +1,5 @@
 // Customer and staff texts. Customer texts are zh-CN first (the operator's customers), English on request.
+import { AREA_SMS, renderAreaEmail } from './guarantee-templates';
 import type { EmailTemplate, SmsTemplate } from './types';
 
 type Vars = Record<string, string>;
@@ -10,6 +11,11 @@ const SMS: Record<SmsTemplate, Record<'zh-CN' | 'en', (v: Vars) => string>> = {
     en: (v) =>
       `[Network complaint] Your complaint ${v.ticketId} has been received. We will contact you within ${v.firstReplyWithin}; any on-site test will be arranged with you in advance.`,
   },
+  vipAssistantUpdate: {
+    'zh-CN': (v) => `【VIP投诉】工单 ${v.ticketId}（VIP ${v.vipLevel}级）${v.step}：${v.detail}`,
+    en: (v) => `[VIP complaint] ${v.ticketId} (VIP level ${v.vipLevel}) ${v.step}: ${v.detail}`,
+  },
+  ...AREA_SMS,
 };
 
 export function renderSms(template: SmsTemplate, language: 'zh-CN' | 'en', vars: Vars): string {
@@ -112,5 +118,57 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
         [...base, ['级别 Level', v.level ?? ''], ['原因 Reason', v.reason ?? ''], ['升级人 By', v.by ?? '']],
         links,
       );
+    case 'incidentStarted':
+    case 'incidentResolved':
+    case 'incidentClosed':
+    case 'incidentReminder':
+      return incidentEmail(template, v, links);
+    case 'areaAlert':
+    case 'areaRecovered':
+    case 'areaTest':
+      return renderAreaEmail(template, v, links, email);
+    case 'vipAssistantUpdate':
+      return email(
+        `【VIP投诉进展 VIP complaint update】${v.ticketId} · ${v.step ?? ''}`,
+        [
+          ['工单 Ticket', v.ticketId ?? ''],
+          ['VIP 级别 Level', v.vipLevel ?? ''],
+          ['进展 Step', v.step ?? ''],
+          ['说明 Detail', v.detail ?? ''],
+          ['处理时限 Due by', v.dueAt ?? ''],
+        ],
+        links,
+      );
   }
+}
+
+const INCIDENT_SUBJECTS: Record<string, string> = {
+  incidentStarted: '【突发大面积投诉 Mass incident】',
+  incidentResolved: '【突发事件已恢复 Mass incident resolved】',
+  incidentClosed: '【突发事件已闭环 Mass incident closed】',
+  incidentReminder: '【突发事件待处理 Mass incident waiting】',
+};
+
+function incidentEmail(template: string, v: Vars, links: Vars): RenderedEmail {
+  const lines: [string, string][] = [
+    ['事件 Incident', v.incidentId ?? ''],
+    ['区域 Area', v.areaKey ?? ''],
+    ['地市/区 Region', v.region ?? ''],
+    ['投诉量 Complaints', v.count ?? ''],
+    ['首个投诉 First complaint', v.firstAt ?? ''],
+  ];
+  const optional: [string, string | undefined][] = [
+    ['初步证据 First evidence', v.evidence],
+    ['处理说明 Summary', v.summary],
+    ['客户答复 Customer message', v.customerMessage],
+    ['根因 Root cause', v.rootCause],
+    ['防范措施 Preventive measures', v.measures],
+    ['提醒 Reminder', v.reminder],
+  ];
+  for (const [k, val] of optional) if (val) lines.push([k, val]);
+  return email(
+    `${INCIDENT_SUBJECTS[template] ?? ''}${v.areaKey ?? ''} · ${v.incidentId ?? ''}`,
+    lines,
+    links,
+  );
 }

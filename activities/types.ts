@@ -3,9 +3,21 @@ import type { PolicyCriteria, PolicySnapshot } from '../workflows/policy/sla';
 import type { RepeatMatch, RepeatQuery } from './repeat';
 import type { ComplaintView } from '../workflows/complaint/contract';
 
-export type SmsTemplate = 'intakeAcknowledgement';
+export type SmsTemplate = 'intakeAcknowledgement' | 'areaAlert' | 'areaRecovered' | 'vipAssistantUpdate';
 export type EmailTemplate =
-  'clockWarning' | 'clockBreached' | 'escalation' | 'verificationRequest' | 'majorReport';
+  | 'clockWarning'
+  | 'clockBreached'
+  | 'escalation'
+  | 'verificationRequest'
+  | 'majorReport'
+  | 'incidentStarted'
+  | 'incidentResolved'
+  | 'incidentClosed'
+  | 'incidentReminder'
+  | 'vipAssistantUpdate'
+  | 'areaAlert'
+  | 'areaRecovered'
+  | 'areaTest';
 
 export interface SendSmsInput {
   /** Made deterministically in the workflow: the same key never sends twice. */
@@ -33,6 +45,8 @@ export interface SendEmailInput {
   toRole?: string;
   template: EmailTemplate;
   vars: Record<string, string>;
+  /** What the e-mail's links point at when it is not a complaint (e.g. a guarantee area). */
+  about?: { workflowId: string; apiPath: string };
 }
 
 export interface SendEmailResult {

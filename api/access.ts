@@ -67,15 +67,30 @@ const READERS = [
   'admin',
 ] as const;
 const WORKERS = ['handler', 'supervisor', 'interface'] as const;
+const WORKERS_AND_ADMIN = [...WORKERS, 'admin'] as const;
 /** Roles that may read personal data of every complaint (the codec decrypts any history). */
 export const CODEC_ROLES = ['supervisor', 'interface', 'admin'] as const;
 /** Who reads and produces the weekly and monthly reports (R9). */
 const REPORT_ROLES = ['analyst', 'supervisor', 'interface', 'admin'] as const;
+/** Who sets up, pauses, changes and ends guarantee areas (R7.3), and who may read them. */
+const AREA_CHANGERS = ['vipManager', 'supervisor', 'interface', 'admin'] as const;
+const AREA_READERS = [...AREA_CHANGERS, 'analyst', 'department'] as const;
+/** Who works a mass incident through its contingency plan (R8.3) and resolves and closes it. */
+const INCIDENT_ACTORS = ['supervisor', 'interface', 'department', 'admin'] as const;
 
 export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/healthz', auth: 'public', roles: [], scope: 'none' },
   { method: 'GET', path: '/openapi.json', auth: 'public', roles: [], scope: 'none', undocumented: true },
   { method: 'GET', path: '/docs', auth: 'public', roles: [], scope: 'none', undocumented: true },
+  {
+    method: 'GET',
+    path: '/console',
+    auth: 'public',
+    roles: [],
+    scope: 'none',
+    undocumented: true,
+    note: "the web console (issue #10): static files and client routes under /console; every call it makes goes to /v1 with the person's token",
+  },
   {
     method: 'POST',
     path: '/webhooks/twilio/message-status',
@@ -128,6 +143,22 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'POST', path: '/v1/complaints', auth: 'roles', roles: ['intake'], scope: 'none' },
   { method: 'GET', path: '/v1/complaints', auth: 'roles', roles: READERS, scope: 'list' },
   { method: 'GET', path: '/v1/complaints/{id}', auth: 'roles', roles: READERS, scope: 'complaint' },
+  {
+    method: 'GET',
+    path: '/v1/complaints/{id}/recordings/{evidenceId}',
+    auth: 'roles',
+    roles: WORKERS_AND_ADMIN,
+    scope: 'complaint',
+    note: 'a call recording kept as evidence (R5.5): personal data, for the people who work the complaint',
+  },
+  {
+    method: 'GET',
+    path: '/v1/me',
+    auth: 'roles',
+    roles: ROLES,
+    scope: 'none',
+    note: 'who is signed in and the routes their roles allow (the console offers only those actions)',
+  },
   { method: 'POST', path: '/v1/complaints/{id}/triage', auth: 'roles', roles: WORKERS, scope: 'complaint' },
   {
     method: 'POST',
@@ -225,6 +256,81 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/reports/{id}', auth: 'roles', roles: REPORT_ROLES, scope: 'none' },
   { method: 'GET', path: '/v1/reports/{id}.html', auth: 'roles', roles: REPORT_ROLES, scope: 'none' },
   { method: 'GET', path: '/v1/reports/{id}/{table}.csv', auth: 'roles', roles: REPORT_ROLES, scope: 'none' },
+  // Guarantee areas around VIP places (R7.3): cells, thresholds and test plans, no personal data.
+  {
+    method: 'POST',
+    path: '/v1/guarantee-areas',
+    auth: 'roles',
+    roles: AREA_CHANGERS,
+    scope: 'none',
+    note: 'starts the area workflow (idempotent by areaId)',
+  },
+  { method: 'GET', path: '/v1/guarantee-areas', auth: 'roles', roles: AREA_READERS, scope: 'none' },
+  { method: 'GET', path: '/v1/guarantee-areas/{id}', auth: 'roles', roles: AREA_READERS, scope: 'none' },
+  {
+    method: 'PATCH',
+    path: '/v1/guarantee-areas/{id}',
+    auth: 'roles',
+    roles: AREA_CHANGERS,
+    scope: 'none',
+    note: 'cells, thresholds, intervals, alert policy, recipients, test plan',
+  },
+  ...(['pause', 'resume', 'end'] as const).map((action): AccessRule => ({
+    method: 'POST',
+    path: `/v1/guarantee-areas/{id}/${action}`,
+    auth: 'roles',
+    roles: AREA_CHANGERS,
+    scope: 'none',
+  })),
+  {
+    method: 'GET',
+    path: '/v1/guarantee-areas/{id}/tests',
+    auth: 'roles',
+    roles: AREA_READERS,
+    scope: 'none',
+    note: 'periodic test tasks; departments see them too (their engineers run the tests)',
+  },
+  // Sudden mass complaints (R8): everyone who works complaints sees them; the incident owner side acts.
+  { method: 'GET', path: '/v1/incidents', auth: 'roles', roles: [...READERS, 'analyst'], scope: 'none' },
+  { method: 'GET', path: '/v1/incidents/{id}', auth: 'roles', roles: [...READERS, 'analyst'], scope: 'none' },
+  ...(['owner', 'checklist', 'resolve', 'close'] as const).map((action): AccessRule => ({
+    method: 'POST',
+    path: `/v1/incidents/{id}/${action}`,
+    auth: 'roles',
+    roles: INCIDENT_ACTORS,
+    scope: 'none',
+    note:
+      action === 'resolve'
+        ? 'every linked customer is answered through their complaint (R8.4)'
+        : action === 'close'
+          ? 'needs the root cause and preventive measures; they go into the knowledge base (R8.5)'
+          : undefined,
+  })),
+  // VIP profiles (R7.1): personal data, kept by the VIP managers.
+  ...(
+    [
+      ['POST', '/v1/vips'],
+      ['GET', '/v1/vips'],
+      ['GET', '/v1/vips/{id}'],
+      ['PUT', '/v1/vips/{id}'],
+      ['DELETE', '/v1/vips/{id}'],
+    ] as const
+  ).map(([method, path]): AccessRule => ({
+    method,
+    path,
+    auth: 'roles',
+    roles: ['vipManager', 'admin'],
+    scope: 'none',
+    note: method === 'GET' && path === '/v1/vips' ? 'numbers masked in the list' : undefined,
+  })),
+  {
+    method: 'GET',
+    path: '/v1/knowledge',
+    auth: 'roles',
+    roles: [...READERS, 'analyst'],
+    scope: 'none',
+    note: 'closed incidents: root causes and preventive measures by site, cell, region or text',
+  },
 ];
 
 /** The rule of one route; a route without a rule is a programming error caught at start. */

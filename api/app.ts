@@ -14,11 +14,15 @@ import { policyRoutes } from './routes/policies';
 import { worklistRoutes } from './routes/worklists';
 import { PolicyStore } from '../activities/policy-store';
 import { reportRoutes } from './routes/reports';
+import { guaranteeAreaRoutes } from './routes/guarantee-areas';
+import { incidentRoutes } from './routes/incidents';
+import { vipRoutes } from './routes/vips';
 import { networkDataRoutes } from './routes/network-data';
 import { createSecurity } from './security';
 import { twilioContactRoutes } from './routes/twilio-contact';
 import { createContactModels } from '../activities/contact-models';
 import { createWebhookHandlers, verifyTwilioSignature } from './webhooks';
+import { consoleStatic, meRoutes, recordingRoutes } from './routes/console';
 
 export interface AppDeps {
   config: Config;
@@ -67,6 +71,7 @@ export function createApp(deps: AppDeps): Express {
   const openapi = security.openapi(buildOpenApi(config.PUBLIC_BASE_URL));
   app.get('/openapi.json', (_req, res) => res.json(openapi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
+  app.use('/console', consoleStatic());
 
   const webhooks = createWebhookHandlers({ client, models, logger });
   app.post(
@@ -100,6 +105,8 @@ export function createApp(deps: AppDeps): Express {
   });
   app.use('/v1', express.json({ limit: '256kb' }), security.authenticate);
   app.use('/v1/complaints', complaintRoutes(service, security.recordAction));
+  app.use('/v1/complaints', recordingRoutes(service, createContactModels(deps.mongo)));
+  app.use('/v1/me', meRoutes());
   app.use('/v1/network-data', networkDataRoutes(deps.mongo));
   app.use('/v1/worklists', worklistRoutes(service));
   app.use('/v1/policies', policyRoutes(new PolicyStore(deps.mongo, config.policySet)));
@@ -114,6 +121,21 @@ export function createApp(deps: AppDeps): Express {
       publicBaseUrl: config.PUBLIC_BASE_URL,
     }),
   );
+
+  app.use(
+    '/v1/guarantee-areas',
+    guaranteeAreaRoutes({
+      client,
+      mongo: deps.mongo,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      minWatchIntervalMs: config.GUARANTEE_MIN_WATCH_INTERVAL,
+    }),
+  );
+
+  const incidents = incidentRoutes({ client, mongo: deps.mongo });
+  app.use('/v1/incidents', incidents);
+  app.use('/v1/knowledge', incidents.knowledge);
+  app.use('/v1/vips', vipRoutes(deps.mongo));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));

@@ -1,6 +1,8 @@
 // Central error middleware: every failure becomes a JSON answer that names the problem.
 // Clients never see a stack trace; unexpected errors are logged and answered 500.
 import {
+  isGrpcServiceError,
+  ServiceError,
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
@@ -29,6 +31,50 @@ function fromZod(err: ZodError): HttpError {
   return new HttpError(400, 'validation_failed', summary, issues);
 }
 
+/** Seconds a client should wait before retrying a 503 (sent as Retry-After). */
+export const RETRY_AFTER_SECONDS = 5;
+
+const MONGO_DOWN = new Set([
+  'MongoNetworkError',
+  'MongoNetworkTimeoutError',
+  'MongoServerSelectionError',
+  'MongooseServerSelectionError',
+  'MongoNotConnectedError',
+  'MongoTopologyClosedError',
+  'MongoPoolClearedError',
+]);
+
+/** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4): the Temporal server does not answer. */
+function isTemporalDown(err: unknown): boolean {
+  const grpc = err instanceof ServiceError ? err.cause : err;
+  return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4);
+}
+
+function isMongoDown(err: unknown): boolean {
+  const e = err as { name?: string; message?: string } | null;
+  if (!e || typeof e !== 'object') return false;
+  if (e.name && MONGO_DOWN.has(e.name)) return true;
+  // mongoose queues operations while disconnected and gives up after bufferTimeoutMS.
+  return e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
+}
+
+/** A dependency is down (#9): 503 with a message that says which one, so the client retries later. */
+function unavailable(err: unknown): HttpError | undefined {
+  if (isTemporalDown(err))
+    return new HttpError(
+      503,
+      'unavailable',
+      `the workflow service (Temporal) does not answer; nothing was changed, retry in ${RETRY_AFTER_SECONDS} s`,
+    );
+  if (isMongoDown(err))
+    return new HttpError(
+      503,
+      'unavailable',
+      `the database (MongoDB) does not answer; reads and this action are not possible now, retry in ${RETRY_AFTER_SECONDS} s (new complaints are still accepted)`,
+    );
+  return undefined;
+}
+
 function isCompletedWorkflowError(err: unknown): boolean {
   return err instanceof Error && /workflow execution already completed/i.test(err.message);
 }
@@ -44,6 +90,8 @@ export function toHttpError(err: unknown): HttpError | undefined {
   if (err instanceof WorkflowExecutionAlreadyStartedError) return conflict('complaint already exists');
   if (isCompletedWorkflowError(err))
     return conflict('the complaint is closed; no further actions are accepted');
+  const down = unavailable(err);
+  if (down) return down;
   const e = err as { type?: string; status?: number; expose?: boolean; message?: string };
   // body-parser errors: malformed JSON, too large, unsupported charset.
   if (e?.type === 'entity.parse.failed')
@@ -60,7 +108,10 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const http = toHttpError(err);
     if (http) {
-      if (http.status >= 500) logger.error({ err, path: req.path }, 'request failed');
+      if (http.status === 503) {
+        logger.warn({ path: req.path, reason: http.message }, 'dependency unavailable');
+        res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
+      } else if (http.status >= 500) logger.error({ err, path: req.path }, 'request failed');
       res.status(http.status).json({ error: http.code, message: http.message, details: http.details });
       return;
     }

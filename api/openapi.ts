@@ -3,6 +3,10 @@ import { z } from 'zod';
 import * as S from './schemas';
 import { networkDataOpenApi } from './routes/network-data-openapi';
 import { reportOpenApi } from './openapi-reports';
+import { guaranteeOpenApi } from './openapi-guarantee';
+import { incidentOpenApi, vipOpenApi } from './openapi-incidents';
+import { VipProfileSchema } from './routes/vips';
+import { consoleOpenApi } from './openapi-console';
 
 const json = (schema: z.ZodType) => ({
   content: {
@@ -210,6 +214,10 @@ export function buildOpenApi(serverUrl: string) {
       },
       ...networkDataOpenApi(standardErrors),
       ...reportOpenApi(standardErrors),
+      ...guaranteeOpenApi(standardErrors),
+      ...incidentOpenApi(standardErrors),
+      ...vipOpenApi(standardErrors, VipProfileSchema),
+      ...consoleOpenApi(standardErrors),
       '/webhooks/twilio/message-status': {
         post: {
           summary: 'Twilio message status callback (signed)',

@@ -270,6 +270,28 @@ export const PolicySetSchema = z
           .strict(),
       )
       .min(1),
+    massIncident: z
+      .object({
+        enabled: z.boolean(),
+        rules: z
+          .array(
+            z
+              .object({
+                scope: z.enum(['site', 'cell', 'region']),
+                count: z.number().int().min(2).max(10_000),
+                window: duration,
+              })
+              .strict(),
+          )
+          .min(1),
+        notifyRoles: z.array(z.string().min(1).max(100)).min(1),
+        closeReminderAfter: duration,
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Mass-incident recognition (R8.1): N complaints within a window about one cell, site or region',
+      ),
   })
   .strict();
 

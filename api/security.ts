@@ -73,7 +73,7 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
         '/v1',
         corsAllowList({
           origins: config.CORS_ORIGINS,
-          methods: ['GET', 'POST', 'OPTIONS'],
+          methods: ['GET', 'POST', 'PATCH', 'OPTIONS'],
           headers: ['authorization', 'content-type'],
         }),
         limit,

@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { DEFAULT_POLICY_SET } from '../workflows/policy/default-policies';
 import { validatePolicySet, type PolicySet } from '../workflows/policy/sla';
+import { GUARANTEE_ENV } from './guarantee-config';
 import { REPORT_ENV } from './report-config';
 import { checkSecurityEnv, SECURITY_ENV } from './security-config';
 
@@ -61,6 +62,12 @@ const schema = z.object({
   MAIL_FROM: z.string().min(3).default('ClosedLoop <closedloop@localhost>'),
   SUPERVISOR_EMAILS: csv.pipe(z.array(z.email()).min(1, 'at least one supervisor e-mail address')),
   ROLE_EMAILS: jsonEnv.pipe(z.record(z.string().min(1), z.array(z.email()))),
+  /** Role → mobile numbers told by SMS at once when a mass incident starts (R8.2). */
+  ROLE_PHONES: jsonEnv.pipe(
+    z.record(z.string().min(1), z.array(z.string().regex(/^\+[1-9]\d{4,14}$/, 'must be an E.164 number'))),
+  ),
+  /** Mass-incident recognition (R8.1); `off` only for stacks that file many look-alike test complaints. */
+  MASS_INCIDENTS: z.enum(['on', 'off']).default('on'),
   TWILIO_ACCOUNT_SID: z.string().regex(/^AC[0-9a-zA-Z]{32}$/, 'must look like AC followed by 32 characters'),
   TWILIO_AUTH_TOKEN: z.string().min(8),
   TWILIO_FROM_NUMBER: z.string().regex(/^\+[1-9]\d{4,14}$/, 'must be an E.164 number'),
@@ -74,8 +81,13 @@ const schema = z.object({
   NETWORK_DATA_URL: z.union([z.literal(''), z.url()]).default(''),
   NETWORK_DATA_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(5_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Workflows kept in the worker's cache (empty = the SDK's default, from the heap limit). */
+  WORKER_MAX_CACHED_WORKFLOWS: z.union([z.literal(''), z.coerce.number().int().min(0)]).default(''),
+  /** Log memory (RSS, main-thread heap) and the cached workflow count this often; 0 = never. */
+  WORKER_STATS_INTERVAL_MS: z.coerce.number().int().min(0).default(0),
   ...SECURITY_ENV,
   ...REPORT_ENV,
+  ...GUARANTEE_ENV,
 });
 
 export type Config = z.infer<typeof schema> & { policySet: PolicySet };

@@ -30,6 +30,27 @@ async function main(): Promise<void> {
     },
     'worker ready',
   );
+  if (config.WORKER_STATS_INTERVAL_MS > 0) {
+    // Benchmarks (issue 9): memory of this process and the workflow cache, whatever LOG_LEVEL says.
+    // heapUsed is the main thread's (activities, SDK); workflow code runs in its own thread's heap,
+    // which only the RSS includes.
+    const stats = logger.child({}, { level: 'info' });
+    const mib = (n: number) => Math.round((n / 2 ** 20) * 10) / 10;
+    setInterval(() => {
+      const m = process.memoryUsage();
+      const status = running.worker.getStatus();
+      stats.info(
+        {
+          rssMiB: mib(m.rss),
+          heapUsedMiB: mib(m.heapUsed),
+          heapTotalMiB: mib(m.heapTotal),
+          externalMiB: mib(m.external),
+          cachedWorkflows: status.numCachedWorkflows,
+        },
+        'worker stats',
+      );
+    }, config.WORKER_STATS_INTERVAL_MS).unref();
+  }
   await running.run();
   logger.info('worker stopped');
 }

@@ -1,4 +1,5 @@
 // Builds the worker from validated config: clients first, then activities, then the Temporal worker.
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -38,6 +39,26 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     ignoreTLS: !config.SMTP_SECURE && config.SMTP_HOST === '127.0.0.1',
   });
 
+  // A client for activities that start or signal other workflows (the mass-incident area watch).
+  const dataConverter = createDataConverter({
+    keys: config.PAYLOAD_KEYS,
+    currentKeyId: config.PAYLOAD_KEY_ID,
+  });
+  let clientConnection: Promise<Connection> | undefined;
+  let client: Promise<Client> | undefined;
+  const temporal = () => {
+    clientConnection ??= Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    client ??= clientConnection.then(
+      (connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
+      (err: unknown) => {
+        // Not cached: the next activity attempt connects again.
+        clientConnection = client = undefined;
+        throw err;
+      },
+    );
+    return client;
+  };
+
   const activities = createActivities({
     models,
     twilio,
@@ -55,6 +76,12 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     },
     network: await createNetworkSources(config, mongo),
     reports: reportConfigFrom(config),
+    incidents: {
+      temporal,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      enabled: config.MASS_INCIDENTS === 'on',
+      rolePhones: config.ROLE_PHONES,
+    },
   });
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
@@ -67,7 +94,10 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     activities,
-    dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
+    dataConverter,
+    ...(config.WORKER_MAX_CACHED_WORKFLOWS !== ''
+      ? { maxCachedWorkflows: config.WORKER_MAX_CACHED_WORKFLOWS }
+      : {}),
     ...code,
   });
 
@@ -84,6 +114,7 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
         await worker.run();
       } finally {
         await connection.close();
+        if (clientConnection) await (await clientConnection).close();
         await mongo.close();
         mailer.close();
       }

@@ -2,3 +2,6 @@
 export { complaintWorkflow } from './complaint/workflow';
 export { customerContactWorkflow } from './contact/workflow';
 export { reportRollupsWorkflow, reportWorkflow } from './report/workflow';
+export { areaWatchWorkflow } from './incident/watch';
+export { massIncidentWorkflow } from './incident/workflow';
+export { guaranteeAreaWorkflow } from './guarantee/workflow';

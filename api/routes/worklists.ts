@@ -9,7 +9,12 @@ export function worklistRoutes(svc: ComplaintService): Router {
   const r = Router();
   r.get('/:name', guard('GET', '/v1/worklists/{name}'), (req, res, next) => {
     svc
-      .worklist(WorklistParam.parse(req.params.name), actorOf(req), WorklistQuerySchema.parse(req.query))
+      // The team comes with the principal (actorOf keeps only user and roles, as the workflow records them).
+      .worklist(
+        WorklistParam.parse(req.params.name),
+        { ...actorOf(req), ...(req.actor?.team ? { team: req.actor.team } : {}) },
+        WorklistQuerySchema.parse(req.query),
+      )
       .then((out) => res.json(out), next);
   });
   return r;

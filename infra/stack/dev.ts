@@ -29,6 +29,7 @@ function banner(stack: Stack, seconds: number): string {
     '',
     `ClosedLoop is running (started in ${seconds.toFixed(1)} s; data in ${path.relative(process.cwd(), path.join(REPO_ROOT, '.data')) || '.data'})`,
     '',
+    `  Console          ${urls.api}/console/  (sign in as handler.li, supervisor.wang, …)`,
     `  API              ${urls.api}`,
     `  API docs         ${urls.docs}`,
     `  OpenAPI          ${urls.api}/openapi.json`,

@@ -77,8 +77,26 @@ export interface Stack {
   logDir: string;
   worker?: ManagedProcess;
   api?: ManagedProcess;
-  /** Starts a fresh worker process (e.g. after a SIGKILL test) and waits until it is ready. */
-  startWorker(): Promise<ManagedProcess>;
+  /**
+   * Starts a fresh worker process (e.g. after a SIGKILL test) and waits until it is ready;
+   * `extraEnv` overrides the product env for this worker (e.g. WORKER_MAX_CACHED_WORKFLOWS).
+   */
+  startWorker(extraEnv?: Record<string, string>): Promise<ManagedProcess>;
+  /**
+   * Fault tests (issue 9): stop a part of the stack and start it again on the same port with the
+   * same data (Temporal's SQLite file, FerretDB's backend, the mail sink's inbox), or restart the API.
+   * `signal` SIGKILL = a crash instead of a clean stop.
+   */
+  stopTemporal(signal?: NodeJS.Signals): Promise<void>;
+  startTemporal(): Promise<void>;
+  /** FerretDB (or mongod) only; FerretDB's PostgreSQL backend keeps running. */
+  stopMongo(signal?: NodeJS.Signals): Promise<void>;
+  startMongo(): Promise<void>;
+  /** The mail sink's SMTP server and inbox (it keeps its messages on disk). */
+  stopMail(): Promise<void>;
+  startMail(): Promise<void>;
+  /** Stops the API process (SIGTERM: in-flight requests finish) and starts it again; waits for health. */
+  restartApi(signal?: NodeJS.Signals): Promise<void>;
   /** Stops everything it started, in reverse order. */
   stop(): Promise<void>;
 }
@@ -120,6 +138,11 @@ export const DEV_DEFAULTS = {
     'department:core': ['core@operator.example'],
     'department:transmission': ['transmission@operator.example'],
   }),
+  ROLE_PHONES: JSON.stringify({
+    leader: ['+8613800000001'],
+    interface: ['+8613800000002'],
+    'department:network': ['+8613800000003'],
+  }),
   TWILIO_ACCOUNT_SID: 'ACdev00000000000000000000000000000',
   TWILIO_AUTH_TOKEN: 'dev-auth-token',
   TWILIO_FROM_NUMBER: '+8610086000',
@@ -155,12 +178,20 @@ interface Component {
   stop(): Promise<void>;
 }
 
+/** A part the fault tests can stop and start again (same port, same data). */
+interface Restartable {
+  stop(signal?: NodeJS.Signals): Promise<void>;
+  start(): Promise<void>;
+}
+
 interface Context {
   dataDir: string;
   logDir: string;
   quiet: boolean;
   namespace: string;
   registry: ChildRegistry;
+  /** Filled in as the parts start: what stopTemporal/startTemporal … act on. */
+  restartable: Partial<Record<'temporal' | 'mongo' | 'mail', Restartable>>;
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -177,6 +208,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     quiet: opts.quiet ?? false,
     namespace: opts.namespace ?? 'default',
     registry,
+    restartable: {},
   };
   const infra: Component[] = [];
   try {
@@ -249,11 +281,29 @@ function createStack(ctx: Context, env: Record<string, string>, urls: StackUrls,
     env,
     urls,
     logDir: ctx.logDir,
-    async startWorker() {
-      const worker = await startWorkerProcess(ctx, env, workers.length + 1);
+    async startWorker(extraEnv) {
+      const worker = await startWorkerProcess(ctx, { ...env, ...extraEnv }, workers.length + 1);
       workers.push(worker);
       stack.worker = worker;
       return worker;
+    },
+    stopTemporal: (signal) => part(ctx, 'temporal').stop(signal),
+    startTemporal: () => part(ctx, 'temporal').start(),
+    stopMongo: (signal) => part(ctx, 'mongo').stop(signal),
+    startMongo: () => part(ctx, 'mongo').start(),
+    stopMail: () => part(ctx, 'mail').stop(),
+    startMail: () => part(ctx, 'mail').start(),
+    async restartApi(signal = 'SIGTERM') {
+      const api = stack.api;
+      if (!api) throw new Error('the stack was started without the API');
+      if (signal === 'SIGTERM') await api.stop();
+      else {
+        api.kill(signal);
+        await api.exited;
+      }
+      api.start();
+      ctx.registry.trackRestart(api);
+      await waitForHttp(`${urls.api}/healthz`, CHILD_READY_MS, api);
     },
     async stop() {
       if (stopped) return;
@@ -266,6 +316,22 @@ function createStack(ctx: Context, env: Record<string, string>, urls: StackUrls,
     },
   };
   return stack;
+}
+
+function part(ctx: Context, name: keyof Context['restartable']): Restartable {
+  const found = ctx.restartable[name];
+  if (!found) throw new Error(`${name} was not started by this stack, so it cannot be stopped or restarted`);
+  return found;
+}
+
+/** Stops a child with `signal` (SIGTERM = the usual stop with its grace period) and waits for its exit. */
+async function stopWith(proc: ManagedProcess, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+  if (signal === 'SIGTERM') {
+    await proc.stop();
+    return;
+  }
+  proc.kill(signal);
+  await proc.exited;
 }
 
 async function startApp(stack: Stack, ctx: Context, env: Record<string, string>): Promise<void> {
@@ -367,15 +433,27 @@ async function startTemporal(
   started.push(asComponent(proc));
   const address = `${HOST}:${ports.temporal}`;
   const uiUrl = `http://${HOST}:${ports.temporalUi}`;
-  await waitForTcp(HOST, ports.temporal, TEMPORAL_READY_MS, proc);
-  await waitUntil(
-    `Temporal at ${address} to answer`,
-    () => temporalAnswers(address, ctx.namespace),
-    TEMPORAL_READY_MS,
-    proc,
-    500,
-  );
-  await waitForHttp(uiUrl, 30_000, proc);
+  const ready = async () => {
+    await waitForTcp(HOST, ports.temporal, TEMPORAL_READY_MS, proc);
+    await waitUntil(
+      `Temporal at ${address} to answer`,
+      () => temporalAnswers(address, ctx.namespace),
+      TEMPORAL_READY_MS,
+      proc,
+      500,
+    );
+    await waitForHttp(uiUrl, 30_000, proc);
+  };
+  await ready();
+  // Same ports and the same --db-filename: the restarted server finds every workflow and timer.
+  ctx.restartable.temporal = {
+    stop: (signal) => stopWith(proc, signal),
+    start: async () => {
+      proc.start();
+      ctx.registry.trackRestart(proc);
+      await ready();
+    },
+  };
   say(ctx.quiet)(`temporal ready on ${address} (UI ${uiUrl}, namespace ${ctx.namespace})`);
   return { address, uiUrl };
 }
@@ -438,6 +516,14 @@ async function startMongo(
     started.push(asComponent(proc));
     const uri = `mongodb://${HOST}:${ports.mongo}/${DB_NAME}`;
     await waitForMongo(uri, MONGO_READY_MS, proc);
+    ctx.restartable.mongo = {
+      stop: (signal) => stopWith(proc, signal),
+      start: async () => {
+        proc.start();
+        ctx.registry.trackRestart(proc);
+        await waitForMongo(uri, MONGO_READY_MS, proc);
+      },
+    };
     say(ctx.quiet)(`mongodb (mongod) ready on ${uri}`);
     return { uri };
   }
@@ -446,12 +532,22 @@ async function startMongo(
   const parts = inSequence('mongodb', started);
   const pg = route.postgres && postgresUsable(ctx, route.postgres) ? route.postgres : undefined;
   const postgresUrl = pg ? await startPostgres(ctx, pg, ports.postgres, parts) : undefined;
-  const proc = spawnFerretDb(ctx, route.bin, ports.mongo, postgresUrl);
-  parts.add(asComponent(proc));
+  let proc = spawnFerretDb(ctx, route.bin, ports.mongo, postgresUrl);
+  parts.add({ name: 'ferretdb', stop: async () => void (await proc.stop()) });
   const address =
     (await proc.waitForOutput(/ferretdb ready on (\S+)/, CHILD_READY_MS))[1] ?? `${HOST}:${ports.mongo}`;
   const uri = `mongodb://${address}/${DB_NAME}`;
   await waitForMongo(uri, MONGO_READY_MS, proc);
+  // A restart listens on the port the first start got (port 0 picked it), so MONGODB_URI stays valid.
+  const port = Number(address.split(':').pop());
+  ctx.restartable.mongo = {
+    stop: (signal) => stopWith(proc, signal),
+    start: async () => {
+      proc = spawnFerretDb(ctx, route.bin, port, postgresUrl);
+      await proc.waitForOutput(/ferretdb ready on (\S+)/, CHILD_READY_MS);
+      await waitForMongo(uri, MONGO_READY_MS, proc);
+    },
+  };
   say(ctx.quiet)(`mongodb (ferretdb on ${pg ? `postgresql ${pg.version}` : 'sqlite'}) ready on ${uri}`);
   return postgresUrl ? { uri, postgresUrl } : { uri };
 }
@@ -764,13 +860,22 @@ async function startMail(
   ports: Ports,
   started: Component[],
 ): Promise<{ smtpPort: number; url: string }> {
-  const sink = await startMailSink({
-    host: HOST,
-    smtpPort: ports.smtp,
-    httpPort: ports.mailHttp,
-    dataDir: path.join(ctx.dataDir, 'mail'),
-  });
-  started.push({ name: 'mail-sink', stop: () => sink.close() });
+  const dataDir = path.join(ctx.dataDir, 'mail');
+  let sink = await startMailSink({ host: HOST, smtpPort: ports.smtp, httpPort: ports.mailHttp, dataDir });
+  let running = true;
+  started.push({ name: 'mail-sink', stop: async () => void (running && (await sink.close())) });
+  // Down = both ports closed; up again on the same ports, the inbox reloaded from dataDir.
+  const { smtpPort, httpPort } = sink;
+  ctx.restartable.mail = {
+    stop: async () => {
+      running = false;
+      await sink.close();
+    },
+    start: async () => {
+      sink = await startMailSink({ host: HOST, smtpPort, httpPort, dataDir });
+      running = true;
+    },
+  };
   say(ctx.quiet)(`mail sink ready on smtp://${HOST}:${sink.smtpPort} (inbox ${sink.httpUrl})`);
   return { smtpPort: sink.smtpPort, url: sink.httpUrl };
 }
@@ -824,6 +929,7 @@ function productEnv(
     MAIL_FROM: DEV_DEFAULTS.MAIL_FROM,
     SUPERVISOR_EMAILS: DEV_DEFAULTS.SUPERVISOR_EMAILS,
     ROLE_EMAILS: DEV_DEFAULTS.ROLE_EMAILS,
+    ROLE_PHONES: DEV_DEFAULTS.ROLE_PHONES,
     RATE_LIMIT_PER_MINUTE: '600',
     NETWORK_DATA_SOURCE: 'mongo',
     NETWORK_DATA_TIMEOUT_MS: '5000',
@@ -955,6 +1061,11 @@ class ChildRegistry {
       this.save();
     }
     return proc;
+  }
+
+  /** Registers a child started again by ManagedProcess.start() (a new pid), for the orphan cleanup. */
+  trackRestart(proc: ManagedProcess): void {
+    if (proc.pid !== undefined) this.track({ name: proc.name, pid: proc.pid, cmdline: proc.commandLine });
   }
 
   /** Registers (or replaces, same pid) a process the stack did not spawn itself, e.g. the postmaster. */

@@ -18,6 +18,7 @@
 //   POST   /_sim/inbound/sms              { "from", "to", "body" }: a customer texts our number
 //   POST   /_sim/inbound/calls            { "from", "to" }: a customer calls our number (needs its voiceUrl)
 //   DELETE /_sim/state[?keep=config]      cancel running flows and clear everything (keep customers/numbers)
+//   PUT|GET|DELETE /_sim/faults           the REST API answers 5xx or slowly for a while (faults.ts)
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { z } from 'zod';
 import type { SimContext } from './context';

@@ -5,6 +5,7 @@ import type { AddressInfo } from 'node:net';
 import express from 'express';
 import type { SimContext } from './context';
 import { createControlRouter } from './control-api';
+import { Faults } from './faults';
 import { Lifecycle } from './lifecycle';
 import { Messaging } from './messaging';
 import { createRestRouter, restErrorHandler } from './rest-api';
@@ -58,8 +59,10 @@ export function createTwilioSim(opts: TwilioSimOptions): TwilioSim {
   };
   const messaging = new Messaging(ctx);
   const voice = new Voice(ctx);
+  const faults = new Faults();
 
   const reset = (keepConfig = false): void => {
+    faults.clear();
     lifecycle.reset();
     state.messages.clear();
     state.calls.clear();
@@ -78,7 +81,9 @@ export function createTwilioSim(opts: TwilioSimOptions): TwilioSim {
   app.get('/healthz', (_req, res) => {
     res.json({ ok: true });
   });
+  app.use('/_sim/faults', faults.router());
   app.use('/_sim', createControlRouter(ctx, messaging, voice, { reset }));
+  app.use('/2010-04-01', faults.middleware(log));
   app.use('/2010-04-01/Accounts/:accountSid', createRestRouter(ctx, messaging, voice));
   app.use((req, res) => {
     res.status(404).json({

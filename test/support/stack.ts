@@ -17,7 +17,8 @@ export async function startTestStack(appEnv: Record<string, string> = {}): Promi
     dataDir,
     ports: 'auto',
     quiet: true,
-    appEnv: { LOG_LEVEL: 'info', ...appEnv },
+    // Test complaints share one cell: mass-incident recognition is on only where a test asks for it.
+    appEnv: { LOG_LEVEL: 'info', MASS_INCIDENTS: 'off', ...appEnv },
   });
   const http = new ApiClient(stack.urls.api);
   return Object.assign(stack, {

@@ -18,6 +18,18 @@ import {
 import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
 import { selectPolicy, type PolicySet } from '../../workflows/policy/sla';
 import { createFakeContact, type FakeContact } from './fake-contact';
+import type { VipActivities, VipMatch } from '../../activities/vip';
+import { siteOfCellId, type IncidentActivities, type NotifyIncidentInput } from '../../activities/incidents';
+import {
+  areaWatchWorkflowId,
+  complaintFiledSignal,
+  type IncidentView,
+} from '../../workflows/incident/contract';
+import {
+  areaOf,
+  DEFAULT_MASS_INCIDENT_POLICY,
+  type MassIncidentPolicy,
+} from '../../workflows/policy/mass-incident';
 import { complaintInput } from './fixtures';
 import { createTimeSkippingEnv, workflowBundle } from './time-skipping';
 
@@ -26,8 +38,20 @@ export const supervisor: Actor = { user: 'supervisor.wang', roles: ['supervisor'
 export const iface: Actor = { user: 'interface.chen', roles: ['interface'] };
 export const H = 3_600_000;
 
+/** What the fake mass-incident activities saw (R8); `enabled` turns the area watch on. */
+export interface IncidentFakes {
+  enabled: boolean;
+  policy: MassIncidentPolicy;
+  notified: NotifyIncidentInput[];
+  knowledge: Parameters<IncidentActivities['recordIncidentKnowledge']>[0][];
+  views: IncidentView[];
+}
+
 export interface Harness {
   env: TestWorkflowEnvironment;
+  incidents: IncidentFakes;
+  /** VIP profiles by callback number, as the fake lookupVip finds them (R7.1). */
+  vips: Map<string, VipMatch>;
   emails: SendEmailInput[];
   sms: SendSmsInput[];
   projections: ComplaintView[];
@@ -55,8 +79,66 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
   const projections: ComplaintView[] = [];
   const policySet = { current: DEFAULT_POLICY_SET };
   const contact = createFakeContact(() => env.client, { calls: ['answer'], digits: '1' });
-  const activities: ComplaintActivities & FakeContact['activities'] & EvidenceActivities = {
+  const incidents: IncidentFakes = {
+    enabled: false,
+    policy: DEFAULT_MASS_INCIDENT_POLICY,
+    notified: [],
+    knowledge: [],
+    views: [],
+  };
+  const incidentActivities: IncidentActivities = {
+    // Like activities/incidents.ts without the cell table: the site comes from the cell id.
+    reportToAreaWatch: async (input) => {
+      if (!incidents.enabled) return { skipped: 'off in this test' };
+      const siteId = input.location.cellId ? siteOfCellId(input.location.cellId) : undefined;
+      const area = areaOf(
+        { cellId: input.location.cellId, siteId, region: input.location.region },
+        incidents.policy.rules,
+      );
+      if (!area) return { skipped: 'no rule' };
+      await env.client.workflow.signalWithStart('areaWatchWorkflow', {
+        taskQueue,
+        workflowId: areaWatchWorkflowId(area.key),
+        args: [{ areaKey: area.key }],
+        signal: complaintFiledSignal,
+        signalArgs: [
+          {
+            ticketId: input.ticketId,
+            at: input.at,
+            area: {
+              scope: area.scope,
+              key: area.key,
+              region: input.location.region,
+              cellIds: [],
+              siteIds: siteId ? [siteId] : [],
+            },
+            rule: area.rule,
+            policy: incidents.policy,
+          },
+        ],
+      });
+      return { areaKey: area.key };
+    },
+    projectIncident: async (view) => {
+      incidents.views.push(view);
+      return { applied: true };
+    },
+    notifyIncident: async (input) => {
+      incidents.notified.push(input);
+      return { emails: input.roles.length, sms: 0, failed: [], at: new Date().toISOString() };
+    },
+    recordIncidentKnowledge: async (doc) => void incidents.knowledge.push(doc),
+    knownIssues: async () => [],
+  };
+  const vips = new Map<string, VipMatch>();
+  const activities: ComplaintActivities &
+    FakeContact['activities'] &
+    EvidenceActivities &
+    IncidentActivities &
+    VipActivities = {
     ...contact.activities,
+    ...incidentActivities,
+    lookupVip: async ({ number }) => vips.get(number) ?? null,
     // An empty network: every source answers with nothing (the evidence tests plant real data).
     locateCells: async (location) => ({
       method: 'cellId',
@@ -121,6 +203,8 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
 
   return {
     env,
+    incidents,
+    vips,
     emails,
     sms,
     projections,

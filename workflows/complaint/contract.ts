@@ -261,6 +261,18 @@ export interface ComplaintView {
   careCallback?: { dueAt: string; answer?: string; at?: string };
   /** Earlier complaints from the same number or about the same cell within the window (R6.2). */
   repeatOf?: { ticketId: string; stage: string; receivedAt: string; by: 'number' | 'cell' }[];
+  /** The area whose watch this complaint was reported to (R8.1), e.g. site:460-00-12345. */
+  areaKey?: string;
+  /** The mass incident this complaint is linked to (R8.4); its customer is answered when it is resolved. */
+  incident?: {
+    incidentId: string;
+    areaKey: string;
+    linkedAt: string;
+    stage: 'OPEN' | 'RESOLVED';
+    resolvedAt?: string;
+  };
+  /** The VIP profile recognised by the callback number at intake (R7.1, R7.2). */
+  vip?: { profileId: string; level: number; assistants: number; informed: string[] };
   /** Hot / difficult (R4.7): two or more rounds, an escalation, or major. */
   hot: boolean;
   policyHistory: {

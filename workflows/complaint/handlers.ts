@@ -31,6 +31,8 @@ import {
   triageUpdate,
   type Actor,
 } from './contract';
+import { incidentLinkedSignal, incidentResolvedSignal } from '../incident/contract';
+import { onIncidentLinked, onIncidentResolved } from './incident';
 import { addClock, facts, record, toView } from './state';
 import {
   applyReply,
@@ -43,6 +45,14 @@ import {
   startClockRunner,
   type Ctx,
 } from './steps';
+
+/** While a mass incident holds the complaint, the final reply comes from the incident (R8.4). */
+function heldByIncident(ctx: Ctx, kind: string): string | undefined {
+  const inc = ctx.state.incident;
+  return kind.startsWith('FINAL') && inc?.stage === 'OPEN'
+    ? `linked to mass incident ${inc.incidentId}: the customer gets the final reply when the incident is resolved (R8.4)`
+    : undefined;
+}
 
 function refuse(reason: string | undefined): void {
   if (reason)
@@ -151,7 +161,10 @@ export function registerHandlers(ctx: Ctx): void {
       applyReply(ctx, input, actor.user);
       return commit(state);
     },
-    { validator: ({ input }) => refuse(rules.checkReply(facts(state), input.kind)) },
+    {
+      validator: ({ input }) =>
+        refuse(heldByIncident(ctx, input.kind) ?? rules.checkReply(facts(state), input.kind)),
+    },
   );
 
   setHandler(
@@ -182,7 +195,10 @@ export function registerHandlers(ctx: Ctx): void {
       ctx.background.push(replyThroughContact(ctx, entry, input.message));
       return commit(state);
     },
-    { validator: ({ input }) => refuse(rules.checkContact(facts(state), input.purpose)) },
+    {
+      validator: ({ input }) =>
+        refuse(heldByIncident(ctx, input.purpose) ?? rules.checkContact(facts(state), input.purpose)),
+    },
   );
 
   setHandler(
@@ -456,6 +472,16 @@ export function registerHandlers(ctx: Ctx): void {
       by: actor.user,
       source: 'manual',
     });
+  });
+
+  setHandler(incidentLinkedSignal, async (input) => {
+    await ready();
+    onIncidentLinked(ctx, input);
+  });
+
+  setHandler(incidentResolvedSignal, async (input) => {
+    await ready();
+    onIncidentResolved(ctx, input);
   });
 
   setHandler(contactEventSignal, (event) => {

@@ -22,6 +22,7 @@ import {
 import { customerContactWorkflow } from '../contact/workflow';
 import { replyCounts, stageAfterFinalReply } from '../policy/lifecycle';
 import type { ComplaintActivities, EmailTemplate, SendEmailInput } from '../../activities/types';
+import type { VipAssistant } from '../../activities/vip';
 import { nextClockEvent, stopClock, type Clock } from '../policy/clocks';
 import { formatDuration } from '../policy/durations';
 import {
@@ -69,6 +70,8 @@ export interface Ctx {
   /** E-mails queued by handlers and signals, sent by the main loop. */
   mail: SendEmailInput[];
   mailSeq: number;
+  /** The VIP's assistants to keep informed (R7.2); personal data, kept out of the view. */
+  vipAssistants?: VipAssistant[];
 }
 
 /** Bumps the version, refreshes search attributes and projects the read model. */
@@ -330,7 +333,20 @@ export function reopen(ctx: Ctx, reason: string, by: string): void {
   escalate(ctx, { level, reason, by, source: 'customerNotSatisfied' });
 }
 
-function contactInput(ctx: Ctx, entry: ContactRecord, message: string): ContactInput {
+/** How one contact differs from the complaint's usual one. */
+export interface ContactOptions {
+  /** An unreachable customer escalates (default); a holding message does not. */
+  escalateOnFailure?: boolean;
+  /** Policy fields for this contact only, e.g. a shorter confirmation wait. */
+  policy?: Partial<ContactInput['policy']>;
+}
+
+function contactInput(
+  ctx: Ctx,
+  entry: ContactRecord,
+  message: string,
+  opts: ContactOptions = {},
+): ContactInput {
   const { state } = ctx;
   return {
     ticketId: state.ticketId,
@@ -342,16 +358,21 @@ function contactInput(ctx: Ctx, entry: ContactRecord, message: string): ContactI
     channel: entry.channel,
     recordConsent: entry.purpose !== 'FIRST_REPLY' && state.disputeProne !== undefined,
     timeZone: 'Asia/Shanghai',
-    policy: state.policy!.contact,
+    policy: { ...state.policy!.contact, ...opts.policy },
   };
 }
 
 /** Runs the contact workflow as a child and records its outcome on the complaint. */
-async function contact(ctx: Ctx, entry: ContactRecord, message: string): Promise<ContactOutcome> {
+async function contact(
+  ctx: Ctx,
+  entry: ContactRecord,
+  message: string,
+  opts: ContactOptions = {},
+): Promise<ContactOutcome> {
   const { state } = ctx;
   const outcome = await executeChild(customerContactWorkflow, {
     workflowId: entry.workflowId,
-    args: [contactInput(ctx, entry, message)],
+    args: [contactInput(ctx, entry, message, opts)],
     parentClosePolicy: ParentClosePolicy.REQUEST_CANCEL,
   });
   entry.endedAt = new Date(Date.now()).toISOString();
@@ -385,9 +406,14 @@ async function contact(ctx: Ctx, entry: ContactRecord, message: string): Promise
 }
 
 /** A reply by the contact workflow: phone first, SMS confirmed (R4.3); its outcome becomes the reply. */
-export async function replyThroughContact(ctx: Ctx, entry: ContactRecord, message: string): Promise<void> {
+export async function replyThroughContact(
+  ctx: Ctx,
+  entry: ContactRecord,
+  message: string,
+  opts: ContactOptions = {},
+): Promise<void> {
   const { state } = ctx;
-  const outcome = await contact(ctx, entry, message);
+  const outcome = await contact(ctx, entry, message, opts);
   const kind = entry.purpose === 'FIRST_REPLY' ? 'FIRST' : 'FINAL';
   if (contactConfirmed(outcome)) {
     applyReply(
@@ -418,6 +444,7 @@ export async function replyThroughContact(ctx: Ctx, entry: ContactRecord, messag
     !state.replies.some((r) => r.kind === 'FINAL' && r.counts)
   )
     state.stage = 'RESOLVED';
+  if (opts.escalateOnFailure === false) return;
   escalate(ctx, {
     level: nextLevel(state.policy!.escalation, state.escalationLevel),
     reason: `the customer could not be reached (${outcome.answer})`,

@@ -1,8 +1,10 @@
 // The complaint workflow: one durable workflow per complaint, from intake to a closed loop.
 // A thin entry that hands off to named steps (steps.ts) and handlers (handlers.ts).
-import { allHandlersFinished, condition, workflowInfo } from '@temporalio/workflow';
+import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
 import type { ComplaintInput, ComplaintOutcome } from './contract';
 import { registerHandlers } from './handlers';
+import { reportToArea } from './incident';
+import { informVip, recogniseVip, vipMilestoneDue } from './vip';
 import { createState, startIntakeClocks } from './state';
 import {
   acknowledgeIntake,
@@ -20,11 +22,16 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   const ctx: Ctx = { state: createState(input), background: [], mail: [], mailSeq: 0 };
   const { state } = ctx;
   registerHandlers(ctx);
+  // Added after the first release (complaints started before it are not reported, R8.1). Before
+  // anything else, in parallel with the intake steps: the leaders must hear of a burst at once (R8.2).
+  if (patched('mass-incident-area-watch')) ctx.background.push(reportToArea(ctx));
 
+  // Added after the first release: a VIP is recognised by the number (R7.1, R7.2).
+  if (patched('vip-profile-lookup')) await recogniseVip(ctx);
   const policy = await selectPolicy({
     channel: input.channel,
     category: input.category,
-    vipLevel: input.customer.vipLevel,
+    vipLevel: state.input.customer.vipLevel,
     urgency: input.urgency,
   });
   // Clocks run from the moment Temporal accepted the complaint (the intake request started it).
@@ -36,16 +43,19 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   ctx.background.push(acknowledgeIntake(state));
   ctx.background.push(gatherAndAttach(ctx));
 
-  const pending = () => state.dirty || ctx.mail.length > 0;
+  const pending = () => state.dirty || ctx.mail.length > 0 || vipMilestoneDue(ctx);
   for (;;) {
     await condition(() => state.stage === 'CLOSED' || pending());
     if (pending()) {
       state.dirty = false;
       await drainMail(ctx);
+      await informVip(ctx);
       await commit(state);
       continue;
     }
-    // Closed: the care callback some days later either confirms it (done) or reopens it (R6.1).
+    // Closed: the VIP's assistants get the result report (R7.2); the care callback some days later
+    // either confirms it (done) or reopens it (R6.1).
+    await informVip(ctx);
     if (!(await careCallback(ctx))) break;
     await commit(state);
   }

@@ -2,6 +2,7 @@
 // (stored in MongoDB, admin role) or with POLICY_FILE (JSON of the same shape).
 import { DEFAULT_CONTACT_POLICY } from './contact-policy';
 import { DEFAULT_LADDER } from './escalation';
+import { DEFAULT_MASS_INCIDENT_POLICY } from './mass-incident';
 import type { PolicySet } from './sla';
 
 export const DEFAULT_POLICY_SET: PolicySet = {
@@ -22,6 +23,7 @@ export const DEFAULT_POLICY_SET: PolicySet = {
   careCallbackAfter: '7d',
   contact: DEFAULT_CONTACT_POLICY,
   escalation: DEFAULT_LADDER,
+  massIncident: DEFAULT_MASS_INCIDENT_POLICY,
   policies: [
     {
       id: 'standard',

@@ -3,6 +3,7 @@ import type { Calendar } from './calendar';
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from './contact-policy';
 import { isDuration, parseDuration } from './durations';
 import { DEFAULT_LADDER, type EscalationLevel } from './escalation';
+import { validateMassIncidentPolicy, type MassIncidentPolicy } from './mass-incident';
 
 /** The clocks every complaint runs from intake; department verification clocks start on a transfer. */
 export type ClockName = 'acceptance' | 'firstReply' | 'handling';
@@ -52,6 +53,8 @@ export interface PolicySet {
   contact?: ContactPolicy;
   /** How long after closing the care callback is made (R6.1), e.g. "7d". */
   careCallbackAfter?: string;
+  /** When many complaints in one area make a mass incident, and who is told (R8.1, R8.2). */
+  massIncident?: MassIncidentPolicy;
 }
 
 export interface PolicyCriteria {
@@ -170,5 +173,7 @@ export function validatePolicySet(set: PolicySet): string[] {
   });
   const fallback = set.policies.some((p) => Object.keys(p.match).length === 0);
   if (!fallback) problems.push('policies: one policy with an empty match is needed as the fallback');
+  if (set.massIncident)
+    problems.push(...validateMassIncidentPolicy(set.massIncident).map((p) => `massIncident.${p}`));
   return problems;
 }

@@ -1,0 +1,20 @@
+// Inputs and outputs of the guarantee-area activities (R7.3), shared with the workflow as types only.
+import type { KpiSample } from './evidence/types';
+import type { GuaranteeAreaView, GuaranteeTestTask } from '../workflows/guarantee/contract';
+
+export interface ReadAreaKpisInput {
+  areaId: string;
+  cells: string[];
+  /** The check's time (workflow time, ISO): samples with `at - lookback <= hour <= at`. */
+  at: string;
+  lookbackMs: number;
+}
+
+export interface GuaranteeActivities {
+  /** The newest hourly sample of each cell in the look-back (at most one per cell: small history). */
+  readAreaKpis(input: ReadAreaKpisInput): Promise<KpiSample[]>;
+  /** Writes the area's read model (guarantee_areas) unless a newer version is there. */
+  projectGuaranteeArea(view: GuaranteeAreaView): Promise<{ applied: boolean }>;
+  /** Stores a periodic test task (guarantee_tests) once: the same task id twice is one task. */
+  createGuaranteeTest(task: GuaranteeTestTask): Promise<{ created: boolean }>;
+}

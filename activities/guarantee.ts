@@ -1,0 +1,85 @@
+// Guarantee-area activities (R7.3), built from their clients: KPI reading through the configured
+// network data adapter (the same sources as the evidence activities), the area read model and the
+// periodic test tasks in MongoDB. The alert and test e-mails go through the notification outbox.
+import type { Logger } from 'pino';
+import { newestPerCell } from '../workflows/policy/guarantee';
+import type { NetworkSources } from './evidence/sources';
+import type { KpiSample } from './evidence/types';
+import { areaDocOf, guaranteeModels, type GuaranteeModels } from './guarantee-models';
+import type { GuaranteeActivities } from './guarantee-types';
+import { isDuplicateKey, type Models } from './models';
+
+export interface GuaranteeDeps {
+  models: Models;
+  network: NetworkSources;
+  logger: Logger;
+  /** Defaults to the models on the connection of `models`. */
+  guaranteeModels?: GuaranteeModels;
+}
+
+const H = 3_600_000;
+
+export function createGuaranteeActivities(deps: GuaranteeDeps): GuaranteeActivities {
+  const store = deps.guaranteeModels ?? guaranteeModels(deps.models.Complaint.db);
+  const log = deps.logger.child({ component: 'guarantee' });
+
+  return {
+    async readAreaKpis(input) {
+      const atMs = Date.parse(input.at);
+      const window = {
+        from: new Date(atMs - input.lookbackMs).toISOString(),
+        to: new Date(atMs + 1).toISOString(),
+      };
+      // At most one row per cell and hour: this limit never cuts off the newest rows.
+      const limit = input.cells.length * (Math.ceil(input.lookbackMs / H) + 1);
+      const started = Date.now();
+      const rows = await deps.network.kpis.kpis(input.cells, window, limit);
+      const newest: KpiSample[] = [...newestPerCell(rows, atMs, input.lookbackMs).values()];
+      log.debug(
+        { areaId: input.areaId, rows: rows.length, cells: newest.length, ms: Date.now() - started },
+        'guarantee-area KPIs read',
+      );
+      return newest;
+    },
+
+    async projectGuaranteeArea(view) {
+      try {
+        await store.Area.updateOne(
+          { _id: view.areaId, version: { $lt: view.version } },
+          { $set: areaDocOf(view) },
+          { upsert: true },
+        );
+        return { applied: true };
+      } catch (err) {
+        // The version filter did not match an existing document: a newer version is already there.
+        if (isDuplicateKey(err)) return { applied: false };
+        throw err;
+      }
+    },
+
+    async createGuaranteeTest(task) {
+      try {
+        await store.Test.create({
+          _id: task.taskId,
+          areaId: task.areaId,
+          areaName: task.areaName,
+          itemId: task.itemId,
+          slot: task.slot,
+          title: task.title,
+          role: task.role,
+          cells: task.cells,
+          ...(task.place ? { place: task.place } : {}),
+          status: 'OPEN',
+          scheduledAt: new Date(task.scheduledAt),
+          dueAt: new Date(task.dueAt),
+          createdAt: new Date(),
+        });
+        log.info({ areaId: task.areaId, taskId: task.taskId }, 'guarantee-area test task created');
+        return { created: true };
+      } catch (err) {
+        if (isDuplicateKey(err)) return { created: false };
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,332 @@
+// Activities of sudden mass complaints (R8): reporting a complaint to its area's watch
+// (signal-with-start, so a burst of simultaneous complaints meets one workflow), the incident read
+// model, telling departments and leaders at once by e-mail and SMS, and the knowledge base that
+// keeps each closed incident's root cause and preventive measures for later pre-diagnoses (R8.5).
+import type { Client } from '@temporalio/client';
+import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import type { Logger } from 'pino';
+import type { PolicySet } from '../workflows/policy/sla';
+import {
+  areaOf,
+  DEFAULT_MASS_INCIDENT_POLICY,
+  type AreaScope,
+  type MassIncidentPolicy,
+} from '../workflows/policy/mass-incident';
+import {
+  AREA_WATCH_WORKFLOW_TYPE,
+  areaWatchWorkflowId,
+  complaintFiledSignal,
+  type AreaPlace,
+  type ComplaintFiled,
+  type IncidentView,
+} from '../workflows/incident/contract';
+import type { ComplaintInput } from '../workflows/complaint/contract';
+import type { NetworkSources } from './evidence';
+import type { Models } from './models';
+import { createSmsOutbox, type NotificationDeps } from './notifications';
+import { upsertIfNewer } from './projection';
+import type { EmailTemplate, SendEmailInput, SendEmailResult } from './types';
+
+export interface IncidentDoc {
+  _id: string;
+  version: number;
+  areaKey: string;
+  scope: AreaScope;
+  region: string;
+  stage: string;
+  complaintCount: number;
+  startedAt: Date;
+  notifiedAt?: Date;
+  owner?: string;
+  view: Record<string, unknown>;
+  updatedAt: Date;
+}
+
+export interface KnowledgeDoc {
+  _id: string; // the incident id
+  areaKey: string;
+  region: string;
+  siteIds: string[];
+  cellIds: string[];
+  rootCause: string;
+  preventiveMeasures: string[];
+  lessons?: string;
+  complaintCount: number;
+  closedBy: string;
+  closedAt: Date;
+  text: string;
+}
+
+export interface IncidentModels {
+  Incident: Model<IncidentDoc>;
+  Knowledge: Model<KnowledgeDoc>;
+}
+
+const incidentSchema = new Schema<IncidentDoc>(
+  {
+    _id: { type: String, required: true },
+    version: { type: Number, required: true },
+    areaKey: String,
+    scope: String,
+    region: String,
+    stage: String,
+    complaintCount: Number,
+    startedAt: Date,
+    notifiedAt: Date,
+    owner: String,
+    view: { type: Schema.Types.Mixed },
+    updatedAt: Date,
+  },
+  { versionKey: false, minimize: false, collection: 'incidents' },
+);
+incidentSchema.index({ stage: 1, startedAt: -1 });
+incidentSchema.index({ areaKey: 1, startedAt: -1 });
+
+const knowledgeSchema = new Schema<KnowledgeDoc>(
+  {
+    _id: { type: String, required: true },
+    areaKey: String,
+    region: String,
+    siteIds: [String],
+    cellIds: [String],
+    rootCause: String,
+    preventiveMeasures: [String],
+    lessons: String,
+    complaintCount: Number,
+    closedBy: String,
+    closedAt: Date,
+    text: String,
+  },
+  { versionKey: false, collection: 'knowledge' },
+);
+knowledgeSchema.index({ siteIds: 1 });
+knowledgeSchema.index({ cellIds: 1 });
+knowledgeSchema.index({ region: 1, closedAt: -1 });
+
+export function createIncidentModels(connection: Connection = mongoose.connection): IncidentModels {
+  return {
+    Incident:
+      (connection.models.Incident as Model<IncidentDoc> | undefined) ??
+      connection.model<IncidentDoc>('Incident', incidentSchema),
+    Knowledge:
+      (connection.models.Knowledge as Model<KnowledgeDoc> | undefined) ??
+      connection.model<KnowledgeDoc>('Knowledge', knowledgeSchema),
+  };
+}
+
+export interface ReportToAreaInput {
+  ticketId: string;
+  /** When Temporal accepted the complaint (ms since the epoch). */
+  at: number;
+  location: ComplaintInput['location'];
+}
+
+export interface ReportToAreaResult {
+  areaKey?: string;
+  /** Why the complaint was not reported (recognition off, no area). */
+  skipped?: string;
+}
+
+export interface KnownIssue {
+  incidentId: string;
+  areaKey: string;
+  rootCause: string;
+  preventiveMeasures: string[];
+  closedAt: string;
+}
+
+export interface NotifyIncidentInput {
+  incidentId: string;
+  /** Part of every idempotency key: started, resolved, closed, reminder-3 … */
+  purpose: string;
+  template: Extract<EmailTemplate, `incident${string}`>;
+  roles: string[];
+  vars: Record<string, string>;
+  /** The one-line SMS text for the roles' phones (staff text, zh-CN). */
+  sms: string;
+}
+
+export interface NotifyIncidentResult {
+  emails: number;
+  sms: number;
+  failed: string[];
+  /** When the last message of this notification left (ISO). */
+  at: string;
+}
+
+export interface IncidentActivities {
+  reportToAreaWatch(input: ReportToAreaInput): Promise<ReportToAreaResult>;
+  projectIncident(view: IncidentView): Promise<{ applied: boolean }>;
+  notifyIncident(input: NotifyIncidentInput): Promise<NotifyIncidentResult>;
+  recordIncidentKnowledge(
+    doc: Omit<KnowledgeDoc, '_id' | 'closedAt' | 'text'> & {
+      incidentId: string;
+      closedAt: string;
+    },
+  ): Promise<void>;
+  knownIssues(area: Pick<AreaPlace, 'cellIds' | 'siteIds' | 'region'>): Promise<KnownIssue[]>;
+}
+
+export interface IncidentDeps {
+  models: Models;
+  incidents: IncidentModels;
+  network: NetworkSources;
+  policies: { active(): Promise<PolicySet> };
+  /** The Temporal client the watch is signalled with (made lazily by the worker). */
+  temporal: () => Promise<Client>;
+  taskQueue: string;
+  /** MASS_INCIDENTS=off turns recognition off for this deployment. */
+  enabled: boolean;
+  rolePhones: Record<string, string[]>;
+  sendEmail(input: SendEmailInput): Promise<SendEmailResult>;
+  logger: Logger;
+  notification: NotificationDeps['config'];
+  twilio: NotificationDeps['twilio'];
+}
+
+/** The site of a cell id MCC-MNC-site-sector when the cell table does not know the cell. */
+export function siteOfCellId(cellId: string): string | undefined {
+  const parts = cellId.split('-');
+  return parts.length >= 4 ? parts.slice(0, -1).join('-') : undefined;
+}
+
+export function createIncidentActivities(deps: IncidentDeps): IncidentActivities {
+  const { incidents, network, logger } = deps;
+  const sms = createSmsOutbox({ ...deps, config: deps.notification });
+
+  async function placeOf(location: ComplaintInput['location'], policy: MassIncidentPolicy) {
+    const cellId = location.cellId;
+    const cell = cellId ? await network.cells.cell(cellId) : undefined;
+    const siteId = cell?.siteId ?? (cellId ? siteOfCellId(cellId) : undefined);
+    const area = areaOf({ cellId, siteId, region: location.region }, policy.rules);
+    if (!area) return undefined;
+    let cellIds: string[] = [];
+    if (area.scope === 'cell' && cellId) cellIds = [cellId];
+    if (area.scope === 'site' && siteId) {
+      const sectors = await network.cells.siteCells(siteId);
+      cellIds = sectors.length > 0 ? sectors.map((c) => c.cellId) : cellId ? [cellId] : [];
+    }
+    const place: AreaPlace = {
+      scope: area.scope,
+      key: area.key,
+      region: location.region,
+      cellIds,
+      siteIds: siteId && area.scope !== 'region' ? [siteId] : [],
+    };
+    return { place, rule: area.rule };
+  }
+
+  async function reportToAreaWatch(input: ReportToAreaInput): Promise<ReportToAreaResult> {
+    if (!deps.enabled) return { skipped: 'mass-incident recognition is off (MASS_INCIDENTS=off)' };
+    const policy = (await deps.policies.active()).massIncident ?? DEFAULT_MASS_INCIDENT_POLICY;
+    if (!policy.enabled) return { skipped: 'mass-incident recognition is off in the policy set' };
+    const found = await placeOf(input.location, policy);
+    if (!found) return { skipped: 'no burst rule for this place' };
+    const signal: ComplaintFiled = {
+      ticketId: input.ticketId,
+      at: input.at,
+      area: found.place,
+      rule: found.rule,
+      policy,
+    };
+    const client = await deps.temporal();
+    // One watch per area: Temporal starts it for the first complaint and signals it for the rest,
+    // however many arrive at the same moment.
+    await client.workflow.signalWithStart(AREA_WATCH_WORKFLOW_TYPE, {
+      workflowId: areaWatchWorkflowId(found.place.key),
+      taskQueue: deps.taskQueue,
+      args: [{ areaKey: found.place.key }],
+      signal: complaintFiledSignal,
+      signalArgs: [signal],
+    });
+    return { areaKey: found.place.key };
+  }
+
+  async function projectIncident(view: IncidentView): Promise<{ applied: boolean }> {
+    const doc: IncidentDoc = {
+      _id: view.incidentId,
+      version: view.version,
+      areaKey: view.areaKey,
+      scope: view.area.scope,
+      region: view.area.region,
+      stage: view.stage,
+      complaintCount: view.complaintCount,
+      startedAt: new Date(view.startedAt),
+      notifiedAt: view.notifiedAt ? new Date(view.notifiedAt) : undefined,
+      owner: view.owner,
+      view: view as unknown as Record<string, unknown>,
+      updatedAt: new Date(),
+    };
+    return { applied: await upsertIfNewer(incidents.Incident, doc) };
+  }
+
+  async function notifyIncident(input: NotifyIncidentInput): Promise<NotifyIncidentResult> {
+    const failed: string[] = [];
+    let emails = 0;
+    let texts = 0;
+    // Every recipient has its own key: a retry after a partial failure sends only what is missing.
+    await Promise.all(
+      input.roles.map(async (role) => {
+        try {
+          await deps.sendEmail({
+            idempotencyKey: `${input.incidentId}:mail:${input.purpose}:${role}`,
+            ticketId: input.incidentId,
+            toRole: role,
+            template: input.template,
+            vars: input.vars,
+          });
+          emails += 1;
+        } catch (err) {
+          failed.push(`e-mail ${role}: ${(err as Error).message}`);
+        }
+        for (const to of deps.rolePhones[role] ?? []) {
+          try {
+            await sms.send({
+              idempotencyKey: `${input.incidentId}:sms:${input.purpose}:${role}:${to}`,
+              ticketId: input.incidentId,
+              to,
+              body: input.sms,
+            });
+            texts += 1;
+          } catch (err) {
+            failed.push(`SMS ${role}: ${(err as Error).message}`);
+          }
+        }
+      }),
+    );
+    // Nothing reached anyone: let Temporal retry with backoff.
+    if (emails + texts === 0 && failed.length > 0) throw new Error(failed.join('; '));
+    if (failed.length > 0)
+      logger.warn({ incidentId: input.incidentId, failed }, 'incident notification partly failed');
+    return { emails, sms: texts, failed, at: new Date().toISOString() };
+  }
+
+  async function recordIncidentKnowledge(
+    entry: Parameters<IncidentActivities['recordIncidentKnowledge']>[0],
+  ): Promise<void> {
+    const { incidentId, closedAt, ...rest } = entry;
+    const text = [rest.rootCause, ...rest.preventiveMeasures, rest.lessons ?? ''].join('\n');
+    await incidents.Knowledge.updateOne(
+      { _id: incidentId },
+      { $set: { ...rest, closedAt: new Date(closedAt), text } },
+      { upsert: true },
+    );
+  }
+
+  async function knownIssues(area: Pick<AreaPlace, 'cellIds' | 'siteIds' | 'region'>): Promise<KnownIssue[]> {
+    const or: Record<string, unknown>[] = [];
+    if (area.siteIds.length) or.push({ siteIds: { $in: area.siteIds } });
+    if (area.cellIds.length) or.push({ cellIds: { $in: area.cellIds } });
+    if (or.length === 0) or.push({ region: area.region, siteIds: { $size: 0 } });
+    const docs = await incidents.Knowledge.find({ $or: or }).sort({ closedAt: -1 }).limit(5).lean();
+    return docs.map((d) => ({
+      incidentId: d._id,
+      areaKey: d.areaKey,
+      rootCause: d.rootCause,
+      preventiveMeasures: d.preventiveMeasures,
+      closedAt: d.closedAt.toISOString(),
+    }));
+  }
+
+  return { reportToAreaWatch, projectIncident, notifyIncident, recordIncidentKnowledge, knownIssues };
+}

@@ -1,0 +1,253 @@
+// Guarantee areas (重点保障区域, R7.3): create one (starts its workflow; idempotent by areaId), list
+// them from the read model, read one (the workflow's query, else the read model), pause, resume,
+// change and end it (workflow updates), and list its periodic test tasks.
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
+import { Router, type Request } from 'express';
+import type { Connection } from 'mongoose';
+import { guaranteeModels } from '../../activities/guarantee-models';
+import {
+  GUARANTEE_WORKFLOW_TYPE,
+  changeAreaUpdate,
+  endAreaUpdate,
+  getAreaQuery,
+  guaranteeWorkflowId,
+  pauseAreaUpdate,
+  resumeAreaUpdate,
+  type Actor,
+  type GuaranteeAreaStart,
+  type GuaranteeAreaView,
+  type GuaranteeLimits,
+} from '../../workflows/guarantee/contract';
+import {
+  applyChange,
+  areaProblems,
+  withDefaults,
+  type GuaranteeAreaChange,
+} from '../../workflows/policy/guarantee';
+import { actorOf } from '../auth';
+import { HttpError, notFound } from '../errors';
+import {
+  AreaIdParam,
+  EndAreaSchema,
+  GuaranteeAreaChangeSchema,
+  GuaranteeAreaCreateSchema,
+  GuaranteeAreaListQuery,
+  GuaranteeTestListQuery,
+  PauseAreaSchema,
+  ResumeAreaSchema,
+} from '../guarantee-schemas';
+import { guard } from '../guard';
+
+export interface GuaranteeRouteDeps {
+  client: Client;
+  mongo: Connection;
+  taskQueue: string;
+  /** GUARANTEE_MIN_WATCH_INTERVAL in ms. */
+  minWatchIntervalMs: number;
+  /** Workflow limits (tests make them small); default DEFAULT_GUARANTEE_LIMITS. */
+  limits?: Partial<GuaranteeLimits>;
+}
+
+function invalid(problems: string[]): HttpError {
+  return new HttpError(
+    400,
+    'invalid_area',
+    problems.join('; '),
+    problems.map((p) => {
+      const at = p.indexOf(':');
+      return { field: at > 0 ? p.slice(0, at) : '(body)', message: at > 0 ? p.slice(at + 1).trim() : p };
+    }),
+  );
+}
+
+const links = (areaId: string) => {
+  const self = `/v1/guarantee-areas/${encodeURIComponent(areaId)}`;
+  return { self, tests: `${self}/tests` };
+};
+
+export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
+  const r = Router();
+  const store = guaranteeModels(deps.mongo);
+  const handle = (areaId: string): WorkflowHandle =>
+    deps.client.workflow.getHandle(guaranteeWorkflowId(areaId));
+  const areaIdOf = (req: Request) => AreaIdParam.parse(req.params.id);
+
+  /** The live view from the workflow; an ended area (or one whose workflow cannot answer) from the read model. */
+  async function view(areaId: string): Promise<GuaranteeAreaView> {
+    const doc = await store.Area.findById(areaId).lean();
+    if (doc?.status === 'ENDED') return doc.view;
+    try {
+      return await handle(areaId).query(getAreaQuery);
+    } catch (err) {
+      if (doc) return doc.view;
+      if (err instanceof WorkflowNotFoundError) throw notFound(`guarantee area ${areaId}`);
+      throw err;
+    }
+  }
+
+  async function ensureExists(areaId: string): Promise<void> {
+    if (await store.Area.exists({ _id: areaId })) return;
+    try {
+      await handle(areaId).describe();
+    } catch (err) {
+      if (err instanceof WorkflowNotFoundError) throw notFound(`guarantee area ${areaId}`);
+      throw err;
+    }
+  }
+
+  const ended = (areaId: string) =>
+    new HttpError(409, 'area_ended', `guarantee area ${areaId} has ended; it takes no further changes`);
+
+  /** An update on the area's workflow; an ended one answers 409. */
+  async function act<T>(
+    areaId: string,
+    def: { name: string },
+    actor: Actor,
+    input: T,
+  ): Promise<GuaranteeAreaView> {
+    const doc = await store.Area.findById(areaId).select({ status: 1 }).lean();
+    if (doc?.status === 'ENDED') throw ended(areaId);
+    if (!doc) await ensureExists(areaId);
+    try {
+      return await handle(areaId).executeUpdate<GuaranteeAreaView, [{ actor: Actor; input: T }]>(def.name, {
+        args: [{ actor, input }],
+      });
+    } catch (err) {
+      if (err instanceof Error && /workflow execution already completed/i.test(err.message))
+        throw ended(areaId);
+      if (err instanceof WorkflowNotFoundError) {
+        // Closed between the read and the update (the server answers "not found" for a closed run).
+        const status = await handle(areaId)
+          .describe()
+          .then((d) => d.status.name)
+          .catch(() => undefined);
+        if (status && status !== 'RUNNING') throw ended(areaId);
+        throw notFound(`guarantee area ${areaId}`);
+      }
+      throw err;
+    }
+  }
+
+  r.post('/', guard('POST', '/v1/guarantee-areas'), async (req, res) => {
+    const { areaId, ...fields } = GuaranteeAreaCreateSchema.parse(req.body);
+    const area = withDefaults(fields);
+    const problems = areaProblems(area, deps.minWatchIntervalMs);
+    if (problems.length) throw invalid(problems);
+    const workflowId = guaranteeWorkflowId(areaId);
+    // An area id is used once: an ended area keeps it (its notifications are keyed by it).
+    const existing = await store.Area.findById(areaId).lean();
+    if (existing) {
+      res.status(200).json({ created: false, areaId, workflowId, area: existing.view, links: links(areaId) });
+      return;
+    }
+    const start: GuaranteeAreaStart = {
+      areaId,
+      area,
+      createdBy: actorOf(req).user,
+      ...(deps.limits ? { limits: deps.limits } : {}),
+    };
+    try {
+      await deps.client.workflow.start(GUARANTEE_WORKFLOW_TYPE, {
+        taskQueue: deps.taskQueue,
+        workflowId,
+        args: [start],
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        workflowIdConflictPolicy: 'FAIL',
+        memo: { areaName: area.name },
+      });
+    } catch (err) {
+      if (!(err instanceof WorkflowExecutionAlreadyStartedError)) throw err;
+      const current = await view(areaId).catch(() => undefined);
+      res.status(200).json({ created: false, areaId, workflowId, area: current, links: links(areaId) });
+      return;
+    }
+    res
+      .status(201)
+      .json({ created: true, areaId, workflowId, status: 'OK', definition: area, links: links(areaId) });
+  });
+
+  r.get('/', guard('GET', '/v1/guarantee-areas'), async (req, res) => {
+    const q = GuaranteeAreaListQuery.parse(req.query);
+    const docs = await store.Area.find(q.status ? { status: q.status } : {})
+      .select({ view: 0 })
+      .sort({ _id: 1 })
+      .limit(q.limit)
+      .lean();
+    res.json({
+      items: docs.map(({ _id, ...d }) => ({
+        areaId: _id,
+        name: d.name,
+        status: d.status,
+        cells: d.cells,
+        region: d.region ?? undefined,
+        place: d.place ?? undefined,
+        lastCheckAt: d.lastCheckAt ?? undefined,
+        nextCheckAt: d.nextCheckAt ?? undefined,
+        openAlerts: d.openAlerts,
+        alertSeq: d.alertSeq,
+        nextTestDueAt: d.nextTestDueAt ?? undefined,
+        testsCreated: d.testsCreated,
+        updatedAt: d.updatedAt,
+        version: d.version,
+        links: links(_id),
+      })),
+    });
+  });
+
+  r.get('/:id', guard('GET', '/v1/guarantee-areas/{id}'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    res.json({ ...(await view(areaId)), links: links(areaId) });
+  });
+
+  r.get('/:id/tests', guard('GET', '/v1/guarantee-areas/{id}/tests'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    const q = GuaranteeTestListQuery.parse(req.query);
+    await ensureExists(areaId);
+    const docs = await store.Test.find({ areaId }).sort({ scheduledAt: -1 }).limit(q.limit).lean();
+    res.json({ items: docs.map(({ _id, ...d }) => ({ taskId: _id, ...d })) });
+  });
+
+  r.post('/:id/pause', guard('POST', '/v1/guarantee-areas/{id}/pause'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    const input = PauseAreaSchema.parse(req.body);
+    res.json(await act(areaId, pauseAreaUpdate, actorOf(req), input));
+  });
+
+  r.post('/:id/resume', guard('POST', '/v1/guarantee-areas/{id}/resume'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    const input = ResumeAreaSchema.parse(req.body);
+    res.json(await act(areaId, resumeAreaUpdate, actorOf(req), input));
+  });
+
+  r.post('/:id/end', guard('POST', '/v1/guarantee-areas/{id}/end'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    const input = EndAreaSchema.parse(req.body);
+    res.json(await act(areaId, endAreaUpdate, actorOf(req), input));
+  });
+
+  r.patch('/:id', guard('PATCH', '/v1/guarantee-areas/{id}'), async (req, res) => {
+    const areaId = areaIdOf(req);
+    const change = GuaranteeAreaChangeSchema.parse(req.body) as GuaranteeAreaChange;
+    const current = await view(areaId);
+    if (current.status === 'ENDED')
+      throw new HttpError(
+        409,
+        'area_ended',
+        `guarantee area ${areaId} has ended; it takes no further changes`,
+      );
+    // Only what this change touches is judged against the configured minimum interval.
+    const touched = Object.keys(change);
+    const problems = areaProblems(applyChange(current.definition, change), deps.minWatchIntervalMs).filter(
+      (p) => touched.some((k) => p.startsWith(k)),
+    );
+    if (problems.length) throw invalid(problems);
+    res.json(await act(areaId, changeAreaUpdate, actorOf(req), change));
+  });
+
+  return r;
+}

@@ -1,0 +1,130 @@
+// Mass incidents (R8) and their knowledge base (R8.5): one line per route over the workflow and the
+// read model; validation in ../incident-schemas, who may do what in ../access, errors in the middleware.
+import type { Client } from '@temporalio/client';
+import { Router, type Request, type RequestHandler, type Response } from 'express';
+import type { Connection } from 'mongoose';
+import { createIncidentModels } from '../../activities/incidents';
+import {
+  checkItemUpdate,
+  closeIncidentUpdate,
+  getIncidentQuery,
+  resolveIncidentUpdate,
+  takeOwnershipUpdate,
+  type IncidentView,
+} from '../../workflows/incident/contract';
+import { actorOf } from '../auth';
+import { HttpError } from '../errors';
+import { guard } from '../guard';
+import * as S from '../incident-schemas';
+
+type Handler = (req: Request, res: Response) => Promise<unknown>;
+const route =
+  (fn: Handler): RequestHandler =>
+  (req, res, next) => {
+    fn(req, res).catch(next);
+  };
+
+function escapeRegex(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+export function incidentRoutes(deps: { client: Client; mongo: Connection }): Router & { knowledge: Router } {
+  const { Incident, Knowledge } = createIncidentModels(deps.mongo);
+  const r = Router();
+  const id = (req: Request) => S.IncidentIdParam.parse(req.params.id);
+  const handle = (incidentId: string) => deps.client.workflow.getHandle(incidentId);
+
+  async function get(incidentId: string): Promise<IncidentView> {
+    try {
+      return await handle(incidentId).query(getIncidentQuery);
+    } catch (err) {
+      // A closed incident's workflow may be gone from the server's retention: the read model has it.
+      const doc = await Incident.findById(incidentId).lean();
+      if (doc) return doc.view as unknown as IncidentView;
+      if ((err as Error).name === 'WorkflowNotFoundError')
+        throw new HttpError(404, 'not_found', `incident ${incidentId}`);
+      throw err;
+    }
+  }
+
+  const update = <T>(def: { name: string }, schema: { parse(v: unknown): T }) =>
+    route(async (req, res) => {
+      const incidentId = id(req);
+      const input = schema.parse(req.body ?? {});
+      await get(incidentId);
+      res.json(
+        await handle(incidentId).executeUpdate<IncidentView, [unknown]>(def.name, {
+          args: [{ actor: actorOf(req), input }],
+        }),
+      );
+    });
+
+  r.get(
+    '/',
+    guard('GET', '/v1/incidents'),
+    route(async (req, res) => {
+      const q = S.IncidentListQuery.parse(req.query);
+      const filter: Record<string, unknown> = {};
+      if (q.stage === 'ACTIVE') filter.stage = { $ne: 'CLOSED' };
+      else if (q.stage) filter.stage = q.stage;
+      if (q.areaKey) filter.areaKey = q.areaKey;
+      const docs = await Incident.find(filter).sort({ startedAt: -1 }).limit(q.limit).lean();
+      res.json({
+        items: docs.map((d) => ({
+          incidentId: d._id,
+          areaKey: d.areaKey,
+          scope: d.scope,
+          region: d.region,
+          stage: d.stage,
+          complaintCount: d.complaintCount,
+          startedAt: d.startedAt,
+          notifiedAt: d.notifiedAt,
+          owner: d.owner,
+          links: { self: `/v1/incidents/${encodeURIComponent(d._id)}` },
+        })),
+      });
+    }),
+  );
+  r.get(
+    '/:id',
+    guard('GET', '/v1/incidents/{id}'),
+    route(async (req, res) => res.json(await get(id(req)))),
+  );
+  r.post(
+    '/:id/owner',
+    guard('POST', '/v1/incidents/{id}/owner'),
+    update(takeOwnershipUpdate, S.TakeOwnershipSchema),
+  );
+  r.post(
+    '/:id/checklist',
+    guard('POST', '/v1/incidents/{id}/checklist'),
+    update(checkItemUpdate, S.CheckItemSchema),
+  );
+  r.post(
+    '/:id/resolve',
+    guard('POST', '/v1/incidents/{id}/resolve'),
+    update(resolveIncidentUpdate, S.ResolveIncidentSchema),
+  );
+  r.post(
+    '/:id/close',
+    guard('POST', '/v1/incidents/{id}/close'),
+    update(closeIncidentUpdate, S.CloseIncidentSchema),
+  );
+
+  const knowledge = Router();
+  knowledge.get(
+    '/',
+    guard('GET', '/v1/knowledge'),
+    route(async (req, res) => {
+      const q = S.KnowledgeQuery.parse(req.query);
+      const filter: Record<string, unknown> = {};
+      if (q.siteId) filter.siteIds = q.siteId;
+      if (q.cellId) filter.cellIds = q.cellId;
+      if (q.region) filter.region = q.region;
+      if (q.q) filter.text = { $regex: escapeRegex(q.q), $options: 'i' };
+      const docs = await Knowledge.find(filter).sort({ closedAt: -1 }).limit(q.limit).lean();
+      res.json({ items: docs.map(({ _id, ...rest }) => ({ incidentId: _id, ...rest })) });
+    }),
+  );
+  return Object.assign(r, { knowledge });
+}

@@ -1,0 +1,347 @@
+// `npm run bench:lifecycle` (issue 9): N complaints driven over HTTP through intake, triage,
+// findings, resolve, reply and close by C simulated handlers at once; complaints completed per
+// second, workflow steps (updates + signals + activities) per second and history events per
+// complaint. In the same run, the ceiling: a minimal workflow with no business logic doing the same
+// number of updates and activities, on a worker in this process, against the same Temporal server.
+//   BENCH_N=200 BENCH_CONCURRENCY=16 npm run bench:lifecycle
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { temporal } from '@temporalio/proto';
+import { startStack, type Stack } from '../../infra/stack/stack';
+import { dataConverterFromEnv } from '../../worker/data-converter';
+import { driveToClose, fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
+import { ApiClient, KEYS } from '../support/stack';
+import { spreadComplaint } from './data';
+import { minimalStepUpdate, type MinimalInput } from './ceiling/minimal-workflow';
+import { cpuSeconds, describeMachine } from './machine';
+import { percentile } from './stats';
+
+const EventType = temporal.api.enums.v1.EventType;
+
+export interface HistoryCounts {
+  events: number;
+  activities: number;
+  updates: number;
+  signals: number;
+  timers: number;
+  children: number;
+  upserts: number;
+  workflowTasks: number;
+  /** Encoded size of the history (protobuf bytes). */
+  bytes: number;
+}
+
+/** Time spent per activity type (started → completed, in the worker) and in workflow tasks. */
+export type Breakdown = Record<string, { n: number; ms: number }>;
+
+const ms = (t: { seconds?: unknown; nanos?: number | null } | null | undefined) =>
+  t ? Number(t.seconds ?? 0) * 1000 + Math.floor((t.nanos ?? 0) / 1e6) : 0;
+
+/** Where one workflow's time went: each activity type and the workflow tasks, from its history. */
+export async function historyBreakdown(handle: WorkflowHandle, into: Breakdown): Promise<void> {
+  const history = await handle.fetchHistory();
+  const scheduled = new Map<string, string>();
+  const started = new Map<string, number>();
+  const add = (key: string, d: number) => {
+    const e = (into[key] ??= { n: 0, ms: 0 });
+    e.n += 1;
+    e.ms += d;
+  };
+  let taskStarted = 0;
+  for (const e of history.events ?? []) {
+    const id = String(e.eventId);
+    const at = ms(e.eventTime);
+    if (e.activityTaskScheduledEventAttributes)
+      scheduled.set(id, e.activityTaskScheduledEventAttributes.activityType?.name ?? '?');
+    else if (e.activityTaskStartedEventAttributes)
+      started.set(String(e.activityTaskStartedEventAttributes.scheduledEventId), at);
+    else if (e.activityTaskCompletedEventAttributes || e.activityTaskFailedEventAttributes) {
+      const sid = String(
+        (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes)!.scheduledEventId,
+      );
+      add(`activity ${scheduled.get(sid) ?? '?'}`, at - (started.get(sid) ?? at));
+    } else if (e.workflowTaskStartedEventAttributes) taskStarted = at;
+    else if (e.workflowTaskCompletedEventAttributes) add('workflow task', at - taskStarted);
+  }
+}
+
+/** Counts what one workflow's history holds (events by kind). */
+export async function historyCounts(handle: WorkflowHandle): Promise<HistoryCounts> {
+  const history = await handle.fetchHistory();
+  const c: HistoryCounts = {
+    events: 0,
+    activities: 0,
+    updates: 0,
+    signals: 0,
+    timers: 0,
+    children: 0,
+    upserts: 0,
+    workflowTasks: 0,
+    bytes: temporal.api.history.v1.History.encode(history).finish().length,
+  };
+  for (const e of history.events ?? []) {
+    c.events += 1;
+    switch (e.eventType) {
+      case EventType.EVENT_TYPE_ACTIVITY_TASK_SCHEDULED:
+        c.activities += 1;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_UPDATE_ACCEPTED:
+        c.updates += 1;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_EXECUTION_SIGNALED:
+        c.signals += 1;
+        break;
+      case EventType.EVENT_TYPE_TIMER_STARTED:
+        c.timers += 1;
+        break;
+      case EventType.EVENT_TYPE_START_CHILD_WORKFLOW_EXECUTION_INITIATED:
+        c.children += 1;
+        break;
+      case EventType.EVENT_TYPE_UPSERT_WORKFLOW_SEARCH_ATTRIBUTES:
+      case EventType.EVENT_TYPE_WORKFLOW_PROPERTIES_MODIFIED:
+        c.upserts += 1;
+        break;
+      case EventType.EVENT_TYPE_WORKFLOW_TASK_COMPLETED:
+        c.workflowTasks += 1;
+        break;
+      default:
+        break;
+    }
+  }
+  return c;
+}
+
+export function sumCounts(list: HistoryCounts[]): HistoryCounts {
+  const total: HistoryCounts = {
+    events: 0,
+    activities: 0,
+    updates: 0,
+    signals: 0,
+    timers: 0,
+    children: 0,
+    upserts: 0,
+    workflowTasks: 0,
+    bytes: 0,
+  };
+  for (const c of list) for (const k of Object.keys(total) as (keyof HistoryCounts)[]) total[k] += c[k];
+  return total;
+}
+
+const per = (total: HistoryCounts, n: number) =>
+  Object.fromEntries(Object.entries(total).map(([k, v]) => [k, Number((v / n).toFixed(1))])) as Record<
+    keyof HistoryCounts,
+    number
+  >;
+
+/** Temporal Cloud bills "actions": starts, signals, updates, activities, timers, children, upserts. */
+export const actionsOf = (c: HistoryCounts, workflows: number) =>
+  workflows + c.signals + c.updates + c.activities + c.timers + c.children + c.upserts;
+
+async function waitQuiet(client: Client, ids: string[], timeoutMs: number): Promise<number> {
+  // The worker has caught up when no workflow task or activity of these complaints is pending.
+  const started = Date.now();
+  for (;;) {
+    const busy = await pool(ids, 8, async (id) => {
+      const d = await client.workflowService.describeWorkflowExecution({
+        namespace: 'default',
+        execution: { workflowId: id },
+      });
+      return (d.pendingActivities?.length ?? 0) > 0 || d.pendingWorkflowTask ? 1 : 0;
+    });
+    const n = busy.reduce<number>((s, b) => s + b, 0);
+    if (n === 0) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${n} complaints still busy after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}
+
+async function runProduct(stack: Stack, client: Client, n: number, c: number) {
+  const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
+  const stats = newCallStats();
+  const latencies: number[] = [];
+  const cpu0 = { worker: cpuSeconds(stack.worker?.pid), api: cpuSeconds(stack.api?.pid) };
+  const t0 = performance.now();
+  const ids = await pool(
+    Array.from({ length: n }, (_, i) => i),
+    c,
+    async (i) => {
+      const t = performance.now();
+      const filed = await fileComplaint(env, stats, spreadComplaint(i));
+      // A supervisor (also a handler) may act in every district the complaints are spread over.
+      await driveToClose(env, stats, filed.ticketId, KEYS.supervisor);
+      latencies.push(performance.now() - t);
+      return filed.ticketId;
+    },
+  );
+  const drivenMs = performance.now() - t0;
+  const workflowIds = ids.map((id) => `complaint-${id}`);
+  await waitQuiet(client, workflowIds, 600_000);
+  const quietMs = performance.now() - t0;
+  const cpu = {
+    worker: cpuSeconds(stack.worker?.pid) - cpu0.worker,
+    api: cpuSeconds(stack.api?.pid) - cpu0.api,
+  };
+  const counts = await pool(workflowIds, 8, (id) => historyCounts(client.workflow.getHandle(id)));
+  const breakdown: Breakdown = {};
+  await pool(workflowIds, 8, (id) => historyBreakdown(client.workflow.getHandle(id), breakdown));
+  latencies.sort((a, b) => a - b);
+  const errors = stats.http500 + stats.network + Object.values(stats.retryable).reduce((s, x) => s + x, 0);
+  return { ids, drivenMs, quietMs, counts, cpu, latencies, errors, breakdown };
+}
+
+async function runCeiling(
+  stack: Stack,
+  client: Client,
+  n: number,
+  c: number,
+  shape: MinimalInput,
+  nativeConnection: NativeConnection,
+) {
+  const taskQueue = `bench-minimal-${process.pid}`;
+  const worker = await Worker.create({
+    connection: nativeConnection,
+    taskQueue,
+    workflowsPath: require.resolve('./ceiling'),
+    activities: { noop: async (payload: string) => (payload.length > 0 ? 1 : 0) },
+    dataConverter: dataConverterFromEnv(stack.env),
+  });
+  const running = worker.run();
+  try {
+    // Warm-up: the first workflow pays for the bundle's V8 context.
+    await client.workflow.execute('minimalWorkflow', {
+      taskQueue,
+      workflowId: `minimal-warm-${process.pid}`,
+      args: [{ ...shape, updates: 0, activitiesPerUpdate: 0 }],
+    });
+    const cpu0 = cpuSeconds(process.pid);
+    const t0 = performance.now();
+    const ids = await pool(
+      Array.from({ length: n }, (_, i) => i),
+      c,
+      async (i) => {
+        const handle = await client.workflow.start('minimalWorkflow', {
+          taskQueue,
+          workflowId: `minimal-${process.pid}-${i}`,
+          args: [shape],
+        });
+        for (let u = 0; u < shape.updates; u++) await handle.executeUpdate(minimalStepUpdate, { args: [u] });
+        await handle.result();
+        return handle.workflowId;
+      },
+    );
+    const ms = performance.now() - t0;
+    const cpu = cpuSeconds(process.pid) - cpu0;
+    const counts = await pool(ids, 8, (id) => historyCounts(client.workflow.getHandle(id)));
+    return { ms, counts, cpu };
+  } finally {
+    worker.shutdown();
+    await running;
+  }
+}
+
+async function main(): Promise<void> {
+  const n = Number(process.env.BENCH_N ?? 200);
+  const c = Number(process.env.BENCH_CONCURRENCY ?? 16);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-lifecycle-'));
+  Runtime.install({
+    logger: { log: () => undefined, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
+  });
+  console.log('starting the local stack …');
+  const stack = await startStack({
+    dataDir,
+    ports: 'auto',
+    quiet: true,
+    appEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', MASS_INCIDENTS: 'off' },
+  });
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  const nativeConnection = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
+  try {
+    const machine = await describeMachine(stack);
+    machine.lines.forEach((l) => console.log(l));
+    // Warm-up of the product path (connections, JIT, the worker's V8 context).
+    await runProduct(stack, client, 5, 5);
+    console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
+    const p = await runProduct(stack, client, n, c);
+    const pt = sumCounts(p.counts);
+    const pp = per(pt, n);
+    const productSteps = pt.updates + pt.signals + pt.activities;
+    // The ceiling does what a complaint does: its intake activities, then 5 updates with the same
+    // number of activities in all.
+    const updates = Math.round(pt.updates / n);
+    const activities = Math.round(pt.activities / n);
+    const perUpdate = Math.max(1, Math.floor(activities / Math.max(1, updates)));
+    const shape: MinimalInput = {
+      startActivities: Math.max(0, activities - perUpdate * updates),
+      updates,
+      activitiesPerUpdate: perUpdate,
+      payloadChars: Math.round(pt.bytes / Math.max(1, pt.activities) / 2),
+    };
+    console.log(`ceiling: ${n} minimal workflows, ${c} at once, shape ${JSON.stringify(shape)} …`);
+    const m = await runCeiling(stack, client, n, c, shape, nativeConnection);
+    const mt = sumCounts(m.counts);
+    const ceilingSteps = mt.updates + mt.signals + mt.activities;
+    const cores = machine.cores;
+    const pSec = p.quietMs / 1000;
+    const mSec = m.ms / 1000;
+    const rows = [
+      ['complaints (workflows) completed per second', n / pSec, n / mSec],
+      ['  … per core', n / pSec / cores, n / mSec / cores],
+      [
+        'workflow steps (updates + signals + activities) per second',
+        productSteps / pSec,
+        ceilingSteps / mSec,
+      ],
+      ['  … per core', productSteps / pSec / cores, ceilingSteps / mSec / cores],
+      ['Temporal Cloud-style actions per second', actionsOf(pt, n) / pSec, actionsOf(mt, n) / mSec],
+      ['  … per core', actionsOf(pt, n) / pSec / cores, actionsOf(mt, n) / mSec / cores],
+    ];
+    console.log('\n| figure | product | ceiling (minimal workflow) | product / ceiling |');
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [label, a, b] of rows)
+      console.log(
+        `| ${label} | ${(a as number).toFixed(1)} | ${(b as number).toFixed(1)} | ${((100 * (a as number)) / (b as number)).toFixed(0)} % |`,
+      );
+    const mp = per(mt, n);
+    console.log('\n| per workflow | product (complaint to CLOSED) | ceiling |');
+    console.log('| --- | ---: | ---: |');
+    for (const k of Object.keys(pp) as (keyof HistoryCounts)[])
+      console.log(`| ${k === 'bytes' ? 'history bytes' : `${k}`} | ${pp[k]} | ${mp[k]} |`);
+    console.log(
+      `\nproduct: HTTP driving ${(p.drivenMs / 1000).toFixed(1)} s, worker caught up at ${pSec.toFixed(1)} s; ` +
+        `per complaint (intake → CLOSED, 6 HTTP calls in sequence) p50 ${percentile(p.latencies, 50).toFixed(0)} ms, ` +
+        `p99 ${percentile(p.latencies, 99).toFixed(0)} ms; retried/failed calls ${p.errors}`,
+    );
+    console.log(
+      `CPU seconds: worker ${p.cpu.worker.toFixed(1)} (${((1000 * p.cpu.worker) / n).toFixed(0)} ms per complaint), API ${p.cpu.api.toFixed(1)}; ` +
+        `ceiling run (bench process: its worker + client) ${m.cpu.toFixed(1)} (${((1000 * m.cpu) / n).toFixed(0)} ms per workflow)`,
+    );
+    const rowsByTime = Object.entries(p.breakdown).sort((a, b) => b[1].ms - a[1].ms);
+    const totalMs = rowsByTime.reduce((s, [, v]) => s + v.ms, 0);
+    console.log(
+      '\n| where the time of a complaint goes (worker side, from its history) | per complaint | mean ms | share |',
+    );
+    console.log('| --- | ---: | ---: | ---: |');
+    for (const [k, v] of rowsByTime)
+      console.log(
+        `| ${k} | ${(v.n / n).toFixed(1)} | ${(v.ms / v.n).toFixed(1)} | ${((100 * v.ms) / totalMs).toFixed(0)} % |`,
+      );
+    console.log(
+      'reference: Camunda 8 smallest SaaS cluster ≈ 100 tasks/s on 11 vCPU (≈ 9 per vCPU); ' +
+        'Temporal Cloud default namespace limit 500 actions/s',
+    );
+  } finally {
+    await connection.close();
+    await nativeConnection.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,106 @@
+// What every benchmark prints first (issue 9): the machine and the versions it measured, so that a
+// figure can be compared with a re-run elsewhere. The load average says whether the machine was quiet.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import { Connection } from '@temporalio/client';
+import mongoose from 'mongoose';
+import type { Stack } from '../../infra/stack/stack';
+import { ensureMongo, ensureTemporalCli } from '../../infra/stack/provision';
+
+function run(cmd: string, args: string[]): Promise<string> {
+  return new Promise((resolve) => {
+    execFile(cmd, args, { timeout: 10_000 }, (_err, stdout) => resolve(String(stdout ?? '').trim()));
+  });
+}
+
+export interface MachineInfo {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  os: string;
+  node: string;
+  temporalCli: string;
+  temporalServer: string;
+  mongo: string;
+  loadAverage: number[];
+  lines: string[];
+}
+
+export async function describeMachine(stack: Stack): Promise<MachineInfo> {
+  const cpus = os.cpus();
+  const cli = (await run(await ensureTemporalCli(), ['--version'])).split('\n')[0] ?? '?';
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  let temporalServer = '?';
+  try {
+    const info = await connection.workflowService.getSystemInfo({});
+    temporalServer = info.serverVersion || '?';
+  } finally {
+    await connection.close();
+  }
+  const mongo = await mongoVersion(stack.env.MONGODB_URI!, stack.urls.postgres !== undefined);
+  const info: Omit<MachineInfo, 'lines'> = {
+    cores: cpus.length,
+    cpu: cpus[0]?.model ?? 'cpu',
+    memoryGiB: Number((os.totalmem() / 2 ** 30).toFixed(1)),
+    os: `${os.platform()} ${os.release()}`,
+    node: process.version,
+    temporalCli: cli,
+    temporalServer,
+    mongo,
+    loadAverage: os.loadavg().map((l) => Number(l.toFixed(2))),
+  };
+  const lines = [
+    `machine: ${info.cores} × ${info.cpu}, ${info.memoryGiB} GiB, ${info.os}`,
+    `versions: Node ${info.node}; ${info.temporalCli.replace(/^temporal version/, 'Temporal CLI')}, frontend reports ${info.temporalServer}, dev server on SQLite; ${info.mongo}`,
+    `load average at start (1/5/15 min): ${info.loadAverage.join(' / ')} — other processes share these cores`,
+  ];
+  return { ...info, lines };
+}
+
+async function mongoVersion(uri: string, onPostgres: boolean): Promise<string> {
+  // The wrapper build reports no version of its own: take it (and PostgreSQL's) from the route.
+  const route = await ensureMongo();
+  const built = route.kind === 'ferretdb' ? /ferretdb-(v[\d.]+)/.exec(route.bin)?.[1] : undefined;
+  const pg = route.kind === 'ferretdb' && route.postgres ? `PostgreSQL ${route.postgres.version}` : 'SQLite';
+  const conn = mongoose.createConnection(uri, { serverSelectionTimeoutMS: 5_000 });
+  try {
+    await conn.asPromise();
+    const info = (await conn.db!.admin().command({ buildInfo: 1 })) as {
+      version?: string;
+      ferretdbVersion?: string;
+    };
+    if (info.ferretdbVersion)
+      return `FerretDB ${built ?? info.ferretdbVersion} on ${onPostgres ? pg : 'SQLite'} (MongoDB wire version ${info.version})`;
+    return `MongoDB ${info.version}`;
+  } catch {
+    return 'MongoDB ?';
+  } finally {
+    await conn.close().catch(() => undefined);
+  }
+}
+
+/** CPU seconds used so far by a process (utime + stime from /proc), or NaN. */
+export function cpuSeconds(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return ticks / 100; // USER_HZ is 100 on Linux
+  } catch {
+    return NaN;
+  }
+}
+
+/** Resident set size of a process in MiB (VmRSS from /proc/<pid>/status), or NaN. */
+export function rssMiB(pid: number | undefined): number {
+  if (!pid) return NaN;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]);
+    return kb / 1024;
+  } catch {
+    return NaN;
+  }
+}

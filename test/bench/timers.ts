@@ -1,0 +1,237 @@
+// `npm run bench:timers` (issue 9): many open complaints whose deadlines fall in the same minute;
+// how late do the breach escalations fire? Every complaint's acceptance clock runs on a business
+// calendar whose only working window opens at T0, with a target of 60–109 s (by category), so
+// every deadline falls between T0+60 s and T0+109 s however early the complaint was filed. The
+// lateness is read from the projection: the CLOCK_BREACHED timeline entry (the workflow reacted)
+// and the escalation e-mail in the mail sink (the person was told), against the clock's deadline.
+// The ceiling: the same number of bare Temporal timers (a workflow that only sleeps until the same
+// instants) on a worker in this process, against the same server, measured in the same run.
+//   BENCH_N=10000 npm run bench:timers          (default 10,000; `-- --n 1000` for fewer)
+//   BENCH_LEAD_S=900   seconds from start to T0 (default: enough to file N and let the worker settle)
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import mongoose from 'mongoose';
+import { startStack, type Stack } from '../../infra/stack/stack';
+import { CATEGORIES } from '../../workflows/complaint/contract';
+import { dataConverterFromEnv } from '../../worker/data-converter';
+import { fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
+import { ApiClient } from '../support/stack';
+import { spreadComplaint } from './data';
+import { cpuSeconds, describeMachine, rssMiB } from './machine';
+import { percentile } from './stats';
+
+const TARGET_S = (i: number) => 60 + 7 * i; // by category index: 60 … 109 s
+
+function arg(name: string): string | undefined {
+  const i = process.argv.indexOf(`--${name}`);
+  return i >= 0 ? process.argv[i + 1] : undefined;
+}
+
+/** A policy set whose acceptance clocks all fall due in the minute after T0 (UTC minute boundary). */
+function policyFile(dir: string, t0: Date): string {
+  const hhmm = (d: Date) => d.toISOString().slice(11, 16);
+  const end = new Date(t0.getTime() + 30 * 60_000);
+  const set = {
+    version: 902,
+    calendars: {
+      'bench-window': {
+        kind: 'business',
+        days: [1, 2, 3, 4, 5, 6, 7],
+        from: hhmm(t0),
+        to: end.getUTCDate() === t0.getUTCDate() ? hhmm(end) : '23:59',
+        utcOffsetMinutes: 0,
+        holidays: [],
+      },
+    },
+    policies: CATEGORIES.map((category, i) => ({
+      id: `bench-timers-${category}`,
+      version: 1,
+      description: 'bench:timers — acceptance due in the minute after the window opens',
+      match: i === 0 ? {} : { categories: [category] },
+      clocks: {
+        acceptance: { target: `${TARGET_S(i)}s`, warnAt: [], calendar: 'bench-window' },
+        firstReply: { target: '48h', warnAt: [] },
+        handling: { target: '30d', warnAt: [] },
+      },
+    })),
+  };
+  const file = path.join(dir, 'policy-timers.json');
+  writeFileSync(file, JSON.stringify(set, null, 2));
+  return file;
+}
+
+interface Lateness {
+  n: number;
+  p50: number;
+  p99: number;
+  max: number;
+}
+
+function lateness(values: number[]): Lateness {
+  const s = [...values].sort((a, b) => a - b);
+  return { n: s.length, p50: percentile(s, 50), p99: percentile(s, 99), max: s.at(-1) ?? NaN };
+}
+
+const fmt = (l: Lateness) =>
+  `n ${l.n}, p50 ${(l.p50 / 1000).toFixed(2)} s, p99 ${(l.p99 / 1000).toFixed(2)} s, max ${(l.max / 1000).toFixed(2)} s`;
+
+/** The ceiling: N workflows that only sleep until the same instants, then complete. */
+async function ceiling(stack: Stack, client: Client, dues: number[]): Promise<Lateness> {
+  const native = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  const taskQueue = `bench-timers-${process.pid}`;
+  const worker = await Worker.create({
+    connection: native,
+    taskQueue,
+    workflowsPath: require.resolve('./ceiling/timer-workflow'),
+    dataConverter: dataConverterFromEnv(stack.env),
+    maxCachedWorkflows: dues.length + 100,
+  });
+  const running = worker.run();
+  try {
+    const handles = await pool(dues, 16, (due, i) =>
+      client.workflow.start('sleepUntilWorkflow', {
+        taskQueue,
+        workflowId: `bench-timer-${process.pid}-${i}`,
+        args: [due],
+      }),
+    );
+    const fired = await pool(handles, 16, (h) => h.result() as Promise<number>);
+    return lateness(fired.map((at, i) => at - dues[i]!));
+  } finally {
+    worker.shutdown();
+    await running;
+    await native.close();
+  }
+}
+
+async function main(): Promise<void> {
+  const n = Number(arg('n') ?? process.env.BENCH_N ?? 10_000);
+  const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+  const leadS = Number(process.env.BENCH_LEAD_S ?? Math.max(120, Math.ceil(n / 12) + 60));
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-timers-'));
+  Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
+  const t0 = new Date(Math.ceil((Date.now() + leadS * 1000) / 60_000) * 60_000);
+  if (t0.getUTCHours() === 23 && t0.getUTCMinutes() > 25)
+    throw new Error('the window would cross midnight UTC; run again after 00:00 UTC or lower BENCH_LEAD_S');
+  console.log(
+    `${n} complaints; every acceptance deadline between ${new Date(t0.getTime() + 60_000).toISOString()} and ${new Date(t0.getTime() + 109_000).toISOString()}`,
+  );
+  const stack = await startStack({
+    dataDir,
+    ports: 'auto',
+    quiet: true,
+    appEnv: {
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      MASS_INCIDENTS: 'off',
+      POLICY_FILE: policyFile(dataDir, t0),
+      // Every complaint stays cached, as in production with enough memory.
+      WORKER_MAX_CACHED_WORKFLOWS: String(n + 200),
+    },
+  });
+  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
+  const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
+  const db = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
+  try {
+    (await describeMachine(stack)).lines.forEach((l) => console.log(l));
+    const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
+    const stats = newCallStats();
+    const started = Date.now();
+    const ids = await pool(
+      Array.from({ length: n }, (_, i) => i),
+      concurrency,
+      async (i) => {
+        const f = await fileComplaint(env, stats, spreadComplaint(i));
+        if ((i + 1) % 1000 === 0)
+          console.log(`  filed ${i + 1} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
+        return { ticketId: f.ticketId, due: t0.getTime() + TARGET_S(i % CATEGORIES.length) * 1000 };
+      },
+    );
+    const filedS = (Date.now() - started) / 1000;
+    console.log(
+      `filed ${n} in ${filedS.toFixed(0)} s (${(n / filedS).toFixed(1)}/s); waiting for T0 ${t0.toISOString()} …`,
+    );
+    // Is the worker idle before T0? (Every complaint acknowledged by SMS.)
+    const views = db.collection('complaint_views');
+    const acked = async () =>
+      ((await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as unknown[]).length;
+    for (;;) {
+      const a = await acked();
+      if (a >= n || Date.now() > t0.getTime()) {
+        console.log(
+          `before T0: ${a}/${n} complaints acknowledged (${a >= n ? 'worker settled' : 'worker still busy at T0: lateness includes that backlog'})`,
+        );
+        break;
+      }
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+    const cpu0 = cpuSeconds(stack.worker?.pid);
+    // Wait for every breach to be committed (a light poll of Temporal's visibility, not the database).
+    const deadline = t0.getTime() + 3_600_000;
+    let breached = 0;
+    for (;;) {
+      const { count } = await client.workflow.count(
+        'WorkflowType = "complaintWorkflow" AND SlaBreached = true',
+      );
+      breached = count;
+      if (breached >= n || Date.now() > deadline) break;
+      await new Promise((r) => setTimeout(r, 5_000));
+    }
+    const allProjectedAt = Date.now();
+    const cpu = cpuSeconds(stack.worker?.pid) - cpu0;
+    console.log(
+      `${breached}/${n} breaches projected ${((allProjectedAt - t0.getTime() - 60_000) / 1000).toFixed(0)} s after the first deadline; worker CPU ${cpu.toFixed(0)} s, RSS ${rssMiB(stack.worker?.pid).toFixed(0)} MiB`,
+    );
+    const due = new Map(ids.map((x) => [x.ticketId, x.due]));
+    const reacted: number[] = [];
+    const cursor = views.find({}, { projection: { 'view.timeline': 1 } });
+    for await (const doc of cursor) {
+      const timeline = (doc.view as { timeline: { at: string; action: string; detail?: string }[] }).timeline;
+      const entry = timeline.find((t) => t.action === 'CLOCK_BREACHED' && t.detail === 'acceptance');
+      const d = due.get(String(doc._id));
+      if (entry && d !== undefined) reacted.push(Date.parse(entry.at) - d);
+    }
+    // Escalation e-mails (the supervisor was told), by receipt time in the mail sink.
+    const mails = (await (await fetch(`${stack.urls.mailInbox}/api/messages?subject=Escalation`)).json()) as {
+      subject: string;
+      receivedAt: string;
+    }[];
+    const told: number[] = [];
+    for (const m of mails) {
+      const d = due.get(m.subject.slice(m.subject.indexOf('】') + 1).trim());
+      if (d !== undefined) told.push(Date.parse(m.receivedAt) - d);
+    }
+    const product = lateness(reacted);
+    const mail = lateness(told);
+    console.log('running the ceiling: the same number of bare timers at the same instants …');
+    const c0 = new Date(Math.ceil((Date.now() + 60_000 + n * 30) / 60_000) * 60_000).getTime();
+    const bare = await ceiling(
+      stack,
+      client,
+      ids.map((x) => x.due - t0.getTime() + c0),
+    );
+    console.log('\n| lateness after the deadline | p50 | p99 | max | n |');
+    console.log('| --- | ---: | ---: | ---: | ---: |');
+    const row = (label: string, l: Lateness) =>
+      console.log(
+        `| ${label} | ${(l.p50 / 1000).toFixed(2)} s | ${(l.p99 / 1000).toFixed(2)} s | ${(l.max / 1000).toFixed(2)} s | ${l.n} |`,
+      );
+    row('CLOCK_BREACHED on the complaint timeline (workflow reacted)', product);
+    row('escalation e-mail received by the mail sink', mail);
+    row('ceiling: bare Temporal timer fired (sleep → workflow task)', bare);
+    console.log(`\nproduct: ${fmt(product)}\nmail: ${fmt(mail)}\nceiling: ${fmt(bare)}`);
+  } finally {
+    await db.close();
+    await connection.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,233 @@
+// Sudden mass complaints (R8) on the real local stack: complaints filed at the same moment over
+// HTTP, the area watch and the incident on the Temporal dev server, e-mails in the mail sink, SMS and
+// calls in the Twilio simulator, the read model and the knowledge base in FerretDB.
+import path from 'node:path';
+import { intakeBody, uniqueMobile } from '../support/fixtures';
+import { eventually, KEYS, mails, startTestStack, type TestStack } from '../support/stack';
+
+let stack: TestStack;
+const BURST = 30;
+const SITE = '460-00-12345';
+
+beforeAll(async () => {
+  stack = await startTestStack({
+    MASS_INCIDENTS: 'on',
+    POLICY_FILE: path.resolve(__dirname, '../fixtures/policy-incident.json'),
+  });
+}, 600_000);
+
+afterAll(async () => {
+  await stack?.dispose();
+}, 60_000);
+
+const sim = async <T>(p: string, init?: RequestInit): Promise<T> => {
+  const res = await fetch(`${stack.urls.twilioSim}/_sim${p}`, init);
+  if (!res.ok) throw new Error(`simulator ${p}: HTTP ${res.status}`);
+  return (res.status === 204 ? undefined : await res.json()) as T;
+};
+
+interface IncidentItem {
+  incidentId: string;
+  stage: string;
+  complaintCount: number;
+}
+interface Incident extends IncidentItem {
+  notifyLatencyMs?: number;
+  checklist: { id: string; done: boolean }[];
+  linked: { ticketId: string }[];
+}
+type Complaint = {
+  stage: string;
+  incident?: { incidentId: string; stage: string };
+  replies: { kind: string; counts: boolean }[];
+  contacts: { purpose: string }[];
+};
+
+describe('a burst of complaints about one site', () => {
+  const tickets: string[] = [];
+  const numbers: string[] = [];
+  let incidentId = '';
+  let firstFiledAt = 0;
+
+  it(`R8.1 ${BURST} complaints filed at the same moment start exactly one incident`, async () => {
+    for (let i = 0; i < BURST; i += 1) numbers.push(uniqueMobile());
+    // Every customer answers the call and presses 1, and answers each SMS with 1 (the intake
+    // acknowledgement too: a reply that no contact waits for is only logged).
+    await Promise.all(
+      numbers.map((n) =>
+        sim(`/customers/${encodeURIComponent(n)}`, {
+          method: 'PUT',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({
+            call: 'answer',
+            digits: '1',
+            smsReply: { body: '1', afterMs: 200, maxReplies: 5 },
+          }),
+        }),
+      ),
+    );
+    firstFiledAt = Date.now();
+    const filed = await Promise.all(
+      numbers.map((n) =>
+        stack.http.post<{ ticketId: string }>(
+          '/v1/complaints',
+          intakeBody({ numbers: { callback: n, calling: n } }),
+          KEYS.intake,
+        ),
+      ),
+    );
+    for (const f of filed) {
+      expect(f.status).toBe(201);
+      tickets.push(f.body.ticketId);
+    }
+    const linkedAll = await eventually(
+      async () => {
+        const r = await stack.http.get<{ items: IncidentItem[] }>(
+          '/v1/incidents?stage=ACTIVE',
+          KEYS.supervisor,
+        );
+        return r.body.items.length > 0 && r.body.items.every((i) => i.complaintCount === BURST)
+          ? r.body.items
+          : undefined;
+      },
+      60_000,
+      'every complaint linked',
+    );
+    expect(linkedAll).toHaveLength(1);
+    incidentId = linkedAll[0]!.incidentId;
+    expect(incidentId).toMatch(new RegExp(`^INC-site:${SITE}-`));
+    const all = await stack.http.get<{ items: IncidentItem[] }>('/v1/incidents', KEYS.supervisor);
+    expect(all.body.items).toHaveLength(1);
+  }, 180_000);
+
+  it('R8.2 departments and leaders get an e-mail and an SMS within seconds, with the area and the count', async () => {
+    const leaderMail = await eventually(async () => {
+      const m = await mails(stack, { to: 'leader@operator.example' });
+      return m.find((x) => x.subject.includes(incidentId)) ?? undefined;
+    });
+    expect(leaderMail.subject).toContain('突发大面积投诉');
+    expect(leaderMail.text).toContain(`site:${SITE}`);
+    for (const to of ['network@operator.example', 'interface@operator.example']) {
+      const m = await mails(stack, { to });
+      expect(m.some((x) => x.subject.includes(incidentId))).toBe(true);
+    }
+    const texts = await sim<{ body: string }[]>(`/messages?to=${encodeURIComponent('+8613800000001')}`);
+    expect(texts.some((t) => t.body.includes(incidentId))).toBe(true);
+    const v = await stack.http.get<Incident>(
+      `/v1/incidents/${encodeURIComponent(incidentId)}`,
+      KEYS.supervisor,
+    );
+    expect(v.status).toBe(200);
+    expect(v.body.notifyLatencyMs).toBeLessThan(20_000);
+    console.log(
+      `R8.2 first complaint → leaders told: ${v.body.notifyLatencyMs} ms (burst of ${BURST}); HTTP burst began ${new Date(firstFiledAt).toISOString()}`,
+    );
+  });
+
+  it('R8.4 every linked customer gets a holding first reply and no separate final reply while the incident is open', async () => {
+    for (const t of tickets) {
+      const v = await eventually(
+        async () => {
+          const r = await stack.http.get<Complaint>(`/v1/complaints/${t}`, KEYS.supervisor);
+          return r.body.incident?.incidentId === incidentId &&
+            r.body.replies.some((x) => x.kind === 'FIRST' && x.counts)
+            ? r.body
+            : undefined;
+        },
+        90_000,
+        `holding reply of ${t}`,
+      ).catch(async (err: Error) => {
+        const r = await stack.http.get<Complaint>(`/v1/complaints/${t}`, KEYS.supervisor);
+        const {
+          input: _i,
+          evidence: _e,
+          ...rest
+        } = r.body as Complaint & { input?: unknown; evidence?: unknown };
+        throw new Error(`${err.message}: ${JSON.stringify(rest).slice(0, 3000)}`);
+      });
+      expect(v.contacts[0]?.purpose).toBe('FIRST_REPLY');
+    }
+    const refused = await stack.http.post<{ message: string }>(
+      `/v1/complaints/${tickets[0]}/contact`,
+      { purpose: 'FINAL_REPLY', channel: 'PHONE_FIRST', message: '已经处理好了，请您再试试看' },
+      KEYS.supervisor,
+    );
+    expect(refused.status).toBe(409);
+    expect(refused.body.message).toContain(incidentId);
+  }, 240_000);
+
+  it('R8.3 resolving needs the contingency checklist worked through; R8.4 then every customer is answered', async () => {
+    const url = `/v1/incidents/${encodeURIComponent(incidentId)}`;
+    const early = await stack.http.post<{ message: string }>(
+      `${url}/resolve`,
+      { customerMessage: '基站传输故障已修复，网络已恢复正常', summary: '传输光缆中断，已抢通恢复' },
+      KEYS.supervisor,
+    );
+    expect(early.status).toBe(409);
+    expect(early.body.message).toMatch(/fieldTeam/);
+    const bad = await stack.http.post<{ message: string }>(
+      `${url}/checklist`,
+      { item: 'coffee', done: true },
+      KEYS.supervisor,
+    );
+    expect(bad.status).toBe(400);
+    expect(
+      (await stack.http.post(`${url}/checklist`, { item: 'fieldTeam', done: true }, KEYS.supervisor)).status,
+    ).toBe(200);
+    const resolved = await stack.http.post<Incident>(
+      `${url}/resolve`,
+      {
+        customerMessage: '您所在区域的基站传输故障已修复，网络已恢复正常，给您带来不便深表歉意。',
+        summary: '传输光缆被施工挖断，已熔接恢复',
+      },
+      KEYS.supervisor,
+    );
+    expect(resolved.status).toBe(200);
+    expect(resolved.body.stage).toBe('RESOLVED');
+    for (const t of tickets) {
+      const v = await eventually(
+        async () => {
+          const r = await stack.http.get<Complaint>(`/v1/complaints/${t}`, KEYS.supervisor);
+          return r.body.stage === 'CLOSED' ? r.body : undefined;
+        },
+        120_000,
+        `${t} closed`,
+      );
+      expect(v.replies.some((r) => r.kind === 'FINAL' && r.counts)).toBe(true);
+    }
+    // One call per customer for the final reply: nobody was called twice.
+    for (const n of numbers) {
+      const calls = await sim<unknown[]>(`/calls?to=${encodeURIComponent(n)}`);
+      expect(calls).toHaveLength(1);
+    }
+  }, 300_000);
+
+  it('R8.5 closing needs a root cause and preventive measures; they are searchable in the knowledge base', async () => {
+    const url = `/v1/incidents/${encodeURIComponent(incidentId)}`;
+    const missing = await stack.http.post<{ message: string }>(
+      `${url}/close`,
+      { rootCause: '施工挖断传输光缆导致基站退服', preventiveMeasures: [] },
+      KEYS.supervisor,
+    );
+    expect(missing.status).toBe(400);
+    expect(missing.body.message).toMatch(/preventiveMeasures/);
+    const closed = await stack.http.post<Incident>(
+      `${url}/close`,
+      {
+        rootCause: '施工挖断传输光缆导致基站退服',
+        preventiveMeasures: ['与市政施工单位建立光缆路由报备机制'],
+      },
+      KEYS.supervisor,
+    );
+    expect(closed.status).toBe(200);
+    expect(closed.body.stage).toBe('CLOSED');
+    const kb = await eventually(async () => {
+      const r = await stack.http.get<{ items: { incidentId: string; rootCause: string }[] }>(
+        `/v1/knowledge?siteId=${SITE}&q=光缆`,
+        KEYS.supervisor,
+      );
+      return r.body.items.length > 0 ? r.body.items : undefined;
+    });
+    expect(kb[0]).toMatchObject({ incidentId, rootCause: '施工挖断传输光缆导致基站退服' });
+  });
+});

@@ -1,0 +1,97 @@
+// Pure rules of sudden mass complaints (R8): the area a complaint counts for, the burst window, the
+// incident id, and what resolving and closing require.
+import {
+  areaOf,
+  burstIn,
+  checkCloseIncident,
+  checkResolveIncident,
+  DEFAULT_MASS_INCIDENT_POLICY,
+  incidentId,
+  newChecklist,
+  pruneArrivals,
+  validateMassIncidentPolicy,
+  type BurstRule,
+} from '../../workflows/policy/mass-incident';
+import { validatePolicySet } from '../../workflows/policy/sla';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+
+const rule: BurstRule = { scope: 'site', count: 3, window: '30m' };
+const M = 60_000;
+
+describe('R8.1 recognising a burst', () => {
+  it('R8.1 a complaint counts for its site before its cell, and for its region when no cell is known', () => {
+    const rules = DEFAULT_MASS_INCIDENT_POLICY.rules;
+    expect(areaOf({ cellId: '460-00-1-1', siteId: '460-00-1', region: 'haidian' }, rules)?.key).toBe(
+      'site:460-00-1',
+    );
+    expect(areaOf({ cellId: '460-00-1-1', region: 'haidian' }, rules)?.key).toBe('cell:460-00-1-1');
+    expect(areaOf({ region: 'haidian' }, rules)?.key).toBe('region:haidian');
+    expect(areaOf({ region: 'haidian' }, [rule])).toBeUndefined();
+  });
+
+  it('R8.1 N complaints within the window make a burst; fewer, older or repeated ones do not', () => {
+    const now = 100 * M;
+    const three = [
+      { ticketId: 'a', at: now - 20 * M },
+      { ticketId: 'b', at: now - 10 * M },
+      { ticketId: 'c', at: now },
+    ];
+    expect(burstIn(three, rule, now)?.map((a) => a.ticketId)).toEqual(['a', 'b', 'c']);
+    expect(burstIn(three.slice(1), rule, now)).toBeUndefined();
+    // One complaint reported twice (a retried activity) counts once.
+    expect(burstIn([...three.slice(1), { ticketId: 'c', at: now }], rule, now)).toBeUndefined();
+    // The first one fell out of the 30-minute window.
+    expect(burstIn(three, rule, now + 11 * M)).toBeUndefined();
+    expect(pruneArrivals(three, rule, now + 11 * M).map((a) => a.ticketId)).toEqual(['b', 'c']);
+  });
+
+  it('R8.1 the incident id is derived from the area and the minute the burst began', () => {
+    const at = Date.parse('2026-11-27T08:30:42Z');
+    expect(incidentId('site:460-00-12345', at)).toBe('INC-site:460-00-12345-202611270830');
+    expect(incidentId('region:海淀', at)).toMatch(/^INC-region:__-/);
+  });
+
+  it('R8.1 thresholds are data, checked when a policy set is saved', () => {
+    expect(validateMassIncidentPolicy(DEFAULT_MASS_INCIDENT_POLICY)).toEqual([]);
+    const problems = validatePolicySet({
+      ...DEFAULT_POLICY_SET,
+      massIncident: { ...DEFAULT_MASS_INCIDENT_POLICY, rules: [{ scope: 'site', count: 1, window: 'soon' }] },
+    });
+    expect(problems).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining('massIncident.rules[0].count'),
+        expect.stringContaining('massIncident.rules[0].window'),
+      ]),
+    );
+  });
+});
+
+describe('R8.3 R8.5 resolving and closing', () => {
+  const message = {
+    customerMessage: '基站故障已修复，网络恢复正常',
+    summary: '传输中断已抢通恢复，指标正常',
+  };
+
+  it('R8.3 an incident resolves only once the contingency checklist is worked through', () => {
+    const list = newChecklist();
+    expect(checkResolveIncident('OPEN', list, message)).toMatch(
+      /changes, alarms, interference, kpis, notified, fieldTeam/,
+    );
+    for (const i of list) i.done = true;
+    expect(checkResolveIncident('OPEN', list, message)).toBeUndefined();
+    expect(checkResolveIncident('OPEN', list, { ...message, customerMessage: '好了' })).toMatch(
+      /customerMessage/,
+    );
+    expect(checkResolveIncident('RESOLVED', list, message)).toMatch(/not OPEN/);
+  });
+
+  it('R8.5 closing needs a root cause and at least one preventive measure', () => {
+    const ok = { rootCause: '施工挖断传输光缆导致基站退服', preventiveMeasures: ['建立光缆路由报备机制'] };
+    expect(checkCloseIncident('RESOLVED', ok)).toBeUndefined();
+    expect(checkCloseIncident('OPEN', ok)).toMatch(/only a RESOLVED/);
+    expect(checkCloseIncident('RESOLVED', { ...ok, rootCause: '不详' })).toMatch(/rootCause/);
+    expect(checkCloseIncident('RESOLVED', { ...ok, preventiveMeasures: ['  '] })).toMatch(
+      /preventiveMeasures/,
+    );
+  });
+});

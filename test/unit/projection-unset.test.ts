@@ -1,0 +1,26 @@
+// The read model's versioned upsert writes every field of the summary, including the ones that
+// became empty (found by the console, issue #10: an acknowledged escalation stayed "awaiting").
+import { setAndUnset } from '../../activities/projection';
+
+describe('R5.6 the read model forgets what the complaint no longer has', () => {
+  it('R5.6 undefined fields are unset, defined ones set (an acknowledged escalation no longer awaits)', () => {
+    const update = setAndUnset({
+      _id: 'EMOS-1',
+      version: 7,
+      escalationLevel: 1,
+      awaitingAckRole: undefined,
+      nextDueAt: undefined,
+      hot: false,
+    });
+    expect(update).toEqual({
+      $set: { _id: 'EMOS-1', version: 7, escalationLevel: 1, hot: false },
+      $unset: { awaitingAckRole: '', nextDueAt: '' },
+    });
+  });
+
+  it('R5.6 a document without undefined fields is a plain $set', () => {
+    expect(setAndUnset({ _id: 'EMOS-1', version: 1, awaitingAckRole: 'supervisor' })).toEqual({
+      $set: { _id: 'EMOS-1', version: 1, awaitingAckRole: 'supervisor' },
+    });
+  });
+});

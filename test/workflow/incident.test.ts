@@ -1,0 +1,183 @@
+// Sudden mass complaints (R8) on the time-skipping test server: the area watch, the mass-incident
+// workflow and the complaint workflow's side of it, with fake activities (the integration suite
+// runs the real ones on the local stack).
+import type { WorkflowHandle } from '@temporalio/client';
+import {
+  areaWatchWorkflowId,
+  checkItemUpdate,
+  closeIncidentUpdate,
+  getAreaWatchQuery,
+  getIncidentQuery,
+  resolveIncidentUpdate,
+  type IncidentView,
+} from '../../workflows/incident/contract';
+import {
+  contactCustomerUpdate,
+  getComplaintQuery,
+  type ComplaintView,
+} from '../../workflows/complaint/contract';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { complaintInput } from '../support/fixtures';
+import { handler, iface, refusal, startHarness, type Harness } from '../support/workflow-harness';
+
+let h: Harness;
+const AREA = 'site:460-00-12345';
+
+beforeAll(async () => {
+  h = await startHarness('incident-tests');
+  h.incidents.enabled = true;
+  h.incidents.policy = { ...h.incidents.policy, rules: [{ scope: 'site', count: 3, window: '30m' }] };
+  // Customers may be called at any hour in this test (the contact rules are tested elsewhere).
+  h.policySet.current = {
+    ...DEFAULT_POLICY_SET,
+    contact: { ...DEFAULT_POLICY_SET.contact!, allowedHours: { from: '00:00', to: '23:59' } },
+  };
+}, 120_000);
+
+afterAll(async () => {
+  await h?.cleanup();
+  await h?.close();
+}, 60_000);
+
+async function poll<T>(read: () => Promise<T>, ok: (v: T) => boolean, timeoutMs = 30_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await read().catch(() => undefined);
+    if (v !== undefined && ok(v)) return v;
+    if (Date.now() > deadline)
+      throw new Error(`condition not reached; last: ${JSON.stringify(v)?.slice(0, 600)}`);
+    await new Promise((r) => setTimeout(r, 150));
+  }
+}
+
+const act = <T>(handle: WorkflowHandle, name: string, input: T, actor = iface) =>
+  handle.executeUpdate<IncidentView, [{ actor: typeof actor; input: T }]>(name, { args: [{ actor, input }] });
+
+describe('a burst of complaints about one site', () => {
+  const complaints: WorkflowHandle[] = [];
+  let incident: WorkflowHandle;
+
+  it('R8.1 six complaints filed at the same moment start exactly one incident for the site', async () => {
+    const inputs = Array.from({ length: 6 }, () => complaintInput());
+    for (const i of inputs)
+      h.contact.customers.set(i.numbers.callback, { calls: ['answer'], digits: '1', smsReplies: ['1'] });
+    complaints.push(...(await Promise.all(inputs.map((i) => h.start(i)))));
+
+    const watch = h.env.client.workflow.getHandle(areaWatchWorkflowId(AREA));
+    const w = await poll(
+      () => watch.query(getAreaWatchQuery),
+      (v) => v.activeIncidentId !== undefined,
+    );
+    expect(w.incidentsStarted).toBe(1);
+    incident = h.env.client.workflow.getHandle(w.activeIncidentId!);
+    const v = await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.complaintCount === 6,
+    );
+    expect(v.areaKey).toBe(AREA);
+    expect(new Set(v.linked.map((l) => l.ticketId)).size).toBe(6);
+    expect((await watch.query(getAreaWatchQuery)).incidentsStarted).toBe(1);
+  });
+
+  it('R8.2 departments and leaders are told at once, with the area, the count and the first evidence', async () => {
+    const started = h.incidents.notified.filter((n) => n.purpose === 'started');
+    expect(started).toHaveLength(1);
+    expect(started[0]!.roles).toEqual(expect.arrayContaining(['leader', 'interface', 'department:network']));
+    expect(started[0]!.vars.areaKey).toBe(AREA);
+    expect(Number(started[0]!.vars.count)).toBeGreaterThanOrEqual(3);
+    expect(started[0]!.vars.evidence).toMatch(/升级\/割接 0/);
+    const v = await incident.query(getIncidentQuery);
+    expect(v.notifiedAt).toBeDefined();
+    expect(v.notifyLatencyMs).toBeGreaterThanOrEqual(0);
+  });
+
+  it('R8.3 the contingency checklist is ticked by the area evidence and refuses a resolution while open', async () => {
+    const v = await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.findings !== undefined,
+    );
+    const done = v.checklist.filter((c) => c.done).map((c) => c.id);
+    expect(done).toEqual(expect.arrayContaining(['changes', 'alarms', 'interference', 'kpis', 'notified']));
+    const reason = await refusal(
+      act(incident, resolveIncidentUpdate.name, {
+        customerMessage: '基站传输故障已修复，网络已恢复正常',
+        summary: '传输光缆中断，已抢通',
+      }),
+    );
+    expect(reason).toMatch(/fieldTeam/);
+  });
+
+  it('R8.4 each linked customer gets a holding first reply and no separate final reply while the incident is open', async () => {
+    for (const c of complaints) {
+      const v = await h.until(
+        c,
+        (x) => x.incident?.stage === 'OPEN' && x.replies.some((r) => r.kind === 'FIRST' && r.counts),
+      );
+      expect(v.contacts.find((k) => k.purpose === 'FIRST_REPLY')?.channel).toBe('SMS_ONLY');
+    }
+    const reason = await refusal(
+      complaints[0]!.executeUpdate<ComplaintView, [unknown]>(contactCustomerUpdate.name, {
+        args: [
+          {
+            actor: handler,
+            input: { purpose: 'FINAL_REPLY', channel: 'PHONE_FIRST', message: '已经处理好了，请您再试试' },
+          },
+        ],
+      }),
+    );
+    expect(reason).toMatch(/mass incident/);
+  });
+
+  it('R8.4 when the incident is resolved every linked customer is answered and their complaints close', async () => {
+    await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+    const resolved = await act(incident, resolveIncidentUpdate.name, {
+      customerMessage: '您所在区域的基站传输故障已修复，网络已恢复正常，给您带来不便深表歉意。',
+      summary: '传输光缆被施工挖断，已熔接恢复',
+    });
+    expect(resolved.stage).toBe('RESOLVED');
+    for (const c of complaints) {
+      const v = await h.until(c, (x) => x.stage === 'CLOSED', 30_000);
+      const final = v.replies.find((r) => r.kind === 'FINAL');
+      expect(final?.counts).toBe(true);
+      expect(final?.summary).toMatch(/传输故障已修复/);
+      expect(v.timeline.map((t) => t.action)).toEqual(
+        expect.arrayContaining(['LINKED_TO_INCIDENT', 'INCIDENT_RESOLVED', 'CLOSED']),
+      );
+    }
+    expect(h.incidents.notified.some((n) => n.purpose === 'resolved')).toBe(true);
+  });
+
+  it('R8.5 closing needs a root cause and preventive measures, which go into the knowledge base', async () => {
+    const reason = await refusal(
+      act(incident, closeIncidentUpdate.name, {
+        rootCause: '施工挖断传输光缆导致基站退服',
+        preventiveMeasures: [' '],
+      }),
+    );
+    expect(reason).toMatch(/preventiveMeasures/);
+    const closed = await act(incident, closeIncidentUpdate.name, {
+      rootCause: '施工挖断传输光缆导致基站退服',
+      preventiveMeasures: ['与市政施工单位建立光缆路由报备机制', '该站点增加备用传输路由'],
+    });
+    expect(closed.stage).toBe('CLOSED');
+    expect(h.incidents.knowledge).toHaveLength(1);
+    expect(h.incidents.knowledge[0]).toMatchObject({
+      incidentId: closed.incidentId,
+      areaKey: AREA,
+      complaintCount: 6,
+    });
+  });
+
+  it('R8.1 a single complaint in a quiet area starts no incident', async () => {
+    const lone = await h.start(
+      complaintInput({ location: { region: 'chaoyang', cellId: '460-00-99999-1' } }),
+    );
+    const v = await h.until(lone, (x) => x.areaKey === 'site:460-00-99999');
+    expect(v.incident).toBeUndefined();
+    const w = await h.env.client.workflow
+      .getHandle(areaWatchWorkflowId('site:460-00-99999'))
+      .query(getAreaWatchQuery);
+    expect(w).toMatchObject({ arrivals: 1, incidentsStarted: 0 });
+    expect((await lone.query(getComplaintQuery)).stage).toBe('RECEIVED');
+  });
+});

@@ -1,0 +1,171 @@
+// Complaint steps of sudden mass complaints (R8): report the complaint to its area's watch, and
+// when a mass incident links it, hold the customer (first reply) and answer them once the incident
+// is resolved (R8.4), through the same contact paths as every other reply (R4.3).
+import { ActivityFailure, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import type { IncidentActivities } from '../../activities/incidents';
+import { contactWorkflowId } from '../contact/contract';
+import * as rules from '../policy/lifecycle';
+import { stopClock } from '../policy/clocks';
+import type { ContactRecord } from './contract';
+import type { IncidentLinkedInput, IncidentResolvedInput } from '../incident/contract';
+import { facts, record } from './state';
+import { commit, replyThroughContact, type Ctx } from './steps';
+
+const acts = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '15s',
+  retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
+});
+
+/** Tells the area's watch about this complaint (R8.1); a failure is logged, never fatal. */
+export async function reportToArea(ctx: Ctx): Promise<void> {
+  const { state } = ctx;
+  try {
+    const r = await acts.reportToAreaWatch({
+      ticketId: state.ticketId,
+      at: workflowInfo().startTime.getTime(),
+      location: state.input.location,
+    });
+    if (r.areaKey) {
+      state.areaKey = r.areaKey;
+      state.dirty = true;
+    }
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('area watch not told', { ticketId: state.ticketId, error: err.cause?.message });
+  }
+}
+
+function holdingMessage(language: 'zh-CN' | 'en', incidentId: string): string {
+  return language === 'en'
+    ? `We have confirmed a network fault in your area (${incidentId}) and engineers are repairing it. We will tell you as soon as it is fixed.`
+    : `您好，经核查您所在区域出现网络故障（事件 ${incidentId}），我们正在全力抢修，修复后将第一时间告知您处理结果。`;
+}
+
+function entryFor(
+  ctx: Ctx,
+  purpose: ContactRecord['purpose'],
+  channel: ContactRecord['channel'],
+  by: string,
+) {
+  const { state } = ctx;
+  const round = state.contacts.filter((c) => c.purpose === purpose).length + 1;
+  const entry: ContactRecord = {
+    workflowId: contactWorkflowId(state.ticketId, purpose, round),
+    purpose,
+    round,
+    channel,
+    by,
+    startedAt: new Date(Date.now()).toISOString(),
+  };
+  state.contacts.push(entry);
+  return entry;
+}
+
+/**
+ * Linked to a mass incident (R8.4): the acceptance clock stops (the incident owner has it), and
+ * unless the customer already had a first reply, a holding message by SMS keeps the 48-hour first
+ * reply (R4.2) while the incident is being repaired. An unconfirmed holding SMS is recorded, not
+ * escalated: the first-reply clock stays the judge.
+ */
+export function onIncidentLinked(ctx: Ctx, input: IncidentLinkedInput): void {
+  const { state } = ctx;
+  const now = Date.now();
+  if (state.incident?.incidentId === input.incidentId) return;
+  state.incident = { ...input, linkedAt: new Date(now).toISOString(), stage: 'OPEN' };
+  record(state, { actor: 'system', action: 'LINKED_TO_INCIDENT', detail: input.incidentId }, now);
+  const acceptance = state.clockMap.acceptance;
+  if (acceptance && acceptance.stoppedAt === undefined) stopClock(acceptance, now);
+  state.dirty = true;
+  if (state.stage === 'CLOSED') return;
+  const replied = state.replies.some((r) => r.counts);
+  const contacting = state.contacts.some((c) => c.purpose === 'FIRST_REPLY');
+  if (replied || contacting) return;
+  const entry = entryFor(ctx, 'FIRST_REPLY', 'SMS_ONLY', 'system');
+  record(state, { actor: 'system', action: 'CONTACT_STARTED', detail: 'FIRST_REPLY holding message' }, now);
+  ctx.background.push(
+    replyThroughContact(ctx, entry, holdingMessage(state.input.customer.language, input.incidentId), {
+      escalateOnFailure: false,
+      // Hours, not a day: the final reply waits for this contact to end.
+      policy: { smsConfirmWait: '1h' },
+    }),
+  );
+}
+
+/**
+ * The incident is resolved (R8.4): its summary becomes this complaint's findings and resolution,
+ * the customer gets the final reply (phone first, SMS confirmed), and a satisfied customer's
+ * complaint closes with the incident.
+ */
+export function onIncidentResolved(ctx: Ctx, input: IncidentResolvedInput): void {
+  const { state } = ctx;
+  const now = Date.now();
+  const at = new Date(now).toISOString();
+  if (state.incident && state.incident.incidentId !== input.incidentId) return;
+  state.incident = {
+    incidentId: input.incidentId,
+    areaKey: state.incident?.areaKey ?? state.areaKey ?? '',
+    linkedAt: state.incident?.linkedAt ?? at,
+    stage: 'RESOLVED',
+    resolvedAt: at,
+  };
+  record(state, { actor: input.by, action: 'INCIDENT_RESOLVED', detail: input.incidentId }, now);
+  state.dirty = true;
+  const f = facts(state);
+  if (state.stage === 'CLOSED' || f.countingFinalReplies > 0) return;
+  if (f.findings === 0)
+    state.findings.push({
+      checked: `突发事件 ${input.incidentId} 应急预案`,
+      found: input.summary,
+      by: input.by,
+      at,
+    });
+  if (!['RESOLVED', 'REPLYING'].includes(state.stage)) {
+    state.resolution = {
+      summary: input.summary,
+      rootCause: `mass incident ${input.incidentId}`,
+      actions: input.customerMessage,
+      by: input.by,
+      at,
+    };
+    record(
+      state,
+      { actor: input.by, action: 'RESOLVED', detail: `mass incident ${input.incidentId}` },
+      now,
+      'RESOLVED',
+    );
+  }
+  ctx.background.push(answerAfterIncident(ctx, input));
+}
+
+async function answerAfterIncident(ctx: Ctx, input: IncidentResolvedInput): Promise<void> {
+  const { state } = ctx;
+  // A holding message still waiting for the customer's confirmation finishes first.
+  await condition(() => !facts(state).contactInFlight);
+  if (rules.checkContact(facts(state), 'FINAL_REPLY') !== undefined) return;
+  const entry = entryFor(ctx, 'FINAL_REPLY', 'PHONE_FIRST', input.by);
+  record(
+    state,
+    {
+      actor: 'system',
+      action: 'CONTACT_STARTED',
+      detail: `FINAL_REPLY PHONE_FIRST round ${entry.round} (${input.incidentId})`,
+    },
+    Date.now(),
+    'REPLYING',
+  );
+  await commit(state);
+  await replyThroughContact(ctx, entry, input.customerMessage);
+  if (rules.checkClose(facts(state)) === undefined) {
+    const now = Date.now();
+    state.closedAt = new Date(now).toISOString();
+    record(
+      state,
+      { actor: 'system', action: 'CLOSED', detail: `closed with mass incident ${input.incidentId}` },
+      now,
+      'CLOSED',
+    );
+    for (const c of Object.values(state.clockMap)) if (c.stoppedAt === undefined) stopClock(c, now);
+  }
+  state.dirty = true;
+  await commit(state);
+}

@@ -1,0 +1,105 @@
+// Update and query handlers of the guarantee-area workflow. Validators are synchronous and
+// read-only: a refused update writes nothing to the history (HTTP 409 at the API). Handlers only
+// change the state; the main loop projects it and reschedules the checks and tests.
+import { ApplicationFailure, setHandler } from '@temporalio/workflow';
+import {
+  AREA_LIMITS,
+  applyChange,
+  areaProblems,
+  reconcileTestProgress,
+  skipMissedTests,
+  type GuaranteeAreaChange,
+} from '../policy/guarantee';
+import {
+  changeAreaUpdate,
+  endAreaUpdate,
+  getAreaQuery,
+  pauseAreaUpdate,
+  resumeAreaUpdate,
+  type Acting,
+  type ResumeAreaInput,
+} from './contract';
+import { closeOpenAlert } from './steps';
+import { iso, toView, touch, type Ctx } from './state';
+
+function refuse(reason: string | undefined): void {
+  if (reason)
+    throw ApplicationFailure.create({ type: 'InvalidTransition', message: reason, nonRetryable: true });
+}
+
+const reasonProblem = (reason: unknown) =>
+  typeof reason === 'string' && reason.trim() ? undefined : 'a reason is required';
+
+export function registerHandlers(ctx: Ctx): void {
+  const { state } = ctx;
+  const now = () => Date.now();
+  const notEnded = () => (state.ended ? `guarantee area ${state.areaId} has ended` : undefined);
+
+  setHandler(getAreaQuery, () => toView(ctx));
+
+  setHandler(
+    pauseAreaUpdate,
+    ({ actor, input }) => {
+      state.paused = { at: iso(now()), by: actor.user, reason: input.reason.trim() };
+      touch(ctx, now());
+      return toView(ctx);
+    },
+    {
+      validator: ({ input }) =>
+        refuse(notEnded() ?? (state.paused ? 'the area is already paused' : reasonProblem(input?.reason))),
+    },
+  );
+
+  setHandler(
+    resumeAreaUpdate,
+    (_cmd: Acting<ResumeAreaInput>) => {
+      state.paused = undefined;
+      // Watching starts again at once; tests that fell due while paused are skipped.
+      state.nextCheckAt = iso(now());
+      state.tests = skipMissedTests(state.tests, now());
+      touch(ctx, now());
+      return toView(ctx);
+    },
+    {
+      validator: (_cmd: Acting<ResumeAreaInput>) =>
+        refuse(notEnded() ?? (state.paused ? undefined : 'the area is not paused')),
+    },
+  );
+
+  setHandler(
+    changeAreaUpdate,
+    ({ input }: Acting<GuaranteeAreaChange>) => {
+      state.definition = applyChange(state.definition, input);
+      state.tests = reconcileTestProgress(state.definition.testPlan, state.tests, now());
+      // A change takes effect at once: the next check runs now (unless paused).
+      state.nextCheckAt = iso(now());
+      touch(ctx, now());
+      return toView(ctx);
+    },
+    {
+      validator: ({ input }) => {
+        refuse(notEnded());
+        if (!input || Object.keys(input).length === 0) refuse('nothing to change');
+        let problems: string[];
+        try {
+          problems = areaProblems(applyChange(state.definition, input), AREA_LIMITS.hardMinIntervalMs);
+        } catch (err) {
+          problems = [`not a valid change: ${(err as Error).message}`];
+        }
+        refuse(problems.length ? problems.join('; ') : undefined);
+      },
+    },
+  );
+
+  setHandler(
+    endAreaUpdate,
+    ({ actor, input }) => {
+      state.ended = { at: iso(now()), by: actor.user, reason: input.reason.trim() };
+      state.paused = undefined;
+      closeOpenAlert(ctx, now());
+      touch(ctx, now());
+      return toView(ctx);
+    },
+    { validator: ({ input }) => refuse(notEnded() ?? reasonProblem(input?.reason)) },
+  );
+}
