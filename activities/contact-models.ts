@@ -58,7 +58,7 @@ export interface ActiveContactDoc {
   _id: string; // the customer's number, E.164
   workflowId: string;
   ticketId: string;
-  purpose: ContactPurpose;
+  purpose: ContactPurpose | 'ON_SITE_TEST';
   updatedAt: Date;
 }
 

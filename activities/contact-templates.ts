@@ -3,7 +3,7 @@
 // customers), English on request. Pure functions: the API renders the TwiML from them, the
 // activities the SMS.
 import type { ContactPurpose } from '../workflows/contact/contract';
-import type { ContactSmsTemplate } from './contact-types';
+import type { ContactSmsTemplate, SmsPurpose } from './contact-types';
 
 export type Language = 'zh-CN' | 'en';
 
@@ -104,7 +104,20 @@ export function sayLanguage(language: Language): 'zh-CN' | 'en-US' {
 
 type Vars = Record<string, string>;
 
-const SMS: Record<ContactSmsTemplate, Record<Language, (p: ContactPurpose, v: Vars) => string>> = {
+const SMS: Record<ContactSmsTemplate, Record<Language, (p: SmsPurpose, v: Vars) => string>> = {
+  // On-site test appointment (R3.3): the customer picks a slot by replying with its number.
+  onSiteSlots: {
+    'zh-CN': (_p, v) =>
+      `【上门测试预约】您好，为查明您反映的网络问题（工单号 ${v.ticketId}），我们的测试工程师需要到现场测试。可选时间：${v.slots}。请回复序号选择时间；如不需要上门，请回复0。`,
+    en: (_p, v) =>
+      `[On-site test] To find the cause of the problem you reported (${v.ticketId}) our engineer would test on site. Times: ${v.slots}. Reply with the number of the time you prefer, or 0 if you do not want a visit.`,
+  },
+  onSiteBooked: {
+    'zh-CN': (_p, v) =>
+      `【上门测试预约】已为您预约 ${v.slot}，测试工程师 ${v.engineer} 将按时到达（工单号 ${v.ticketId}）。我们不会在其他时间上门打扰。`,
+    en: (_p, v) =>
+      `[On-site test] Booked for ${v.slot}; engineer ${v.engineer} will come then (${v.ticketId}). We will not visit at any other time.`,
+  },
   contactConfirm: {
     'zh-CN': (p, v) =>
       p === 'CARE_CALLBACK'
@@ -130,7 +143,7 @@ const SMS: Record<ContactSmsTemplate, Record<Language, (p: ContactPurpose, v: Va
 export function renderContactSms(
   template: ContactSmsTemplate,
   language: Language,
-  purpose: ContactPurpose,
+  purpose: SmsPurpose,
   vars: Vars,
 ): string {
   return SMS[template][language](purpose, vars);

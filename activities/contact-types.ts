@@ -2,7 +2,10 @@
 import type { ContactPurpose, RecordingEvidence } from '../workflows/contact/contract';
 import type { SendSmsResult } from './types';
 
-export type ContactSmsTemplate = 'contactConfirm' | 'contactClarify';
+export type ContactSmsTemplate = 'contactConfirm' | 'contactClarify' | 'onSiteSlots' | 'onSiteBooked';
+
+/** Who an SMS exchange with the customer belongs to: a contact round, or an on-site test appointment (R3.3). */
+export type SmsPurpose = ContactPurpose | 'ON_SITE_TEST';
 
 export interface PlaceCallInput {
   /** `<ticket>:call:<purpose>:<round>:<attempt>`: the same key never places a second call. */
@@ -33,7 +36,7 @@ export interface SendContactSmsInput {
   to: string;
   language: 'zh-CN' | 'en';
   template: ContactSmsTemplate;
-  purpose: ContactPurpose;
+  purpose: SmsPurpose;
   vars: Record<string, string>;
 }
 
@@ -55,7 +58,7 @@ export interface ActiveContactInput {
   to: string;
   workflowId: string;
   ticketId: string;
-  purpose: ContactPurpose;
+  purpose: SmsPurpose;
 }
 
 export interface ContactActivities {

@@ -317,7 +317,9 @@ export function createIncidentActivities(deps: IncidentDeps): IncidentActivities
     const or: Record<string, unknown>[] = [];
     if (area.siteIds.length) or.push({ siteIds: { $in: area.siteIds } });
     if (area.cellIds.length) or.push({ cellIds: { $in: area.cellIds } });
-    if (or.length === 0) or.push({ region: area.region, siteIds: { $size: 0 } });
+    // A region-wide incident has no cells: it is found by its area key.
+    if (or.length === 0 && area.region) or.push({ areaKey: `region:${area.region}` });
+    if (or.length === 0) return [];
     const docs = await incidents.Knowledge.find({ $or: or }).sort({ closedAt: -1 }).limit(5).lean();
     return docs.map((d) => ({
       incidentId: d._id,

@@ -155,6 +155,26 @@ export function createSmsOutbox(deps: SmsOutboxDeps) {
   return { send };
 }
 
+/** The links of an e-mail: the workflow in the Temporal UI, the API, and a major complaint's printable report (R5.3). */
+export function emailLinks(
+  config: Pick<NotificationDeps['config'], 'publicBaseUrl' | 'temporalUiUrl' | 'namespace'>,
+  input: Pick<SendEmailInput, 'ticketId' | 'template' | 'about'>,
+): Record<string, string> {
+  // Mass incidents (INC-…) are their own workflow; everything else is a complaint.
+  const incident = input.ticketId.startsWith('INC-');
+  const workflowId = input.about?.workflowId ?? (incident ? input.ticketId : `complaint-${input.ticketId}`);
+  const complaintPath = `/v1/complaints/${encodeURIComponent(input.ticketId)}`;
+  return {
+    'Temporal UI': `${config.temporalUiUrl}/namespaces/${config.namespace}/workflows/${encodeURIComponent(workflowId)}`,
+    API: input.about
+      ? `${config.publicBaseUrl}${input.about.apiPath}`
+      : `${config.publicBaseUrl}${incident ? `/v1/incidents/${encodeURIComponent(input.ticketId)}` : complaintPath}`,
+    ...(input.template === 'majorReport' && !incident && !input.about
+      ? { '书面报告 Report (HTML)': `${config.publicBaseUrl}${complaintPath}/major-report.html` }
+      : {}),
+  };
+}
+
 export function createNotificationActivities(deps: NotificationDeps) {
   const { models, mailer, logger, config } = deps;
   const smsOutbox = createSmsOutbox(deps);
@@ -172,16 +192,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
     const byRole = input.toRole ? config.roleEmails[input.toRole] : undefined;
     const to = input.to?.length ? input.to : byRole?.length ? byRole : config.supervisorEmails;
-    // Mass incidents (INC-…) are their own workflow; everything else is a complaint.
-    const incident = input.ticketId.startsWith('INC-');
-    const workflowId = input.about?.workflowId ?? (incident ? input.ticketId : `complaint-${input.ticketId}`);
-    const workflowUrl = `${config.temporalUiUrl}/namespaces/${config.namespace}/workflows/${encodeURIComponent(workflowId)}`;
-    const rendered = renderEmail(input.template, input.vars, {
-      'Temporal UI': workflowUrl,
-      API: input.about
-        ? `${config.publicBaseUrl}${input.about.apiPath}`
-        : `${config.publicBaseUrl}/v1/${incident ? 'incidents' : 'complaints'}/${encodeURIComponent(input.ticketId)}`,
-    });
+    const rendered = renderEmail(input.template, input.vars, emailLinks(config, input));
     const messageId = `<${input.idempotencyKey.replace(/[^A-Za-z0-9.:-]/g, '_')}@closedloop>`;
     const prior = await claim(models, {
       _id: input.idempotencyKey,

@@ -127,6 +127,20 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
     case 'areaRecovered':
     case 'areaTest':
       return renderAreaEmail(template, v, links, email);
+    case 'onSiteTestBooked':
+      return email(
+        `【上门测试预约 On-site test booked】${v.ticketId} · ${v.slot ?? ''}`,
+        [
+          ['工单 Ticket', v.ticketId ?? ''],
+          ['工程师 Engineer', v.engineer ?? ''],
+          ['预约时间 Slot (the only time to visit)', v.slot ?? ''],
+          ['地址 Address', v.address ?? ''],
+          ['客户描述 Complaint', v.description ?? ''],
+          ['预判 Pre-diagnosis', v.preDiagnosis ?? ''],
+          ['说明 Note', v.note ?? ''],
+        ],
+        links,
+      );
     case 'vipAssistantUpdate':
       return email(
         `【VIP投诉进展 VIP complaint update】${v.ticketId} · ${v.step ?? ''}`,

@@ -17,7 +17,8 @@ export type EmailTemplate =
   | 'vipAssistantUpdate'
   | 'areaAlert'
   | 'areaRecovered'
-  | 'areaTest';
+  | 'areaTest'
+  | 'onSiteTestBooked';
 
 export interface SendSmsInput {
   /** Made deterministically in the workflow: the same key never sends twice. */

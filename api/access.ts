@@ -145,6 +145,14 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'GET', path: '/v1/complaints/{id}', auth: 'roles', roles: READERS, scope: 'complaint' },
   {
     method: 'GET',
+    path: '/v1/complaints/{id}/major-report.html',
+    auth: 'roles',
+    roles: READERS,
+    scope: 'complaint',
+    note: 'the written report of a major complaint as a printable page (R5.3), linked from its e-mail',
+  },
+  {
+    method: 'GET',
     path: '/v1/complaints/{id}/recordings/{evidenceId}',
     auth: 'roles',
     roles: WORKERS_AND_ADMIN,
@@ -168,6 +176,22 @@ export const ACCESS: readonly AccessRule[] = [
     scope: 'complaint',
   },
   { method: 'POST', path: '/v1/complaints/{id}/findings', auth: 'roles', roles: WORKERS, scope: 'complaint' },
+  {
+    method: 'POST',
+    path: '/v1/complaints/{id}/on-site-tests',
+    auth: 'roles',
+    roles: WORKERS,
+    scope: 'complaint',
+    note: 'offers slots to the customer by SMS; the customer picks one (R3.3)',
+  },
+  {
+    method: 'POST',
+    path: '/v1/complaints/{id}/on-site-tests/result',
+    auth: 'roles',
+    roles: WORKERS,
+    scope: 'complaint',
+    note: 'from the start of the chosen slot on',
+  },
   { method: 'POST', path: '/v1/complaints/{id}/resolve', auth: 'roles', roles: WORKERS, scope: 'complaint' },
   { method: 'POST', path: '/v1/complaints/{id}/replies', auth: 'roles', roles: WORKERS, scope: 'complaint' },
   { method: 'POST', path: '/v1/complaints/{id}/close', auth: 'roles', roles: WORKERS, scope: 'complaint' },
@@ -194,6 +218,11 @@ export const ACCESS: readonly AccessRule[] = [
       ['major-report', ['interface'], 'the written report of a major complaint'],
       ['contact', WORKERS, 'reply through the contact workflow: phone first, SMS confirmed'],
       ['dispute-prone', WORKERS, 'the final opinion must then be kept as evidence (R5.5)'],
+      [
+        'evidence/regather',
+        [...WORKERS, 'department'],
+        'gather the network evidence again for another window (R3.1, R3.2), at most 31 days',
+      ],
     ] as const
   ).map(([action, roles, note]): AccessRule => ({
     method: 'POST',

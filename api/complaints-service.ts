@@ -1,4 +1,5 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
+import type { OnSiteResultSchema, ProposeOnSiteTestSchema } from './on-site-schemas';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Models } from '../activities/models';
 import {
@@ -13,6 +14,8 @@ import {
   resolveUpdate,
   ticketIdFor,
   triageUpdate,
+  proposeOnSiteTestUpdate,
+  recordOnSiteResultUpdate,
   acknowledgeEscalationUpdate,
   applyPolicyUpdate,
   assignUpdate,
@@ -23,6 +26,7 @@ import {
   submitMajorReportUpdate,
   contactCustomerUpdate,
   markDisputeProneUpdate,
+  regatherEvidenceUpdate,
   type Actor,
   type ComplaintInput,
   type ComplaintView,
@@ -36,6 +40,7 @@ import type {
   AssignSchema,
   ContactCustomerSchema,
   MarkDisputeProneSchema,
+  RegatherEvidenceSchema,
   ExtendClockSchema,
   MajorReportSchema,
   MarkMajorSchema,
@@ -218,6 +223,11 @@ export function createComplaintService(deps: ServiceDeps) {
     majorReport: update<z.infer<typeof MajorReportSchema>>(submitMajorReportUpdate),
     contact: update<z.infer<typeof ContactCustomerSchema>>(contactCustomerUpdate),
     markDisputeProne: update<z.infer<typeof MarkDisputeProneSchema>>(markDisputeProneUpdate),
+    /** R3.1/R3.2: gather the network evidence again for another window (a new pre-diagnosis). */
+    regatherEvidence: update<z.output<typeof RegatherEvidenceSchema>>(regatherEvidenceUpdate),
+    /** R3.3: offer on-site test slots to the customer; record the test's results. */
+    proposeOnSite: update<z.output<typeof ProposeOnSiteTestSchema>>(proposeOnSiteTestUpdate),
+    onSiteResult: update<z.output<typeof OnSiteResultSchema>>(recordOnSiteResultUpdate),
     triage: update<z.infer<typeof TriageSchema>>(triageUpdate),
     verify: update<z.infer<typeof VerificationSchema>>(recordVerificationUpdate),
     findings: update<z.infer<typeof FindingsSchema>>(recordFindingsUpdate),

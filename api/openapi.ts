@@ -1,6 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import * as S from './schemas';
+import { OnSiteResultSchema, ProposeOnSiteTestSchema } from './on-site-schemas';
 import { networkDataOpenApi } from './routes/network-data-openapi';
 import { reportOpenApi } from './openapi-reports';
 import { guaranteeOpenApi } from './openapi-guarantee';
@@ -101,6 +102,23 @@ export function buildOpenApi(serverUrl: string) {
           responses: { '200': { description: 'the complaint' }, ...standardErrors },
         },
       },
+      '/v1/complaints/{id}/major-report.html': {
+        get: {
+          summary: 'The written report of a major complaint as a printable zh-CN/English page (R5.3)',
+          description:
+            'The report with the key facts, the escalations and the resolution; self-contained HTML (no script, no external assets). 404 when the complaint has no report.',
+          parameters: [ticket],
+          responses: {
+            '200': { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } },
+            ...standardErrors,
+          },
+        },
+      },
+      '/v1/complaints/{id}/evidence/regather': action(
+        'Gather the network evidence again for another window (R3.1, R3.2): a new pre-diagnosis',
+        S.RegatherEvidenceSchema,
+        'handler, supervisor, interface, department',
+      ),
       '/v1/complaints/{id}/triage': action(
         'Triage: solve it myself, in the team, or transfer',
         S.TriageSchema,
@@ -115,6 +133,16 @@ export function buildOpenApi(serverUrl: string) {
         'Record what was checked and found',
         S.FindingsSchema,
         'handler, supervisor',
+      ),
+      '/v1/complaints/{id}/on-site-tests': action(
+        'Offer on-site test slots (R3.3): the customer picks one by SMS, the engineer is e-mailed that slot',
+        ProposeOnSiteTestSchema,
+        'handler, supervisor, interface',
+      ),
+      '/v1/complaints/{id}/on-site-tests/result': action(
+        'Record the on-site test results (measurements, photo links, conclusion) from the chosen slot on',
+        OnSiteResultSchema,
+        'handler, supervisor, interface',
       ),
       '/v1/complaints/{id}/resolve': action(
         'Resolve with root cause and actions',

@@ -1,6 +1,7 @@
 // Request schemas (zod). The same schemas validate requests and generate the OpenAPI document.
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
+import { vagueParts, type WorkOrderPart } from '../workflows/policy/work-order';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
 const text = (max: number) =>
@@ -87,9 +88,22 @@ export const TriageSchema = z
 
 export const VerificationSchema = z.object({ department: z.enum(DEPARTMENTS), result: text(4000) }).strict();
 
+/**
+ * R4.6: each named part of the work-order reply must say something (workflows/policy/work-order);
+ * the 400 names the part and says what is missing. A part that already failed is not judged again.
+ */
+const specific =
+  (parts: readonly WorkOrderPart[]) =>
+  (reply: Partial<Record<WorkOrderPart, string>>, ctx: z.RefinementCtx) => {
+    const failed = new Set(ctx.issues.map((i) => i.path?.[0]));
+    for (const v of vagueParts(reply, parts))
+      if (!failed.has(v.part)) ctx.addIssue({ code: 'custom', path: [v.part], message: v.message });
+  };
+
 export const FindingsSchema = z
   .object({ checked: text(4000), found: text(4000), onSite: z.boolean().optional() })
-  .strict();
+  .strict()
+  .superRefine(specific(['checked', 'found']));
 
 export const ResolveSchema = z
   .object({
@@ -101,7 +115,8 @@ export const ResolveSchema = z
     rootCause: text(1000),
     actions: text(4000),
   })
-  .strict();
+  .strict()
+  .superRefine(specific(['summary', 'rootCause', 'actions']));
 
 export const ReplySchema = z
   .object({
@@ -307,3 +322,26 @@ export const ContactCustomerSchema = z
   })
   .strict();
 export const MarkDisputeProneSchema = z.object({ reason: text(2000) }).strict();
+
+const instant = z.iso.datetime({
+  offset: true,
+  message: 'an ISO 8601 instant with its offset, such as 2026-11-20T08:00:00+08:00 or 2026-11-20T00:00:00Z',
+});
+/** The longest window the evidence can be gathered again for (R3.1): a month of hourly KPIs. */
+export const MAX_EVIDENCE_WINDOW_DAYS = 31;
+/** R3.1/R3.2: gather the network evidence again for another window; sent as UTC instants. */
+export const RegatherEvidenceSchema = z
+  .object({ from: instant, to: instant })
+  .strict()
+  .superRefine((w, ctx) => {
+    if (ctx.issues.length > 0) return; // a bad instant is named already
+    const ms = Date.parse(w.to) - Date.parse(w.from);
+    if (!(ms > 0)) ctx.addIssue({ code: 'custom', path: ['to'], message: `must be after from (${w.from})` });
+    else if (ms > MAX_EVIDENCE_WINDOW_DAYS * 86_400_000)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['to'],
+        message: `the window is at most ${MAX_EVIDENCE_WINDOW_DAYS} days; from → to is ${(ms / 86_400_000).toFixed(1)} days`,
+      });
+  })
+  .transform((w) => ({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() }));

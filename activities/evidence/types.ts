@@ -183,7 +183,9 @@ export type HypothesisCause =
   | 'CAPACITY'
   | 'UL_INTERFERENCE'
   | 'WEAK_COVERAGE'
-  | 'CALL_FAILURE_SIGNALLING';
+  | 'CALL_FAILURE_SIGNALLING'
+  /** An earlier mass incident in the same area, from the knowledge base (R8.5). */
+  | 'KNOWN_ISSUE';
 
 export interface Hypothesis {
   id: string;

@@ -4,8 +4,11 @@ import { Router, type Request, type RequestHandler, type Response } from 'expres
 import { actorOf } from '../auth';
 import type { ComplaintService } from '../complaints-service';
 import { guard } from '../guard';
+import { HttpError } from '../errors';
+import { hasMajorReport, renderMajorReportHtml } from '../major-report-html';
 import type { z } from 'zod';
 import * as S from '../schemas';
+import { OnSiteResultSchema, ProposeOnSiteTestSchema } from '../on-site-schemas';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 const route =
@@ -62,6 +65,26 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
     rule('GET', '/{id}'),
     route(async (req, res) => res.json(await svc.get(id(req)))),
   );
+  // R5.3: the written report of a major complaint as a printable page (linked from its e-mail).
+  r.get(
+    '/:id/major-report.html',
+    rule('GET', '/{id}/major-report.html'),
+    route(async (req, res) => {
+      const view = await svc.get(id(req));
+      if (!hasMajorReport(view))
+        throw new HttpError(
+          404,
+          'no_major_report',
+          view.major
+            ? `complaint ${view.ticketId} has no written report yet: the interface person submits it with POST /v1/complaints/{id}/major-report (R5.3)`
+            : `complaint ${view.ticketId} is not a major complaint, so it has no written report (R5.3)`,
+        );
+      res
+        .type('text/html; charset=utf-8')
+        .set('Cache-Control', 'private, no-store')
+        .send(renderMajorReportHtml(view));
+    }),
+  );
   // Every human action on a complaint: path, audit name, service call, body schema.
   const step = <T, V extends { ticketId: string; stage: string }>(
     path: string,
@@ -75,6 +98,8 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
       act(action, (req) => fn(id(req), actorOf(req), schema.parse(req.body ?? {}))),
     );
   step('/:id/triage', 'TRIAGE', svc.triage, S.TriageSchema);
+  step('/:id/on-site-tests', 'ON_SITE_PROPOSED', svc.proposeOnSite, ProposeOnSiteTestSchema);
+  step('/:id/on-site-tests/result', 'ON_SITE_RESULT', svc.onSiteResult, OnSiteResultSchema);
   step('/:id/verification', 'VERIFICATION', svc.verify, S.VerificationSchema);
   step('/:id/findings', 'FINDINGS', svc.findings, S.FindingsSchema);
   step('/:id/resolve', 'RESOLVE', svc.resolve, S.ResolveSchema);
@@ -90,6 +115,7 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
   step('/:id/major-report', 'MAJOR_REPORT', svc.majorReport, S.MajorReportSchema);
   step('/:id/contact', 'CONTACT', svc.contact, S.ContactCustomerSchema);
   step('/:id/dispute-prone', 'DISPUTE_PRONE', svc.markDisputeProne, S.MarkDisputeProneSchema);
+  step('/:id/evidence/regather', 'REGATHER_EVIDENCE', svc.regatherEvidence, S.RegatherEvidenceSchema);
   r.post(
     '/:id/escalations',
     post('/:id/escalations'),

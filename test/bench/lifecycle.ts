@@ -16,7 +16,7 @@ import { driveToClose, fileComplaint, newCallStats, pool, type ChaosEnv } from '
 import { ApiClient, KEYS } from '../support/stack';
 import { spreadComplaint } from './data';
 import { minimalStepUpdate, type MinimalInput } from './ceiling/minimal-workflow';
-import { cpuSeconds, describeMachine } from './machine';
+import { cpuDelta, describeMachine, stackCpu } from './machine';
 import { percentile } from './stats';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -158,11 +158,11 @@ async function waitQuiet(client: Client, ids: string[], timeoutMs: number): Prom
   }
 }
 
-async function runProduct(stack: Stack, client: Client, n: number, c: number) {
+async function runProduct(stack: Stack, dataDir: string, client: Client, n: number, c: number) {
   const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
   const stats = newCallStats();
   const latencies: number[] = [];
-  const cpu0 = { worker: cpuSeconds(stack.worker?.pid), api: cpuSeconds(stack.api?.pid) };
+  const cpu0 = stackCpu(dataDir);
   const t0 = performance.now();
   const ids = await pool(
     Array.from({ length: n }, (_, i) => i),
@@ -180,10 +180,7 @@ async function runProduct(stack: Stack, client: Client, n: number, c: number) {
   const workflowIds = ids.map((id) => `complaint-${id}`);
   await waitQuiet(client, workflowIds, 600_000);
   const quietMs = performance.now() - t0;
-  const cpu = {
-    worker: cpuSeconds(stack.worker?.pid) - cpu0.worker,
-    api: cpuSeconds(stack.api?.pid) - cpu0.api,
-  };
+  const cpu = cpuDelta(cpu0, stackCpu(dataDir));
   const counts = await pool(workflowIds, 8, (id) => historyCounts(client.workflow.getHandle(id)));
   const breakdown: Breakdown = {};
   await pool(workflowIds, 8, (id) => historyBreakdown(client.workflow.getHandle(id), breakdown));
@@ -194,6 +191,7 @@ async function runProduct(stack: Stack, client: Client, n: number, c: number) {
 
 async function runCeiling(
   stack: Stack,
+  dataDir: string,
   client: Client,
   n: number,
   c: number,
@@ -216,7 +214,7 @@ async function runCeiling(
       workflowId: `minimal-warm-${process.pid}`,
       args: [{ ...shape, updates: 0, activitiesPerUpdate: 0 }],
     });
-    const cpu0 = cpuSeconds(process.pid);
+    const cpu0 = stackCpu(dataDir);
     const t0 = performance.now();
     const ids = await pool(
       Array.from({ length: n }, (_, i) => i),
@@ -233,7 +231,7 @@ async function runCeiling(
       },
     );
     const ms = performance.now() - t0;
-    const cpu = cpuSeconds(process.pid) - cpu0;
+    const cpu = cpuDelta(cpu0, stackCpu(dataDir));
     const counts = await pool(ids, 8, (id) => historyCounts(client.workflow.getHandle(id)));
     return { ms, counts, cpu };
   } finally {
@@ -263,9 +261,9 @@ async function main(): Promise<void> {
     const machine = await describeMachine(stack);
     machine.lines.forEach((l) => console.log(l));
     // Warm-up of the product path (connections, JIT, the worker's V8 context).
-    await runProduct(stack, client, 5, 5);
+    await runProduct(stack, dataDir, client, 5, 5);
     console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
-    const p = await runProduct(stack, client, n, c);
+    const p = await runProduct(stack, dataDir, client, n, c);
     const pt = sumCounts(p.counts);
     const pp = per(pt, n);
     const productSteps = pt.updates + pt.signals + pt.activities;
@@ -281,7 +279,7 @@ async function main(): Promise<void> {
       payloadChars: Math.round(pt.bytes / Math.max(1, pt.activities) / 2),
     };
     console.log(`ceiling: ${n} minimal workflows, ${c} at once, shape ${JSON.stringify(shape)} …`);
-    const m = await runCeiling(stack, client, n, c, shape, nativeConnection);
+    const m = await runCeiling(stack, dataDir, client, n, c, shape, nativeConnection);
     const mt = sumCounts(m.counts);
     const ceilingSteps = mt.updates + mt.signals + mt.activities;
     const cores = machine.cores;
@@ -315,9 +313,20 @@ async function main(): Promise<void> {
         `per complaint (intake → CLOSED, 6 HTTP calls in sequence) p50 ${percentile(p.latencies, 50).toFixed(0)} ms, ` +
         `p99 ${percentile(p.latencies, 99).toFixed(0)} ms; retried/failed calls ${p.errors}`,
     );
+    const cpuOf = (list: [string, number][], name: string) => list.find(([k]) => k === name)?.[1] ?? 0;
+    const names = [...new Set([...p.cpu, ...m.cpu].map(([k]) => k))];
+    console.log('\n| CPU per workflow, ms (all processes of the stack) | product | ceiling |');
+    console.log('| --- | ---: | ---: |');
+    for (const k of names)
+      console.log(
+        `| ${k === 'bench' ? 'bench process (HTTP drivers; ceiling: its worker + client)' : k} | ${((1000 * cpuOf(p.cpu, k)) / n).toFixed(0)} | ${((1000 * cpuOf(m.cpu, k)) / n).toFixed(0)} |`,
+      );
+    const total = (list: [string, number][]) => list.reduce((sum, [, v]) => sum + v, 0);
     console.log(
-      `CPU seconds: worker ${p.cpu.worker.toFixed(1)} (${((1000 * p.cpu.worker) / n).toFixed(0)} ms per complaint), API ${p.cpu.api.toFixed(1)}; ` +
-        `ceiling run (bench process: its worker + client) ${m.cpu.toFixed(1)} (${((1000 * m.cpu) / n).toFixed(0)} ms per workflow)`,
+      `| total | ${((1000 * total(p.cpu)) / n).toFixed(0)} | ${((1000 * total(m.cpu)) / n).toFixed(0)} |`,
+    );
+    console.log(
+      `CPU-bound capacity of one core (1000 ms ÷ total CPU ms per workflow): product ${(total(p.cpu) > 0 ? n / total(p.cpu) : NaN).toFixed(2)} complaints/s, ceiling ${(total(m.cpu) > 0 ? n / total(m.cpu) : NaN).toFixed(2)} workflows/s`,
     );
     const rowsByTime = Object.entries(p.breakdown).sort((a, b) => b[1].ms - a[1].ms);
     const totalMs = rowsByTime.reduce((s, [, v]) => s + v.ms, 0);

@@ -1,8 +1,9 @@
 // What every benchmark prints first (issue 9): the machine and the versions it measured, so that a
 // figure can be compared with a re-run elsewhere. The load average says whether the machine was quiet.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import type { Stack } from '../../infra/stack/stack';
@@ -103,4 +104,55 @@ export function rssMiB(pid: number | undefined): number {
   } catch {
     return NaN;
   }
+}
+
+/** Direct children of a process (Linux /proc), e.g. PostgreSQL's backends under the postmaster. */
+function childrenOf(pid: number): number[] {
+  const out: number[] = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === pid) out.push(Number(entry));
+    } catch {
+      /* gone */
+    }
+  }
+  return out;
+}
+
+/**
+ * CPU seconds used so far by each process of the local stack (from its registry file
+ * <dataDir>/stack.json; PostgreSQL with its backends), plus this process ('bench').
+ */
+export function stackCpu(dataDir: string): Record<string, number> {
+  const out: Record<string, number> = { bench: cpuSeconds(process.pid) };
+  let children: { name: string; pid: number }[] = [];
+  try {
+    children = (
+      JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as {
+        children: { name: string; pid: number }[];
+      }
+    ).children;
+  } catch {
+    return out;
+  }
+  const latest = new Map<string, number>();
+  for (const c of children) latest.set(c.name, c.pid); // a restarted part: its newest pid
+  for (const [name, pid] of latest) {
+    let s = cpuSeconds(pid);
+    if (Number.isNaN(s)) continue;
+    if (name === 'postgres') s += childrenOf(pid).reduce((sum, p) => sum + (cpuSeconds(p) || 0), 0);
+    out[name.replace(/-\d+$/, '')] = (out[name.replace(/-\d+$/, '')] ?? 0) + s;
+  }
+  return out;
+}
+
+/** CPU seconds per process between two stackCpu() samples, largest first. */
+export function cpuDelta(before: Record<string, number>, after: Record<string, number>): [string, number][] {
+  return Object.keys(after)
+    .map((k): [string, number] => [k, (after[k] ?? 0) - (before[k] ?? 0)])
+    .filter(([, v]) => v > 0.05)
+    .sort((a, b) => b[1] - a[1]);
 }

@@ -110,7 +110,7 @@ async function ceiling(stack: Stack, client: Client, dues: number[]): Promise<La
 async function main(): Promise<void> {
   const n = Number(arg('n') ?? process.env.BENCH_N ?? 10_000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-  const leadS = Number(process.env.BENCH_LEAD_S ?? Math.max(120, Math.ceil(n / 12) + 60));
+  const leadS = Number(process.env.BENCH_LEAD_S ?? Math.max(120, Math.ceil(n / 3) + 60));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-timers-'));
   Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
   const t0 = new Date(Math.ceil((Date.now() + leadS * 1000) / 60_000) * 60_000);

@@ -229,5 +229,18 @@ describe('a burst of complaints about one site', () => {
       return r.body.items.length > 0 ? r.body.items : undefined;
     });
     expect(kb[0]).toMatchObject({ incidentId, rootCause: '施工挖断传输光缆导致基站退服' });
+
+    // A later complaint about the same site: its pre-diagnosis names the earlier incident.
+    const later = await stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake);
+    const hyps = await eventually(async () => {
+      const r = await stack.http.get<{ evidence?: { hypotheses: { cause: string; evidence: string[] }[] } }>(
+        `/v1/complaints/${later.body.ticketId}`,
+        KEYS.supervisor,
+      );
+      return r.body.evidence?.hypotheses;
+    }, 60_000);
+    const known = hyps.find((h) => h.cause === 'KNOWN_ISSUE');
+    expect(known?.evidence.join(' ')).toContain(incidentId);
+    expect(known?.evidence.join(' ')).toContain('光缆路由报备');
   });
 });

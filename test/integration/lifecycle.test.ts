@@ -137,7 +137,11 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     const act = (step: string, body: unknown, key: string = KEYS.handler) =>
       stack.http.post<View & { message: string }>(`/v1/complaints/${id}/${step}`, body, key);
 
-    const early = await act('resolve', { summary: '已处理完毕，信号恢复', rootCause: 'x', actions: 'y' });
+    const early = await act('resolve', {
+      summary: '已处理完毕，信号恢复',
+      rootCause: '天馈驻波比异常',
+      actions: '更换天馈线，复测',
+    });
     expect(early.status).toBe(409);
     expect(early.body.message).toMatch(/cannot resolve a complaint in stage RECEIVED/);
 
@@ -180,7 +184,7 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     const closed = await act('close', { note: '客户满意' });
     expect(closed.status).toBe(200);
     expect(closed.body.stage).toBe('CLOSED');
-    const after = await act('findings', { checked: 'x', found: 'y' });
+    const after = await act('findings', { checked: '话统指标、告警', found: '驻波比告警已消除' });
     expect(after.status).toBe(409);
 
     const got = await stack.http.get<View>(`/v1/complaints/${id}`);

@@ -310,7 +310,7 @@ describe('S1 S2 every route × role cell over HTTP', () => {
       (
         await stack.http.post(
           `/v1/complaints/${mine.id}/findings`,
-          { checked: '告警', found: '无' },
+          { checked: '告警、话统', found: '未见异常告警' },
           tokens['handler.zhao']!,
         )
       ).status,
@@ -360,8 +360,13 @@ describe('S5 R10.2 the audit trail', () => {
     const li = tokens['handler.li']!;
     expect((await stack.http.post(`/v1/complaints/${id}/triage`, { decision: 'SELF' }, li)).status).toBe(200);
     expect(
-      (await stack.http.post(`/v1/complaints/${id}/findings`, { checked: '告警', found: '驻波比' }, li))
-        .status,
+      (
+        await stack.http.post(
+          `/v1/complaints/${id}/findings`,
+          { checked: '告警、话统', found: '驻波比告警' },
+          li,
+        )
+      ).status,
     ).toBe(200);
     await eventually(
       async () => {

@@ -10,6 +10,7 @@ import {
   newChecklist,
   pruneArrivals,
   validateMassIncidentPolicy,
+  withKnownIssues,
   type BurstRule,
 } from '../../workflows/policy/mass-incident';
 import { validatePolicySet } from '../../workflows/policy/sla';
@@ -93,5 +94,43 @@ describe('R8.3 R8.5 resolving and closing', () => {
     expect(checkCloseIncident('RESOLVED', { ...ok, preventiveMeasures: ['  '] })).toMatch(
       /preventiveMeasures/,
     );
+  });
+});
+
+describe('R8.5 the knowledge base in later pre-diagnoses', () => {
+  it('R8.5 an earlier incident of the area becomes a ranked hypothesis with its root cause and measures', () => {
+    const outcome = {
+      hypotheses: [
+        {
+          id: 'a',
+          cause: 'FAULT_ALARM',
+          title: { 'zh-CN': '故障告警', en: 'Fault alarm' },
+          score: 0.9,
+          evidence: [],
+          suggestedAction: '',
+          ruleId: 'r',
+        },
+        {
+          id: 'b',
+          cause: 'CAPACITY',
+          title: { 'zh-CN': '容量', en: 'Capacity' },
+          score: 0.3,
+          evidence: [],
+          suggestedAction: '',
+          ruleId: 'r',
+        },
+      ],
+    } as unknown as Parameters<typeof withKnownIssues>[0];
+    const out = withKnownIssues(outcome, [
+      {
+        incidentId: 'INC-site:1-202611270830',
+        rootCause: '光缆中断',
+        preventiveMeasures: ['增加备用路由'],
+        closedAt: '2026-11-27T10:00:00Z',
+      },
+    ]);
+    expect(out.hypotheses.map((h) => h.cause)).toEqual(['FAULT_ALARM', 'KNOWN_ISSUE', 'CAPACITY']);
+    expect(out.hypotheses[1]!.evidence.join(' ')).toMatch(/INC-site:1-202611270830.*光缆中断.*增加备用路由/);
+    expect(withKnownIssues(outcome, [])).toBe(outcome);
   });
 });

@@ -172,6 +172,45 @@ export interface ContactCustomerInput {
   message: string;
 }
 
+/** A time window offered to the customer for an on-site test (R3.3), ISO 8601 instants. */
+export interface TimeSlot {
+  from: string;
+  to: string;
+}
+
+export interface ProposeOnSiteTestInput {
+  /** One to four slots inside the customer's allowed hours; the customer picks one by SMS. */
+  slots: TimeSlot[];
+  engineer: { name: string; email: string };
+  address?: string;
+  note?: string;
+}
+
+export interface OnSiteResultInput {
+  measurements: { name: string; value: number; unit?: string }[];
+  /** Links to photos (the photos live in the operator's file store). */
+  photos: string[];
+  conclusion: string;
+}
+
+/** An on-site test (实地测试, R3.3): a task with an appointment the customer chose. */
+export interface OnSiteTest {
+  round: number;
+  status: 'WAITING_CUSTOMER' | 'BOOKED' | 'DECLINED' | 'NO_ANSWER' | 'DONE';
+  slots: TimeSlot[];
+  engineer: { name: string; email: string };
+  address?: string;
+  note?: string;
+  proposedBy: string;
+  proposedAt: string;
+  /** Until when the customer's choice is waited for. */
+  answerBy: string;
+  answer?: string;
+  chosen?: TimeSlot;
+  bookedAt?: string;
+  result?: OnSiteResultInput & { by: string; at: string };
+}
+
 export interface MarkDisputeProneInput {
   reason: string;
 }
@@ -257,6 +296,8 @@ export interface ComplaintView {
     sha256: string;
     capturedAt: string;
   }[];
+  /** On-site tests with the appointment the customer chose (R3.3). */
+  onSiteTests?: OnSiteTest[];
   /** The care callback after closing (R6.1). */
   careCallback?: { dueAt: string; answer?: string; at?: string };
   /** Earlier complaints from the same number or about the same cell within the window (R6.2). */
@@ -331,6 +372,13 @@ export interface RegatherEvidenceInput {
 }
 export const regatherEvidenceUpdate = defineUpdate<ComplaintView, [Acting<RegatherEvidenceInput>]>(
   'regatherEvidence',
+);
+
+export const proposeOnSiteTestUpdate = defineUpdate<ComplaintView, [Acting<ProposeOnSiteTestInput>]>(
+  'proposeOnSiteTest',
+);
+export const recordOnSiteResultUpdate = defineUpdate<ComplaintView, [Acting<OnSiteResultInput>]>(
+  'recordOnSiteResult',
 );
 
 export const escalateSignal = defineSignal<[Acting<EscalationInput>]>('escalate');

@@ -22,6 +22,9 @@ import {
   getComplaintQuery,
   markMajorUpdate,
   pauseClockUpdate,
+  proposeOnSiteTestUpdate,
+  recordOnSiteResultUpdate,
+  type OnSiteTest,
   recordFindingsUpdate,
   recordReplyUpdate,
   recordVerificationUpdate,
@@ -33,6 +36,9 @@ import {
 } from './contract';
 import { incidentLinkedSignal, incidentResolvedSignal } from '../incident/contract';
 import { onIncidentLinked, onIncidentResolved } from './incident';
+import { smsReplySignal } from '../contact/contract';
+import { checkOnSiteResult, checkSlots } from '../policy/on-site';
+import { answerDeadline, runOnSiteTest } from './onsite';
 import { addClock, facts, record, toView } from './state';
 import {
   applyReply,
@@ -197,7 +203,11 @@ export function registerHandlers(ctx: Ctx): void {
     },
     {
       validator: ({ input }) =>
-        refuse(heldByIncident(ctx, input.purpose) ?? rules.checkContact(facts(state), input.purpose)),
+        refuse(
+          heldByIncident(ctx, input.purpose) ??
+            (waitingOnSite() ? "an on-site appointment is waiting for the customer's answer" : undefined) ??
+            rules.checkContact(facts(state), input.purpose),
+        ),
     },
   );
 
@@ -472,6 +482,98 @@ export function registerHandlers(ctx: Ctx): void {
       by: actor.user,
       source: 'manual',
     });
+  });
+
+  // On-site test (R3.3): slots offered by the handler, chosen by the customer by SMS.
+  const onSiteTests = () => (state.onSiteTests ??= []);
+  const waitingOnSite = () => onSiteTests().some((t) => t.status === 'WAITING_CUSTOMER');
+  setHandler(
+    proposeOnSiteTestUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const test: OnSiteTest = {
+        round: onSiteTests().length + 1,
+        status: 'WAITING_CUSTOMER',
+        slots: input.slots,
+        engineer: input.engineer,
+        address: input.address,
+        note: input.note,
+        proposedBy: actor.user,
+        proposedAt: iso(),
+        answerBy: new Date(answerDeadline(input.slots, now())).toISOString(),
+      };
+      onSiteTests().push(test);
+      record(
+        state,
+        {
+          actor: actor.user,
+          action: 'ON_SITE_PROPOSED',
+          detail: `round ${test.round}: ${input.slots.length} slots`,
+        },
+        now(),
+      );
+      ctx.background.push(runOnSiteTest(ctx, test));
+      return commit(state);
+    },
+    {
+      validator: ({ input }) => {
+        refuse(rules.checkOpen(facts(state), 'arrange an on-site test for'));
+        refuse(waitingOnSite() ? 'an on-site appointment is already waiting for the customer' : undefined);
+        refuse(
+          facts(state).contactInFlight
+            ? 'the customer is being contacted; offer the slots afterwards'
+            : undefined,
+        );
+        refuse(
+          onSiteTests().some((t) => t.status === 'BOOKED')
+            ? 'an on-site test is booked: record its results first'
+            : undefined,
+        );
+        if (state.policy)
+          refuse(checkSlots(input.slots, now(), 'Asia/Shanghai', state.policy.contact.allowedHours));
+      },
+    },
+  );
+
+  setHandler(
+    recordOnSiteResultUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const test = onSiteTests().find((t) => t.status === 'BOOKED')!;
+      test.status = 'DONE';
+      test.result = { ...input, by: actor.user, at: iso() };
+      const measured = input.measurements.map((m) => `${m.name} ${m.value}${m.unit ?? ''}`).join(', ');
+      state.findings.push({
+        checked: `实地测试 on-site test ${test.chosen!.from.slice(0, 16)}: ${measured}`,
+        found: input.conclusion,
+        onSite: true,
+        by: actor.user,
+        at: iso(),
+      });
+      const stage = state.stage === 'REOPENED' ? 'IN_PROGRESS' : undefined;
+      record(
+        state,
+        { actor: actor.user, action: 'ON_SITE_RESULT', detail: input.conclusion.slice(0, 120) },
+        now(),
+        stage,
+      );
+      return commit(state);
+    },
+    {
+      validator: (_cmd) => {
+        refuse(rules.checkOpen(facts(state), 'record on-site results for'));
+        refuse(
+          checkOnSiteResult(
+            onSiteTests().find((t) => t.status === 'BOOKED'),
+            now(),
+          ),
+        );
+      },
+    },
+  );
+
+  setHandler(smsReplySignal, (reply) => {
+    if (waitingOnSite()) (ctx.smsInbox ??= []).push(reply);
   });
 
   setHandler(incidentLinkedSignal, async (input) => {

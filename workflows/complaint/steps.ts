@@ -6,14 +6,19 @@ import {
   condition,
   executeChild,
   log,
+  patched,
   proxyActivities,
   sleep,
   upsertMemo,
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { preDiagnosisLine } from '../policy/prediagnosis';
+import { withKnownIssues, type KnownIssueRef } from '../policy/mass-incident';
+import type { IncidentActivities } from '../../activities/incidents';
+import type { EvidenceOutcome } from '../../activities/evidence/types';
 import { gatherEvidence } from './evidence';
 import {
+  type SmsReplyInput,
   contactConfirmed,
   contactWorkflowId,
   type ContactInput,
@@ -48,6 +53,23 @@ const notify = proxyActivities<ComplaintActivities>({
 
 export const selectPolicy = data.selectPolicy;
 
+const knowledge = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 3 },
+});
+
+/** Closed incidents of the complaint's site or cells; none when the knowledge base does not answer. */
+async function knownIssuesOf(outcome: EvidenceOutcome): Promise<KnownIssueRef[]> {
+  const q = outcome.bundle.query;
+  try {
+    return await knowledge.knownIssues({ cellIds: q.cells, siteIds: q.siteIds, region: '' });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('knowledge base not read', { ticketId: q.ticketId, error: err.cause?.message });
+    return [];
+  }
+}
+
 /** Links earlier complaints from the same number or about the same cell within the window (R6.2). */
 export async function detectRepeat(state: ComplaintState): Promise<void> {
   const since = new Date(Date.now() - state.policy!.repeatWindowMs).toISOString();
@@ -72,6 +94,8 @@ export interface Ctx {
   mailSeq: number;
   /** The VIP's assistants to keep informed (R7.2); personal data, kept out of the view. */
   vipAssistants?: VipAssistant[];
+  /** Customer SMS routed to this workflow while an on-site appointment waits for the answer (R3.3). */
+  smsInbox?: SmsReplyInput[];
 }
 
 /** Bumps the version, refreshes search attributes and projects the read model. */
@@ -501,7 +525,10 @@ export async function gatherAndAttach(
   by = 'system',
 ): Promise<void> {
   const { state } = ctx;
-  const outcome = await gatherEvidence(state.input, window);
+  let outcome = await gatherEvidence(state.input, window);
+  // Added after the first release: the knowledge base of closed mass incidents (R8.5).
+  if (patched('knowledge-base-prediagnosis'))
+    outcome = withKnownIssues(outcome, await knownIssuesOf(outcome));
   state.evidence = outcome;
   const line = preDiagnosisLine(outcome);
   upsertMemo({ preDiagnosis: line });

@@ -1,5 +1,6 @@
 // Sudden mass complaints (R8): which area a complaint counts for, when a burst is recognised, the
 // contingency checklist and the rules for resolving and closing an incident. Data and pure functions.
+import type { EvidenceOutcome, Hypothesis } from '../../activities/evidence/types';
 import { parseDuration, isDuration } from './durations';
 
 export type AreaScope = 'site' | 'cell' | 'region';
@@ -181,4 +182,35 @@ export function checkCloseIncident(stage: IncidentStage, input: CloseIncidentInp
   if (measures.length === 0)
     return 'preventiveMeasures: at least one measure that prevents a repeat is required to close (R8.5)';
   return undefined;
+}
+
+/** A closed incident of the same area, as the knowledge base keeps it (R8.5). */
+export interface KnownIssueRef {
+  incidentId: string;
+  rootCause: string;
+  preventiveMeasures: string[];
+  closedAt: string;
+}
+
+/**
+ * The pre-diagnosis of a later complaint reads the knowledge base (R8.5): each earlier incident of
+ * the area becomes a hypothesis with its root cause and measures, ranked after stronger evidence
+ * (score 0.5) so that live alarms and changes still come first.
+ */
+export function withKnownIssues(outcome: EvidenceOutcome, issues: KnownIssueRef[]): EvidenceOutcome {
+  if (issues.length === 0) return outcome;
+  const known: Hypothesis[] = issues.slice(0, 3).map((k, i) => ({
+    id: `known-${k.incidentId}`,
+    cause: 'KNOWN_ISSUE',
+    title: { 'zh-CN': '同区域历史突发事件', en: 'Earlier mass incident in this area' },
+    score: 0.5 - i * 0.05,
+    evidence: [
+      `${k.incidentId}（${k.closedAt.slice(0, 10)} 闭环）根因：${k.rootCause}`,
+      `防范措施：${k.preventiveMeasures.join('；')}`,
+    ],
+    suggestedAction: '核查上次事件的防范措施是否落实，是否同一原因复发',
+    ruleId: 'knowledge-base',
+  }));
+  const hypotheses = [...outcome.hypotheses, ...known].sort((a, b) => b.score - a.score);
+  return { ...outcome, hypotheses };
 }
