@@ -307,6 +307,15 @@ export const PolicySetSchema = z
       .describe(
         'Mass-incident recognition (R8.1): N complaints within a window about one cell, site or region',
       ),
+    staffQuietHours: z
+      .object({
+        from: z.string().regex(/^\d\d:\d\d$/),
+        to: z.string().regex(/^\d\d:\d\d$/),
+        timeZone: z.string().min(1).max(64),
+      })
+      .strict()
+      .optional()
+      .describe('Quiet hours for non-urgent staff e-mails; urgent ones go at once'),
   })
   .strict();
 

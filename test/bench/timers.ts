@@ -7,15 +7,21 @@
 // The ceiling: the same number of bare Temporal timers (a workflow that only sleeps until the same
 // instants) on a worker in this process, against the same server, measured in the same run.
 //   BENCH_N=10000 npm run bench:timers          (default 10,000; `-- --n 1000` for fewer)
-//   BENCH_LEAD_S=900   seconds from start to T0 (default: enough to file N and let the worker settle)
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+// T0 is chosen so that the worker has settled before it: a calibration batch (n/20, 20–200
+// complaints, default policy, left open) measures how fast this machine files and settles
+// complaints; then the bench policy set is activated (PolicyStore.save, what an admin's
+// POST /v1/policies does) and the N complaints are filed. BENCH_LEAD_S overrides the lead.
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import mongoose from 'mongoose';
+import { PolicyStore } from '../../activities/policy-store';
 import { startStack, type Stack } from '../../infra/stack/stack';
 import { CATEGORIES } from '../../workflows/complaint/contract';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import type { PolicySet } from '../../workflows/policy/sla';
 import { dataConverterFromEnv } from '../../worker/data-converter';
 import { fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
 import { ApiClient } from '../support/stack';
@@ -31,11 +37,10 @@ function arg(name: string): string | undefined {
 }
 
 /** A policy set whose acceptance clocks all fall due in the minute after T0 (UTC minute boundary). */
-function policyFile(dir: string, t0: Date): string {
+function benchPolicySet(t0: Date): Omit<PolicySet, 'version'> {
   const hhmm = (d: Date) => d.toISOString().slice(11, 16);
   const end = new Date(t0.getTime() + 30 * 60_000);
   const set = {
-    version: 902,
     calendars: {
       'bench-window': {
         kind: 'business',
@@ -58,9 +63,7 @@ function policyFile(dir: string, t0: Date): string {
       },
     })),
   };
-  const file = path.join(dir, 'policy-timers.json');
-  writeFileSync(file, JSON.stringify(set, null, 2));
-  return file;
+  return set as Omit<PolicySet, 'version'>;
 }
 
 interface Lateness {
@@ -110,15 +113,8 @@ async function ceiling(stack: Stack, client: Client, dues: number[]): Promise<La
 async function main(): Promise<void> {
   const n = Number(arg('n') ?? process.env.BENCH_N ?? 10_000);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
-  const leadS = Number(process.env.BENCH_LEAD_S ?? Math.max(120, Math.ceil(n / 3) + 60));
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-timers-'));
   Runtime.install({ logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} } });
-  const t0 = new Date(Math.ceil((Date.now() + leadS * 1000) / 60_000) * 60_000);
-  if (t0.getUTCHours() === 23 && t0.getUTCMinutes() > 25)
-    throw new Error('the window would cross midnight UTC; run again after 00:00 UTC or lower BENCH_LEAD_S');
-  console.log(
-    `${n} complaints; every acceptance deadline between ${new Date(t0.getTime() + 60_000).toISOString()} and ${new Date(t0.getTime() + 109_000).toISOString()}`,
-  );
   const stack = await startStack({
     dataDir,
     ports: 'auto',
@@ -127,9 +123,8 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '1000000',
       MASS_INCIDENTS: 'off',
-      POLICY_FILE: policyFile(dataDir, t0),
       // Every complaint stays cached, as in production with enough memory.
-      WORKER_MAX_CACHED_WORKFLOWS: String(n + 200),
+      WORKER_MAX_CACHED_WORKFLOWS: String(n + 400),
     },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
@@ -139,6 +134,30 @@ async function main(): Promise<void> {
     (await describeMachine(stack)).lines.forEach((l) => console.log(l));
     const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
     const stats = newCallStats();
+    const smsSent = async () =>
+      ((await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as unknown[]).length;
+    // Calibration: how fast does this machine file and settle complaints right now?
+    const k = Math.min(200, Math.max(20, Math.round(n / 20)));
+    const calibrationStart = Date.now();
+    await pool(
+      Array.from({ length: k }, (_, i) => i),
+      concurrency,
+      (i) => fileComplaint(env, stats, spreadComplaint(n + i)),
+    );
+    while ((await smsSent()) < k) await new Promise((r) => setTimeout(r, 1_000));
+    const rate = k / ((Date.now() - calibrationStart) / 1000);
+    const leadS = Number(process.env.BENCH_LEAD_S ?? Math.ceil((1.5 * n) / rate) + 60);
+    const t0 = new Date(Math.ceil((Date.now() + leadS * 1000) / 60_000) * 60_000);
+    if (t0.getUTCDate() !== new Date(t0.getTime() + 30 * 60_000).getUTCDate())
+      throw new Error('the window would cross midnight UTC; run again later or set BENCH_LEAD_S');
+    const saved = await new PolicyStore(db, DEFAULT_POLICY_SET).save(benchPolicySet(t0), 'bench');
+    if ('problems' in saved) throw new Error(`bench policy set refused: ${saved.problems.join('; ')}`);
+    await new Promise((r) => setTimeout(r, 6_000)); // the worker's policy cache holds 5 s
+    console.log(
+      `calibration: ${k} complaints settled at ${rate.toFixed(1)}/s → lead ${leadS} s; ${n} complaints, ` +
+        `every acceptance deadline between ${new Date(t0.getTime() + 60_000).toISOString()} and ` +
+        `${new Date(t0.getTime() + 109_000).toISOString()}`,
+    );
     const started = Date.now();
     const ids = await pool(
       Array.from({ length: n }, (_, i) => i),
@@ -156,10 +175,8 @@ async function main(): Promise<void> {
     );
     // Is the worker idle before T0? (Every complaint acknowledged by SMS.)
     const views = db.collection('complaint_views');
-    const acked = async () =>
-      ((await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as unknown[]).length;
     for (;;) {
-      const a = await acked();
+      const a = (await smsSent()) - k;
       if (a >= n || Date.now() > t0.getTime()) {
         console.log(
           `before T0: ${a}/${n} complaints acknowledged (${a >= n ? 'worker settled' : 'worker still busy at T0: lateness includes that backlog'})`,

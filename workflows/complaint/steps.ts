@@ -13,6 +13,7 @@ import {
   upsertSearchAttributes,
 } from '@temporalio/workflow';
 import { preDiagnosisLine } from '../policy/prediagnosis';
+import { staffMailDeferredUntil, URGENT_STAFF_TEMPLATES } from '../policy/quiet-hours';
 import { withKnownIssues, type KnownIssueRef } from '../policy/mass-incident';
 import type { IncidentActivities } from '../../activities/incidents';
 import type { EvidenceOutcome } from '../../activities/evidence/types';
@@ -153,9 +154,53 @@ async function sendMail(state: ComplaintState, mail: SendEmailInput): Promise<vo
   }
 }
 
-/** Sends the queued e-mails in order. */
+/** Urgent mail goes at once at any hour: breaches, escalations, and anything about an urgent, VIP or major complaint. */
+function isUrgentMail(state: ComplaintState, mail: SendEmailInput): boolean {
+  return (
+    URGENT_STAFF_TEMPLATES.includes(mail.template) ||
+    state.input.urgency === 'URGENT' ||
+    state.input.customer.vipLevel > 0 ||
+    state.major !== undefined
+  );
+}
+
+/** Sends the queued e-mails in order; a non-urgent one in the staff's quiet hours waits for their end. */
 export async function drainMail(ctx: Ctx): Promise<void> {
-  while (ctx.mail.length > 0) await sendMail(ctx.state, ctx.mail.shift()!);
+  const { state } = ctx;
+  while (ctx.mail.length > 0) {
+    const mail = ctx.mail.shift()!;
+    const until = staffMailDeferredUntil(
+      Date.now(),
+      state.policy?.staffQuietHours,
+      isUrgentMail(state, mail),
+    );
+    if (until === undefined) {
+      await sendMail(state, mail);
+      continue;
+    }
+    const at = new Date(until).toISOString();
+    record(
+      state,
+      { actor: 'system', action: 'NOTIFICATION_DEFERRED', detail: `${mail.template} until ${at}` },
+      Date.now(),
+    );
+    ctx.background.push(sendAfterQuietHours(state, mail, until));
+  }
+}
+
+async function sendAfterQuietHours(
+  state: ComplaintState,
+  mail: SendEmailInput,
+  until: number,
+): Promise<void> {
+  await sleep(Math.max(until - Date.now(), 1));
+  await sendMail(state, mail);
+  record(
+    state,
+    { actor: 'system', action: 'NOTIFICATION_SENT_AFTER_QUIET_HOURS', detail: mail.template },
+    Date.now(),
+  );
+  state.dirty = true;
 }
 
 /** Sends the zh-CN intake acknowledgement; a failure is recorded, never fatal. */

@@ -161,3 +161,22 @@ export function checkContactWindow(
   }
   return problems;
 }
+
+/** E-mail templates that go at once whatever the hour: a missed limit and an escalation (R5.6). */
+export const URGENT_STAFF_TEMPLATES: readonly string[] = ['clockBreached', 'escalation'];
+
+/**
+ * When a staff e-mail may go (issue 3: non-urgent notifications respect quiet hours, urgent ones do
+ * not): undefined = now; otherwise the instant the quiet hours end. `quiet` is the quiet window
+ * itself (e.g. 22:00–07:30, crossing midnight), in the staff's time zone.
+ */
+export function staffMailDeferredUntil(
+  now: number,
+  quiet: (HoursWindow & { timeZone: string }) | undefined,
+  urgent: boolean,
+): number | undefined {
+  if (!quiet || urgent || quiet.from === quiet.to) return undefined;
+  if (!isInsideHours(now, quiet.timeZone, quiet)) return undefined;
+  // The first instant of the complementary window (quiet.to … quiet.from) is when the quiet ends.
+  return nextInsideHours(now, quiet.timeZone, { from: quiet.to, to: quiet.from });
+}

@@ -4,6 +4,7 @@ import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from './contact-policy';
 import { isDuration, parseDuration } from './durations';
 import { DEFAULT_LADDER, type EscalationLevel } from './escalation';
 import { validateMassIncidentPolicy, type MassIncidentPolicy } from './mass-incident';
+import { isHhMm, isTimeZone, type HoursWindow } from './quiet-hours';
 
 /** The clocks every complaint runs from intake; department verification clocks start on a transfer. */
 export type ClockName = 'acceptance' | 'firstReply' | 'handling';
@@ -55,6 +56,17 @@ export interface PolicySet {
   careCallbackAfter?: string;
   /** When many complaints in one area make a mass incident, and who is told (R8.1, R8.2). */
   massIncident?: MassIncidentPolicy;
+  /**
+   * Quiet hours for staff e-mails that are not urgent (pre-warnings, transfer requests, reports,
+   * bookings), in the staff's local time; urgent ones (breaches, escalations, urgent and VIP
+   * complaints) go at once. Absent: every e-mail goes at once.
+   */
+  staffQuietHours?: StaffQuietHours;
+}
+
+export interface StaffQuietHours extends HoursWindow {
+  /** IANA time zone of the staff, e.g. Asia/Shanghai. */
+  timeZone: string;
 }
 
 export interface PolicyCriteria {
@@ -82,6 +94,7 @@ export interface PolicySnapshot {
   repeatWindowMs: number;
   contact: ContactPolicy;
   careCallbackAfterMs: number;
+  staffQuietHours?: StaffQuietHours;
 }
 
 function matches(policy: SlaPolicy, c: PolicyCriteria): boolean {
@@ -137,6 +150,7 @@ export function selectPolicy(set: PolicySet, criteria: PolicyCriteria): PolicySn
     repeatWindowMs: parseDuration(set.repeatWindow ?? '30d'),
     contact: set.contact ?? DEFAULT_CONTACT_POLICY,
     careCallbackAfterMs: parseDuration(set.careCallbackAfter ?? '7d'),
+    ...(set.staffQuietHours ? { staffQuietHours: set.staffQuietHours } : {}),
     escalation: (set.escalation ?? DEFAULT_LADDER).map((l) => ({
       level: l.level,
       title: l.title,
@@ -173,6 +187,9 @@ export function validatePolicySet(set: PolicySet): string[] {
   });
   const fallback = set.policies.some((p) => Object.keys(p.match).length === 0);
   if (!fallback) problems.push('policies: one policy with an empty match is needed as the fallback');
+  const q = set.staffQuietHours;
+  if (q && (!isHhMm(q.from) || !isHhMm(q.to))) problems.push('staffQuietHours: from and to as HH:MM');
+  if (q && !isTimeZone(q.timeZone)) problems.push(`staffQuietHours.timeZone: unknown time zone "${q.timeZone}"`);
   if (set.massIncident)
     problems.push(...validateMassIncidentPolicy(set.massIncident).map((p) => `massIncident.${p}`));
   return problems;
