@@ -8,6 +8,7 @@ import { createContactActivities } from './contact';
 import type { ContactActivities } from './contact-types';
 import { createEvidenceActivities, type NetworkSources } from './evidence';
 import { createVipActivities, type VipActivities } from './vip';
+import { createSignatureActivities, type SignatureActivities } from './signature';
 import { createIncidentActivities, createIncidentModels, type IncidentActivities } from './incidents';
 import type { EvidenceActivities } from './evidence/types';
 import { createGuaranteeActivities } from './guarantee';
@@ -51,7 +52,8 @@ export function createActivities(
   ReportActivities &
   IncidentActivities &
   GuaranteeActivities &
-  VipActivities {
+  VipActivities &
+  SignatureActivities {
   const notifications = createNotificationActivities({ ...deps, config: deps.notification });
   return {
     selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
@@ -63,6 +65,7 @@ export function createActivities(
     ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
     ...createGuaranteeActivities(deps),
     ...createVipActivities({ connection: deps.models.Complaint.db }),
+    ...createSignatureActivities({ ...deps, connection: deps.models.Complaint.db, config: deps.notification }),
     ...createIncidentActivities({
       ...deps,
       incidents: createIncidentModels(deps.models.Complaint.db),

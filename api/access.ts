@@ -91,6 +91,23 @@ export const ACCESS: readonly AccessRule[] = [
     undocumented: true,
     note: "the web console (issue #10): static files and client routes under /console; every call it makes goes to /v1 with the person's token",
   },
+  // The customer's signature page (R5.5): the one-time token in the SMS link is the credential.
+  ...(
+    [
+      ['GET', '/sign/{token}', 'the reply and a signing pad; 404 unknown, 410 used or expired link'],
+      ['POST', '/sign/{token}', 'stores the signature (PNG, SHA-256) once and tells the complaint'],
+      ['GET', '/sign/assets/sign.js', undefined],
+      ['GET', '/sign/assets/sign.css', undefined],
+    ] as const
+  ).map(([method, path, note]): AccessRule => ({
+    method,
+    path,
+    auth: 'public',
+    roles: [],
+    scope: 'none',
+    undocumented: true,
+    note,
+  })),
   {
     method: 'POST',
     path: '/webhooks/twilio/message-status',
@@ -143,6 +160,22 @@ export const ACCESS: readonly AccessRule[] = [
   { method: 'POST', path: '/v1/complaints', auth: 'roles', roles: ['intake'], scope: 'none' },
   { method: 'GET', path: '/v1/complaints', auth: 'roles', roles: READERS, scope: 'list' },
   { method: 'GET', path: '/v1/complaints/{id}', auth: 'roles', roles: READERS, scope: 'complaint' },
+  {
+    method: 'GET',
+    path: '/v1/complaints/{id}/signatures/{sig}',
+    auth: 'roles',
+    roles: READERS,
+    scope: 'complaint',
+    note: "the customer's signature image (R5.5), with its SHA-256 in X-Content-SHA256",
+  },
+  {
+    method: 'POST',
+    path: '/v1/complaints/{id}/signature-requests',
+    auth: 'roles',
+    roles: WORKERS,
+    scope: 'complaint',
+    note: 'texts the customer a one-time link to read the result and sign (R5.5)',
+  },
   {
     method: 'GET',
     path: '/v1/complaints/{id}/major-report.html',

@@ -17,6 +17,7 @@ import { reportRoutes } from './routes/reports';
 import { guaranteeAreaRoutes } from './routes/guarantee-areas';
 import { incidentRoutes } from './routes/incidents';
 import { vipRoutes } from './routes/vips';
+import { signatureImageRoute, signatureRoutes } from './routes/signature';
 import { networkDataRoutes } from './routes/network-data';
 import { createSecurity } from './security';
 import { twilioContactRoutes } from './routes/twilio-contact';
@@ -103,9 +104,15 @@ export function createApp(deps: AppDeps): Express {
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
   });
+  // The customer's signature page (R5.5): public, the link's one-time token is the credential.
+  app.use('/sign', signatureRoutes({ client, mongo: deps.mongo }));
   app.use('/v1', express.json({ limit: '256kb' }), security.authenticate);
   app.use('/v1/complaints', complaintRoutes(service, security.recordAction));
   app.use('/v1/complaints', recordingRoutes(service, createContactModels(deps.mongo)));
+  app.use(
+    '/v1/complaints',
+    signatureImageRoute(deps.mongo, (req) => service.get(String(req.params.id))),
+  );
   app.use('/v1/me', meRoutes());
   app.use('/v1/network-data', networkDataRoutes(deps.mongo));
   app.use('/v1/worklists', worklistRoutes(service));

@@ -1,5 +1,5 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
-import type { OnSiteResultSchema, ProposeOnSiteTestSchema } from './on-site-schemas';
+import type { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from './on-site-schemas';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { Models } from '../activities/models';
 import {
@@ -16,6 +16,7 @@ import {
   triageUpdate,
   proposeOnSiteTestUpdate,
   recordOnSiteResultUpdate,
+  requestSignatureUpdate,
   acknowledgeEscalationUpdate,
   applyPolicyUpdate,
   assignUpdate,
@@ -228,6 +229,8 @@ export function createComplaintService(deps: ServiceDeps) {
     /** R3.3: offer on-site test slots to the customer; record the test's results. */
     proposeOnSite: update<z.output<typeof ProposeOnSiteTestSchema>>(proposeOnSiteTestUpdate),
     onSiteResult: update<z.output<typeof OnSiteResultSchema>>(recordOnSiteResultUpdate),
+    /** R5.5: a one-time link by SMS for the customer to sign the result. */
+    requestSignature: update<z.output<typeof RequestSignatureSchema>>(requestSignatureUpdate),
     triage: update<z.infer<typeof TriageSchema>>(triageUpdate),
     verify: update<z.infer<typeof VerificationSchema>>(recordVerificationUpdate),
     findings: update<z.infer<typeof FindingsSchema>>(recordFindingsUpdate),

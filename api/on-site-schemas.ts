@@ -36,3 +36,14 @@ export const OnSiteResultSchema = z
     conclusion: z.string().trim().min(10, 'say what the test found (at least 10 characters)').max(2000),
   })
   .strict();
+
+/** The result the customer reads and signs on the signature page (R5.5). */
+export const RequestSignatureSchema = z
+  .object({
+    message: z
+      .string()
+      .trim()
+      .min(10, 'tell the customer specifically what was checked and done (R4.6)')
+      .max(1000),
+  })
+  .strict();

@@ -1,7 +1,7 @@
 // The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
 import { z } from 'zod';
 import * as S from './schemas';
-import { OnSiteResultSchema, ProposeOnSiteTestSchema } from './on-site-schemas';
+import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from './on-site-schemas';
 import { networkDataOpenApi } from './routes/network-data-openapi';
 import { reportOpenApi } from './openapi-reports';
 import { guaranteeOpenApi } from './openapi-guarantee';
@@ -144,6 +144,18 @@ export function buildOpenApi(serverUrl: string) {
         OnSiteResultSchema,
         'handler, supervisor, interface',
       ),
+      '/v1/complaints/{id}/signature-requests': action(
+        "Text the customer a one-time link to read the result and sign it (R5.5): the signature is kept as evidence of the customer's final opinion",
+        RequestSignatureSchema,
+        'handler, supervisor, interface',
+      ),
+      '/v1/complaints/{id}/signatures/{sig}': {
+        get: {
+          summary: "The customer's signature image (PNG) with its SHA-256 in X-Content-SHA256 (R5.5)",
+          parameters: [ticket, { name: 'sig', in: 'path', required: true, schema: { type: 'string' } }],
+          responses: { '200': { description: 'image/png' }, ...standardErrors },
+        },
+      },
       '/v1/complaints/{id}/resolve': action(
         'Resolve with root cause and actions',
         S.ResolveSchema,

@@ -8,7 +8,7 @@ import { HttpError } from '../errors';
 import { hasMajorReport, renderMajorReportHtml } from '../major-report-html';
 import type { z } from 'zod';
 import * as S from '../schemas';
-import { OnSiteResultSchema, ProposeOnSiteTestSchema } from '../on-site-schemas';
+import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from '../on-site-schemas';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 const route =
@@ -100,6 +100,7 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
   step('/:id/triage', 'TRIAGE', svc.triage, S.TriageSchema);
   step('/:id/on-site-tests', 'ON_SITE_PROPOSED', svc.proposeOnSite, ProposeOnSiteTestSchema);
   step('/:id/on-site-tests/result', 'ON_SITE_RESULT', svc.onSiteResult, OnSiteResultSchema);
+  step('/:id/signature-requests', 'SIGNATURE_REQUEST', svc.requestSignature, RequestSignatureSchema);
   step('/:id/verification', 'VERIFICATION', svc.verify, S.VerificationSchema);
   step('/:id/findings', 'FINDINGS', svc.findings, S.FindingsSchema);
   step('/:id/resolve', 'RESOLVE', svc.resolve, S.ResolveSchema);

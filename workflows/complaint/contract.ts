@@ -211,6 +211,32 @@ export interface OnSiteTest {
   result?: OnSiteResultInput & { by: string; at: string };
 }
 
+/** The customer signs the reply on a page linked by SMS (R5.5), instead of a recorded call. */
+export interface RequestSignatureInput {
+  /** The result the customer reads and signs. */
+  message: string;
+}
+
+export interface SignatureRequest {
+  round: number;
+  requestId: string;
+  message: string;
+  requestedBy: string;
+  requestedAt: string;
+  expiresAt: string;
+  status: 'WAITING' | 'SIGNED' | 'EXPIRED' | 'FAILED';
+  answer?: 'SATISFIED' | 'NOT_SATISFIED';
+}
+
+export interface SignatureCapturedInput {
+  requestId: string;
+  signatureId: string;
+  sha256: string;
+  bytes: number;
+  answer: 'SATISFIED' | 'NOT_SATISFIED';
+  capturedAt: string;
+}
+
 export interface MarkDisputeProneInput {
   reason: string;
 }
@@ -289,6 +315,8 @@ export interface ComplaintView {
   disputeProne?: MarkDisputeProneInput & { by: string; at: string };
   /** The customer's final opinion kept as evidence (R5.5): recordings of reply calls. */
   consentEvidence: {
+    /** A recorded reply call (the default) or the customer's signature on the reply page. */
+    kind?: 'recording' | 'signature';
     id: string;
     sid: string;
     url: string;
@@ -296,6 +324,8 @@ export interface ComplaintView {
     sha256: string;
     capturedAt: string;
   }[];
+  /** One-time signature links sent to the customer (R5.5). */
+  signatureRequests?: SignatureRequest[];
   /** On-site tests with the appointment the customer chose (R3.3). */
   onSiteTests?: OnSiteTest[];
   /** The care callback after closing (R6.1). */
@@ -380,6 +410,11 @@ export const proposeOnSiteTestUpdate = defineUpdate<ComplaintView, [Acting<Propo
 export const recordOnSiteResultUpdate = defineUpdate<ComplaintView, [Acting<OnSiteResultInput>]>(
   'recordOnSiteResult',
 );
+
+export const requestSignatureUpdate = defineUpdate<ComplaintView, [Acting<RequestSignatureInput>]>(
+  'requestSignature',
+);
+export const signatureCapturedSignal = defineSignal<[SignatureCapturedInput]>('signatureCaptured');
 
 export const escalateSignal = defineSignal<[Acting<EscalationInput>]>('escalate');
 export const contactEventSignal = defineSignal<[ContactEventInput]>('contactEvent');

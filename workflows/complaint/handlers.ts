@@ -24,6 +24,9 @@ import {
   pauseClockUpdate,
   proposeOnSiteTestUpdate,
   recordOnSiteResultUpdate,
+  requestSignatureUpdate,
+  signatureCapturedSignal,
+  type SignatureRequest,
   type OnSiteTest,
   recordFindingsUpdate,
   recordReplyUpdate,
@@ -39,6 +42,7 @@ import { onIncidentLinked, onIncidentResolved } from './incident';
 import { smsReplySignal } from '../contact/contract';
 import { checkOnSiteResult, checkSlots } from '../policy/on-site';
 import { answerDeadline, runOnSiteTest } from './onsite';
+import { onSignatureCaptured, runSignatureRequest, SIGNATURE_LINK_MS } from './signature';
 import { addClock, facts, record, toView } from './state';
 import {
   applyReply,
@@ -571,6 +575,48 @@ export function registerHandlers(ctx: Ctx): void {
       },
     },
   );
+
+  // The customer's signature as evidence of the final opinion (R5.5).
+  setHandler(
+    requestSignatureUpdate,
+    async ({ actor, input }) => {
+      await ready();
+      const list = (state.signatureRequests ??= []);
+      const round = list.length + 1;
+      const req: SignatureRequest = {
+        round,
+        requestId: `${state.ticketId}:signature:${round}`,
+        message: input.message,
+        requestedBy: actor.user,
+        requestedAt: iso(),
+        expiresAt: new Date(now() + SIGNATURE_LINK_MS).toISOString(),
+        status: 'WAITING',
+      };
+      list.push(req);
+      record(
+        state,
+        { actor: actor.user, action: 'SIGNATURE_REQUESTED', detail: `round ${round}` },
+        now(),
+        'REPLYING',
+      );
+      ctx.background.push(runSignatureRequest(ctx, req));
+      return commit(state);
+    },
+    {
+      validator: (_cmd) => {
+        refuse(heldByIncident(ctx, 'FINAL') ?? rules.checkContact(facts(state), 'FINAL_REPLY'));
+        refuse(
+          state.signatureRequests?.some((r) => r.status === 'WAITING')
+            ? 'a signature link is already waiting for the customer'
+            : undefined,
+        );
+      },
+    },
+  );
+  setHandler(signatureCapturedSignal, async (input) => {
+    await ready();
+    onSignatureCaptured(ctx, input);
+  });
 
   setHandler(smsReplySignal, (reply) => {
     if (waitingOnSite()) (ctx.smsInbox ??= []).push(reply);
