@@ -1,6 +1,7 @@
 // Builds the worker from validated config: clients first, then activities, then the Temporal worker.
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
@@ -78,7 +79,7 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     reports: reportConfigFrom(config),
     incidents: {
       temporal,
-      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      taskQueue: INCIDENT_TASK_QUEUE,
       enabled: config.MASS_INCIDENTS === 'on',
       rolePhones: config.ROLE_PHONES,
     },
@@ -86,9 +87,12 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  const code: Pick<WorkerOptions, 'workflowsPath' | 'workflowBundle'> = bundlePath
-    ? { workflowBundle: { codePath: bundlePath } }
-    : { workflowsPath: require.resolve('../workflows') };
+  // Bundled once for both task queues.
+  const code: Pick<WorkerOptions, 'workflowBundle'> = {
+    workflowBundle: bundlePath
+      ? { codePath: bundlePath }
+      : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }),
+  };
   const worker = await Worker.create({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
@@ -101,6 +105,16 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     ...code,
   });
 
+  // The mass-incident fast lane (R8.2): same code and activities, its own task queue and slots.
+  const lane = await Worker.create({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: INCIDENT_TASK_QUEUE,
+    activities,
+    dataConverter,
+    ...code,
+  });
+
   // Weekly and monthly report Schedules (R9.3); a failure here does not stop complaint handling.
   await ensureReportSchedulesFor(config, logger).catch((err: unknown) =>
     logger.error({ err }, 'report schedules could not be created or updated'),
@@ -108,10 +122,13 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
 
   return {
     worker,
-    shutdown: () => worker.shutdown(),
+    shutdown: () => {
+      worker.shutdown();
+      lane.shutdown();
+    },
     async run() {
       try {
-        await worker.run();
+        await Promise.all([worker.run(), lane.run()]);
       } finally {
         await connection.close();
         if (clientConnection) await (await clientConnection).close();

@@ -72,8 +72,19 @@ async function main(): Promise<void> {
           await fetch(`${api}/v1/incidents/${encodeURIComponent(incident.incidentId)}`, {
             headers: headers('dev-supervisor-key'),
           })
-        ).json()) as { notifyLatencyMs?: number; complaintCount: number })
+        ).json()) as {
+          notifyLatencyMs?: number;
+          complaintCount: number;
+          startedAt: string;
+          timeline: { at: string; action: string; detail?: string }[];
+        })
       : undefined;
+    if (view) {
+      // Where the time went: the incident's own steps, relative to the first POST.
+      console.log(`incident workflow started at +${Date.parse(view.startedAt) - t0} ms`);
+      for (const e of view.timeline.slice(0, 8))
+        console.log(`  +${Date.parse(e.at) - t0} ms ${e.action} ${e.detail ?? ''}`);
+    }
     console.log('');
     console.log(
       `| burst | incidents started | first complaint → leaders told (incident) | first POST → leader e-mail in sink | first POST → all linked |`,

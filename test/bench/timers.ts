@@ -203,13 +203,20 @@ async function main(): Promise<void> {
       `${breached}/${n} breaches projected ${((allProjectedAt - t0.getTime() - 60_000) / 1000).toFixed(0)} s after the first deadline; worker CPU ${cpu.toFixed(0)} s, RSS ${rssMiB(stack.worker?.pid).toFixed(0)} MiB`,
     );
     const due = new Map(ids.map((x) => [x.ticketId, x.due]));
-    const reacted: number[] = [];
-    const cursor = views.find({}, { projection: { 'view.timeline': 1 } });
-    for await (const doc of cursor) {
-      const timeline = (doc.view as { timeline: { at: string; action: string; detail?: string }[] }).timeline;
-      const entry = timeline.find((t) => t.action === 'CLOCK_BREACHED' && t.detail === 'acceptance');
-      const d = due.get(String(doc._id));
-      if (entry && d !== undefined) reacted.push(Date.parse(entry.at) - d);
+    // The search attribute is set just before the projection is written: read until all are there.
+    let reacted: number[] = [];
+    for (let attempt = 0; attempt < 24; attempt++) {
+      reacted = [];
+      const cursor = views.find({}, { projection: { 'view.timeline': 1 } });
+      for await (const doc of cursor) {
+        const timeline = (doc.view as { timeline: { at: string; action: string; detail?: string }[] })
+          .timeline;
+        const entry = timeline.find((t) => t.action === 'CLOCK_BREACHED' && t.detail === 'acceptance');
+        const d = due.get(String(doc._id));
+        if (entry && d !== undefined) reacted.push(Date.parse(entry.at) - d);
+      }
+      if (reacted.length >= n) break;
+      await new Promise((r) => setTimeout(r, 5_000));
     }
     // Escalation e-mails (the supervisor was told), by receipt time in the mail sink.
     const mails = (await (await fetch(`${stack.urls.mailInbox}/api/messages?subject=Escalation`)).json()) as {

@@ -23,6 +23,7 @@ import { siteOfCellId, type IncidentActivities, type NotifyIncidentInput } from 
 import {
   areaWatchWorkflowId,
   complaintFiledSignal,
+  INCIDENT_TASK_QUEUE,
   type IncidentView,
 } from '../../workflows/incident/contract';
 import {
@@ -97,7 +98,7 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
       );
       if (!area) return { skipped: 'no rule' };
       await env.client.workflow.signalWithStart('areaWatchWorkflow', {
-        taskQueue,
+        taskQueue: INCIDENT_TASK_QUEUE,
         workflowId: areaWatchWorkflowId(area.key),
         args: [{ areaKey: area.key }],
         signal: complaintFiledSignal,
@@ -187,7 +188,14 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     workflowBundle: await workflowBundle(),
     activities,
   });
-  const running = worker.run();
+  // The mass-incident lane (workflows/incident/contract.ts INCIDENT_TASK_QUEUE), like the real worker.
+  const lane = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue: INCIDENT_TASK_QUEUE,
+    workflowBundle: await workflowBundle(),
+    activities,
+  });
+  const running = Promise.all([worker.run(), lane.run()]);
   const started: WorkflowHandle[] = [];
 
   const until: Harness['until'] = async (handle, ok, timeoutMs = 20_000) => {
@@ -231,6 +239,7 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     mailsFor: (ticketId) => emails.filter((e) => e.ticketId === ticketId),
     async close() {
       worker.shutdown();
+      lane.shutdown();
       await running;
       await env.teardown();
     },

@@ -7,11 +7,16 @@ import { contactWorkflowId } from '../contact/contract';
 import * as rules from '../policy/lifecycle';
 import { stopClock } from '../policy/clocks';
 import type { ContactRecord } from './contract';
-import type { IncidentLinkedInput, IncidentResolvedInput } from '../incident/contract';
+import {
+  INCIDENT_TASK_QUEUE,
+  type IncidentLinkedInput,
+  type IncidentResolvedInput,
+} from '../incident/contract';
 import { facts, record } from './state';
 import { commit, replyThroughContact, type Ctx } from './steps';
 
 const acts = proxyActivities<IncidentActivities>({
+  taskQueue: INCIDENT_TASK_QUEUE,
   startToCloseTimeout: '15s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '30s', maximumAttempts: 10 },
 });

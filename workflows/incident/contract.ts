@@ -17,7 +17,12 @@ import type {
 export { areaWatchWorkflowId, incidentId as incidentIdFor } from '../policy/mass-incident';
 export type { CloseIncidentInput, ResolveIncidentInput } from '../policy/mass-incident';
 
-export const INCIDENT_TASK_QUEUE = 'complaints';
+/**
+ * Mass incidents run on their own task queue (a fast lane polled by every worker): when hundreds of
+ * complaints arrive at once, the report to the area watch, the watch and the incident's
+ * notifications do not wait behind those complaints' own evidence gathering and projections (R8.2).
+ */
+export const INCIDENT_TASK_QUEUE = 'incidents';
 export const AREA_WATCH_WORKFLOW_TYPE = 'areaWatchWorkflow';
 export const MASS_INCIDENT_WORKFLOW_TYPE = 'massIncidentWorkflow';
 
