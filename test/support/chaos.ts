@@ -576,13 +576,23 @@ export async function providersDown(
     missingMail = ids.filter((id) => !subjects.some((s) => s.includes(id) && s.includes('Breached')));
     if (missingMail.length > 0) await sleep(1_000);
   }
-  const report = await finish(env, 'Twilio 5xx and mail sink down', ids, stats, watch, acked, {
-    twilioFaultMs: o.twilioDownMs,
-    slowMs: o.slowMs ?? 0,
-    mailDownMs: mailUpAt - t0,
-    twilioRequestsFaulted: faultView.hits,
-    breachMailMissing: missingMail.length,
-  });
+  const report = await finish(
+    env,
+    'Twilio 5xx and mail sink down',
+    ids,
+    stats,
+    watch,
+    acked,
+    {
+      twilioFaultMs: o.twilioDownMs,
+      slowMs: o.slowMs ?? 0,
+      mailDownMs: mailUpAt - t0,
+      twilioRequestsFaulted: faultView.hits,
+      breachMailMissing: missingMail.length,
+    },
+    // The SMS retries back off up to 5 min between attempts: after a long outage, wait for them.
+    300_000,
+  );
   const views = await pool(ids, 8, (id) => view(env, id));
   const delays = views
     .filter((v): v is ViewLite => v !== undefined)

@@ -38,6 +38,9 @@ beforeAll(async () => {
 }, 300_000);
 
 afterAll(async () => {
+  // Workflows a test left waiting would keep calling the fake Twilio (signals through env.client)
+  // after the server is gone: end them first.
+  await Promise.all(started.map((h) => h.terminate('test teardown').catch(() => undefined)));
   worker?.shutdown();
   await running;
   await env?.teardown();
@@ -72,12 +75,15 @@ function contactInput(to: string, over: Partial<ContactInput> = {}): ContactInpu
   };
 }
 
+const started: WorkflowHandle[] = [];
 async function start(input: ContactInput): Promise<WorkflowHandle<typeof customerContactWorkflow>> {
-  return env.client.workflow.start<typeof customerContactWorkflow>('customerContactWorkflow', {
+  const handle = await env.client.workflow.start<typeof customerContactWorkflow>('customerContactWorkflow', {
     taskQueue: TASK_QUEUE,
     workflowId: contactWorkflowId(input.ticketId, input.purpose, input.round),
     args: [input],
   });
+  started.push(handle);
+  return handle;
 }
 
 async function run(input: ContactInput): Promise<{ outcome: ContactOutcome; handle: WorkflowHandle }> {
