@@ -73,21 +73,26 @@ export async function areaWatchWorkflow(input: AreaWatchInput): Promise<{ incide
       if (!burst) continue;
       const base = incidentId(input.areaKey, burst[0]!.at);
       const id = started === 0 ? base : `${base}-${started + 1}`;
-      await startChild(massIncidentWorkflow, {
-        workflowId: id,
-        args: [
-          {
-            incidentId: id,
-            area: filed.area,
-            rule: filed.rule,
-            policy: filed.policy,
-            burst,
-            watchWorkflowId: areaWatchWorkflowId(input.areaKey),
-          },
-        ],
-        // The incident outlives this watch's runs (continue-as-new) and the watch itself.
-        parentClosePolicy: ParentClosePolicy.ABANDON,
-      });
+      try {
+        await startChild(massIncidentWorkflow, {
+          workflowId: id,
+          args: [
+            {
+              incidentId: id,
+              area: filed.area,
+              rule: filed.rule,
+              policy: filed.policy,
+              burst,
+              watchWorkflowId: areaWatchWorkflowId(input.areaKey),
+            },
+          ],
+          // The incident outlives this watch's runs (continue-as-new) and the watch itself.
+          parentClosePolicy: ParentClosePolicy.ABANDON,
+        });
+      } catch (err) {
+        // Started already (a watch run that ended and came back within the same minute): it is ours.
+        if ((err as Error).name !== 'WorkflowExecutionAlreadyStartedError') throw err;
+      }
       active = id;
       started += 1;
       arrivals = [];
