@@ -65,7 +65,11 @@ export function createActivities(
     ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
     ...createGuaranteeActivities(deps),
     ...createVipActivities({ connection: deps.models.Complaint.db }),
-    ...createSignatureActivities({ ...deps, connection: deps.models.Complaint.db, config: deps.notification }),
+    ...createSignatureActivities({
+      ...deps,
+      connection: deps.models.Complaint.db,
+      config: deps.notification,
+    }),
     ...createIncidentActivities({
       ...deps,
       incidents: createIncidentModels(deps.models.Complaint.db),

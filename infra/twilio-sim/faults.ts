@@ -4,7 +4,7 @@
 //
 //   PUT    /_sim/faults   { "mode": "error", "status": 503, "forMs": 15000 }
 //                        { "mode": "slow", "delayMs": 35000, "forMs": 20000, "methods": ["POST"] }
-//   GET    /_sim/faults   the current fault and how many requests it hit
+//   GET    /_sim/faults   the current fault and how many requests faults have hit so far
 //   DELETE /_sim/faults   back to normal at once
 // Only the REST API (/2010-04-01/...) is affected, never /_sim or webhooks.
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -38,7 +38,7 @@ interface ActiveFault {
 
 export class Faults {
   private active: ActiveFault | undefined;
-  /** Requests answered with an error / held back since the last PUT. */
+  /** Requests answered with an error / held back since the simulator started or was reset. */
   hits = { error: 0, slow: 0 };
 
   set(input: unknown): ReturnType<Faults['view']> {
@@ -50,12 +50,13 @@ export class Faults {
       delayMs: f.delayMs,
       methods: f.methods,
     };
-    this.hits = { error: 0, slow: 0 };
     return this.view();
   }
 
-  clear(): void {
+  /** Ends the fault now; `resetHits` also zeroes the counters (a reset of the simulator). */
+  clear(resetHits = false): void {
     this.active = undefined;
+    if (resetHits) this.hits = { error: 0, slow: 0 };
   }
 
   current(method: string): ActiveFault | undefined {

@@ -62,7 +62,7 @@ export function createTwilioSim(opts: TwilioSimOptions): TwilioSim {
   const faults = new Faults();
 
   const reset = (keepConfig = false): void => {
-    faults.clear();
+    faults.clear(true);
     lifecycle.reset();
     state.messages.clear();
     state.calls.clear();

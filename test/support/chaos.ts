@@ -617,10 +617,19 @@ export async function apiRestart(
   const watch = new VersionWatch(env);
   watch.start();
   const t0 = Date.now();
-  const filing = pool(
-    Array.from({ length: o.n }, (_, i) => i),
-    o.clients,
-    () => fileComplaint(env, stats),
+  // The clients file n complaints; until the restarts are over one of them goes on filing (4 a
+  // second), so that every restart hits requests in flight however fast the machine is.
+  const filed: Filed[] = [];
+  let restartsDone = false;
+  const filing = Promise.all(
+    Array.from({ length: o.clients }, async (_, client) => {
+      for (;;) {
+        const more = filed.length < o.n;
+        if (!more && (restartsDone || client > 0)) return;
+        filed.push(await fileComplaint(env, stats));
+        if (!more) await sleep(250);
+      }
+    }),
   );
   for (let i = 0; i < o.restarts; i++) {
     await sleep(o.gapMs);
@@ -628,7 +637,8 @@ export async function apiRestart(
     await env.stack.restartApi(o.signal);
     env.log(`api restarted (${o.signal}) in ${Date.now() - t} ms`);
   }
-  const filed = await filing;
+  restartsDone = true;
+  await filing;
   const ids = filed.map((f) => f.ticketId);
   const retried = filed.filter((f) => f.statuses.length > 1);
   const report = await finish(env, `API restart (${o.signal})`, ids, stats, watch, acked, {

@@ -51,7 +51,8 @@ export async function runSignatureRequest(ctx: Ctx, req: SignatureRequest): Prom
   if (!signed) {
     req.status = 'EXPIRED';
     record(state, { actor: 'system', action: 'SIGNATURE_EXPIRED', detail: `round ${req.round}` }, Date.now());
-    if (state.stage === 'REPLYING' && !state.replies.some((r) => r.kind === 'FINAL' && r.counts)) state.stage = 'RESOLVED';
+    if (state.stage === 'REPLYING' && !state.replies.some((r) => r.kind === 'FINAL' && r.counts))
+      state.stage = 'RESOLVED';
     state.dirty = true;
   }
 }

@@ -189,7 +189,8 @@ export function validatePolicySet(set: PolicySet): string[] {
   if (!fallback) problems.push('policies: one policy with an empty match is needed as the fallback');
   const q = set.staffQuietHours;
   if (q && (!isHhMm(q.from) || !isHhMm(q.to))) problems.push('staffQuietHours: from and to as HH:MM');
-  if (q && !isTimeZone(q.timeZone)) problems.push(`staffQuietHours.timeZone: unknown time zone "${q.timeZone}"`);
+  if (q && !isTimeZone(q.timeZone))
+    problems.push(`staffQuietHours.timeZone: unknown time zone "${q.timeZone}"`);
   if (set.massIncident)
     problems.push(...validateMassIncidentPolicy(set.massIncident).map((p) => `massIncident.${p}`));
   return problems;
