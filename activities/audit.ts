@@ -14,7 +14,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { ComplaintView } from '../workflows/complaint/contract';
-import { isDuplicateKey } from './models';
+import { isDuplicateKey, modelOn } from './models';
 
 export interface AuditInput {
   ticketId: string;
@@ -148,12 +148,8 @@ export interface AuditStore {
 const MAX_RETRIES = 50;
 
 export function createAuditStore(connection: Connection = mongoose.connection): AuditStore {
-  const Audit =
-    (connection.models.Audit as Model<AuditDoc> | undefined) ??
-    connection.model<AuditDoc>('Audit', auditSchema);
-  const Head =
-    (connection.models.AuditHead as Model<AuditHeadDoc> | undefined) ??
-    connection.model<AuditHeadDoc>('AuditHead', headSchema);
+  const Audit = modelOn<AuditDoc>(connection, 'Audit', auditSchema);
+  const Head = modelOn<AuditHeadDoc>(connection, 'AuditHead', headSchema);
 
   async function last(ticketId: string): Promise<AuditDoc | null> {
     return Audit.findOne({ ticketId }).sort({ seq: -1 }).lean<AuditDoc>();

@@ -22,7 +22,7 @@ import {
 } from '../workflows/incident/contract';
 import type { ComplaintInput } from '../workflows/complaint/contract';
 import type { NetworkSources } from './evidence';
-import type { Models } from './models';
+import { modelOn, type Models } from './models';
 import { createSmsOutbox, type NotificationDeps } from './notifications';
 import { upsertIfNewer } from './projection';
 import type { EmailTemplate, SendEmailInput, SendEmailResult } from './types';
@@ -105,12 +105,8 @@ knowledgeSchema.index({ region: 1, closedAt: -1 });
 
 export function createIncidentModels(connection: Connection = mongoose.connection): IncidentModels {
   return {
-    Incident:
-      (connection.models.Incident as Model<IncidentDoc> | undefined) ??
-      connection.model<IncidentDoc>('Incident', incidentSchema),
-    Knowledge:
-      (connection.models.Knowledge as Model<KnowledgeDoc> | undefined) ??
-      connection.model<KnowledgeDoc>('Knowledge', knowledgeSchema),
+    Incident: modelOn<IncidentDoc>(connection, 'Incident', incidentSchema),
+    Knowledge: modelOn<KnowledgeDoc>(connection, 'Knowledge', knowledgeSchema),
   };
 }
 

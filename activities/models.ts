@@ -157,6 +157,11 @@ export async function connectMongo(uri: string): Promise<Connection> {
   return connection;
 }
 
+/** The connection's model of that name, compiled once (several factories may ask for it). */
+export function modelOn<T>(connection: Connection, name: string, schema: Schema<T>): Model<T> {
+  return (connection.models[name] as Model<T> | undefined) ?? connection.model<T>(name, schema);
+}
+
 /** MongoDB's duplicate-key error, as both MongoDB and FerretDB report it. */
 export function isDuplicateKey(err: unknown): boolean {
   return typeof err === 'object' && err !== null && (err as { code?: number }).code === 11000;

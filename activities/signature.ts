@@ -3,7 +3,7 @@
 // accept the result. The link's token is the only credential; it expires and works once.
 import { randomBytes } from 'node:crypto';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey, type Models } from './models';
+import { isDuplicateKey, modelOn, type Models } from './models';
 import { createSmsOutbox, type NotificationDeps } from './notifications';
 
 export interface SignatureRequestDoc {
@@ -67,12 +67,8 @@ signatureSchema.index({ ticketId: 1 });
 
 export function createSignatureModels(connection: Connection = mongoose.connection): SignatureModels {
   return {
-    Request:
-      (connection.models.SignatureRequest as Model<SignatureRequestDoc> | undefined) ??
-      connection.model<SignatureRequestDoc>('SignatureRequest', requestSchema),
-    Signature:
-      (connection.models.Signature as Model<SignatureDoc> | undefined) ??
-      connection.model<SignatureDoc>('Signature', signatureSchema),
+    Request: modelOn<SignatureRequestDoc>(connection, 'SignatureRequest', requestSchema),
+    Signature: modelOn<SignatureDoc>(connection, 'Signature', signatureSchema),
   };
 }
 

@@ -2,6 +2,7 @@
 // Numbers are found by a keyed hash (activities/repeat.ts), so lookups never query by the number;
 // the logger masks numbers, IMSI and IMEI wherever they appear.
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
+import { modelOn } from './models';
 import { numberHash } from './repeat';
 
 export interface VipPlace {
@@ -67,10 +68,7 @@ const vipSchema = new Schema<VipProfileDoc>(
 vipSchema.index({ numberHash: 1 }, { unique: true });
 
 export function vipModel(connection: Connection = mongoose.connection): Model<VipProfileDoc> {
-  return (
-    (connection.models.VipProfile as Model<VipProfileDoc> | undefined) ??
-    connection.model<VipProfileDoc>('VipProfile', vipSchema)
-  );
+  return modelOn<VipProfileDoc>(connection, 'VipProfile', vipSchema);
 }
 
 /** What the complaint workflow needs of a VIP: the level, and whom to keep informed (R7.2). */

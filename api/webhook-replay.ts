@@ -7,7 +7,7 @@
 // (statuses only move forward): a replay with a made-up token still changes nothing.
 import type { RequestHandler } from 'express';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import { isDuplicateKey } from '../activities/models';
+import { isDuplicateKey, modelOn } from '../activities/models';
 import { HttpError } from './errors';
 
 export const REPLAY_WINDOW_MS = 10 * 60_000;
@@ -26,10 +26,7 @@ const receiptSchema = new Schema<ReceiptDoc>(
 receiptSchema.index({ receivedAt: 1 });
 
 export function webhookReceiptModel(connection: Connection = mongoose.connection): Model<ReceiptDoc> {
-  return (
-    (connection.models.WebhookReceipt as Model<ReceiptDoc> | undefined) ??
-    connection.model<ReceiptDoc>('WebhookReceipt', receiptSchema)
-  );
+  return modelOn<ReceiptDoc>(connection, 'WebhookReceipt', receiptSchema);
 }
 
 export function rejectReplayedWebhooks(model: Model<ReceiptDoc>, now = () => Date.now()): RequestHandler {

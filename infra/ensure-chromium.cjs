@@ -4,10 +4,11 @@
 // playwright-core. Plain CommonJS with no dependencies; safe to run again (it does nothing then).
 //   node infra/ensure-chromium.cjs        installs when missing, prints the browser's path
 'use strict';
-const { existsSync, mkdirSync, openSync, closeSync, unlinkSync, statSync } = require('node:fs');
+const { existsSync, mkdirSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const os = require('node:os');
 const path = require('node:path');
+const { withFileLock } = require('./file-lock.cjs');
 
 const CHROMIUM = process.env.CHROMIUM_PATH || '/usr/bin/chromium';
 const PACKAGES = ['chromium', 'fonts-wqy-microhei'];
@@ -21,32 +22,11 @@ function missing() {
 function withLock(fn) {
   const dir = path.join(os.homedir(), '.cache', 'closedloop');
   mkdirSync(dir, { recursive: true });
-  const lock = path.join(dir, 'chromium.lock');
-  const deadline = Date.now() + 15 * 60_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch {
-      // A lock older than 20 minutes belongs to an installer that died.
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 20 * 60_000) unlinkSync(lock);
-      } catch {
-        /* gone already */
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      execFileSync('sleep', ['2']);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    try {
-      unlinkSync(lock);
-    } catch {
-      /* removed already */
-    }
-  }
+  return withFileLock(
+    path.join(dir, 'chromium.lock'),
+    { waitMs: 15 * 60_000, staleMs: 20 * 60_000, pollSeconds: 2 },
+    fn,
+  );
 }
 
 function install() {

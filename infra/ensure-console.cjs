@@ -4,19 +4,10 @@
 //   node infra/ensure-console.cjs           build when stale
 //   node infra/ensure-console.cjs --force   build anyway
 'use strict';
-const {
-  existsSync,
-  readdirSync,
-  statSync,
-  mkdirSync,
-  openSync,
-  closeSync,
-  unlinkSync,
-  rmSync,
-  renameSync,
-} = require('node:fs');
+const { existsSync, readdirSync, statSync, mkdirSync, rmSync, renameSync } = require('node:fs');
 const { execFileSync } = require('node:child_process');
 const path = require('node:path');
+const { withFileLock } = require('./file-lock.cjs');
 
 const root = path.resolve(__dirname, '..');
 const consoleDir = path.join(root, 'console');
@@ -44,31 +35,7 @@ function isStale() {
 }
 
 function withLock(fn) {
-  const lock = path.join(consoleDir, '.build.lock');
-  const deadline = Date.now() + 5 * 60_000;
-  for (;;) {
-    try {
-      closeSync(openSync(lock, 'wx'));
-      break;
-    } catch {
-      try {
-        if (Date.now() - statSync(lock).mtimeMs > 5 * 60_000) unlinkSync(lock);
-      } catch {
-        /* gone already */
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${lock}`);
-      execFileSync('sleep', ['1']);
-    }
-  }
-  try {
-    return fn();
-  } finally {
-    try {
-      unlinkSync(lock);
-    } catch {
-      /* removed already */
-    }
-  }
+  return withFileLock(path.join(consoleDir, '.build.lock'), { waitMs: 5 * 60_000, staleMs: 5 * 60_000 }, fn);
 }
 
 /** Type-checks, then builds into a fresh folder and swaps it in (a running API never sees half a build). */

@@ -1,55 +1,18 @@
 // Report periods in a time zone (R9): ISO weeks (Monday to Sunday) and calendar months, their
 // bounds as instants, their days, the previous period, and the last completed period at an
 // instant. Pure; any IANA zone through Intl (Asia/Shanghai by default).
+import { isTimeZone, zoneOffsetMinutes } from '../../workflows/policy/quiet-hours';
 import { PERIOD_PATTERN, type ReportKind } from '../../workflows/report/contract';
 
 export const DEFAULT_REPORT_TIMEZONE = 'Asia/Shanghai';
 const DAY_MS = 86_400_000;
 
-const formatters = new Map<string, Intl.DateTimeFormat>();
-function formatter(timeZone: string): Intl.DateTimeFormat {
-  let f = formatters.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      hourCycle: 'h23',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-    formatters.set(timeZone, f);
-  }
-  return f;
-}
-
-/** True when Intl knows the zone. */
-export function isTimeZone(timeZone: string): boolean {
-  try {
-    formatter(timeZone);
-    return true;
-  } catch {
-    return false;
-  }
-}
+/** True when Intl knows the zone (one implementation of zone arithmetic: policy/quiet-hours). */
+export { isTimeZone };
 
 /** The zone's offset from UTC at an instant, in ms (Asia/Shanghai: +8 h). */
 export function zoneOffsetMs(at: number, timeZone: string): number {
-  if (timeZone === 'UTC' || timeZone === 'Etc/UTC') return 0;
-  const parts: Record<string, number> = {};
-  for (const p of formatter(timeZone).formatToParts(new Date(at)))
-    if (p.type !== 'literal') parts[p.type] = Number(p.value);
-  const asUtc = Date.UTC(
-    parts.year!,
-    parts.month! - 1,
-    parts.day!,
-    parts.hour!,
-    parts.minute!,
-    parts.second!,
-  );
-  return asUtc - Math.floor(at / 1000) * 1000;
+  return zoneOffsetMinutes(at, timeZone) * 60_000;
 }
 
 export interface LocalDate {

@@ -12,6 +12,19 @@ export interface TestStack extends Stack {
 }
 
 export async function startTestStack(appEnv: Record<string, string> = {}): Promise<TestStack> {
+  // Ports are picked free just before the children bind them; another process can take one in
+  // between (seen with the Temporal UI port). That start failed cleanly: pick new ports once more.
+  for (let attempt = 1; ; attempt += 1) {
+    try {
+      return await startTestStackOnce(appEnv);
+    } catch (err) {
+      if (attempt >= 3 || !String((err as Error).message).includes('address already in use')) throw err;
+      console.warn(`test stack: a port was taken while starting, retrying (attempt ${attempt + 1})`);
+    }
+  }
+}
+
+async function startTestStackOnce(appEnv: Record<string, string>): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
   const stack = await startStack({
     dataDir,
