@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
 import twilio from 'twilio';
+import { KeyedLock } from '../activities/keyed-lock';
 import type { Models } from '../activities/models';
 import { complaintWorkflowId, contactEventSignal } from '../workflows/complaint/contract';
 import { HttpError } from './errors';
@@ -36,8 +37,18 @@ const STATUS_RANK: Record<string, number> = {
 const FINAL = new Set(['delivered', 'undelivered', 'failed', 'read']);
 
 export function createWebhookHandlers(deps: { client: Client; models: Models; logger: Logger }) {
+  // FerretDB applies the update filter below without compare-and-swap (activities/keyed-lock.ts):
+  // the callbacks of one message are handled one after the other in this process.
+  const perMessage = new KeyedLock();
   async function messageStatus(body: unknown, key?: unknown): Promise<void> {
-    const { MessageSid, MessageStatus, ErrorCode } = TwilioMessageStatusSchema.parse(body);
+    const parsed = TwilioMessageStatusSchema.parse(body);
+    return perMessage.run(parsed.MessageSid, () => moveStatus(parsed, key));
+  }
+
+  async function moveStatus(
+    { MessageSid, MessageStatus, ErrorCode }: ReturnType<typeof TwilioMessageStatusSchema.parse>,
+    key?: unknown,
+  ): Promise<void> {
     const byKey = typeof key === 'string' ? await deps.models.Outbox.findById(key).lean() : null;
     const outbox =
       byKey?.providerId === MessageSid
