@@ -186,10 +186,25 @@ export function siteOfCellId(cellId: string): string | undefined {
   return parts.length >= 4 ? parts.slice(0, -1).join('-') : undefined;
 }
 
-export function createIncidentActivities(deps: IncidentDeps): IncidentActivities {
-  const { incidents, network, logger } = deps;
-  const sms = createSmsOutbox({ ...deps, config: deps.notification });
+/** What reporting a complaint to its area's watch needs; the worker's activity and the API share it. */
+export interface AreaReporterDeps {
+  network: { cells: Pick<NetworkSources['cells'], 'cell' | 'siteCells'> };
+  policies: { active(): Promise<PolicySet> };
+  temporal: () => Promise<Client>;
+  taskQueue: string;
+  enabled: boolean;
+}
 
+/**
+ * Reports a complaint to its area's watch (R8.1) by signal-with-start on the area's workflow id.
+ * The API calls it right after it has started the complaint workflow, so a burst reaches the watch
+ * as fast as it arrives; the complaint workflow calls it again as an activity, the durable path if
+ * the API's report was lost. The watch counts each ticket once.
+ */
+export function createAreaReporter(
+  deps: AreaReporterDeps,
+): (input: ReportToAreaInput) => Promise<ReportToAreaResult> {
+  const { network } = deps;
   async function placeOf(location: ComplaintInput['location'], policy: MassIncidentPolicy) {
     const cellId = location.cellId;
     const cell = cellId ? await network.cells.cell(cellId) : undefined;
@@ -212,7 +227,7 @@ export function createIncidentActivities(deps: IncidentDeps): IncidentActivities
     return { place, rule: area.rule };
   }
 
-  async function reportToAreaWatch(input: ReportToAreaInput): Promise<ReportToAreaResult> {
+  return async function reportToAreaWatch(input: ReportToAreaInput): Promise<ReportToAreaResult> {
     if (!deps.enabled) return { skipped: 'mass-incident recognition is off (MASS_INCIDENTS=off)' };
     const policy = (await deps.policies.active()).massIncident ?? DEFAULT_MASS_INCIDENT_POLICY;
     if (!policy.enabled) return { skipped: 'mass-incident recognition is off in the policy set' };
@@ -236,7 +251,14 @@ export function createIncidentActivities(deps: IncidentDeps): IncidentActivities
       signalArgs: [signal],
     });
     return { areaKey: found.place.key };
-  }
+  };
+}
+
+export function createIncidentActivities(deps: IncidentDeps): IncidentActivities {
+  const { incidents, logger } = deps;
+  const sms = createSmsOutbox({ ...deps, config: deps.notification });
+
+  const reportToAreaWatch = createAreaReporter(deps);
 
   async function projectIncident(view: IncidentView): Promise<{ applied: boolean }> {
     const doc: IncidentDoc = {

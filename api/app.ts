@@ -24,6 +24,9 @@ import { twilioContactRoutes } from './routes/twilio-contact';
 import { createContactModels } from '../activities/contact-models';
 import { createWebhookHandlers, verifyTwilioSignature } from './webhooks';
 import { consoleStatic, meRoutes, recordingRoutes } from './routes/console';
+import { createAreaReporter } from '../activities/incidents';
+import { networkSourcesFor } from '../activities/evidence';
+import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
 
 export interface AppDeps {
   config: Config;
@@ -97,12 +100,29 @@ export function createApp(deps: AppDeps): Express {
     }),
   );
 
+  const policies = new PolicyStore(deps.mongo, config.policySet);
+  // R8.1: the intake tells the area's watch itself, so a burst reaches the watch as it arrives and
+  // not after each complaint's first workflow task; the workflow's own report is the durable path.
+  const reportToArea = createAreaReporter({
+    network: networkSourcesFor(config, deps.mongo),
+    policies,
+    temporal: () => Promise.resolve(client),
+    taskQueue: INCIDENT_TASK_QUEUE,
+    enabled: config.MASS_INCIDENTS === 'on',
+  });
   const service = createComplaintService({
     client,
     models,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
+    onStarted: (input, at) =>
+      void reportToArea({ ticketId: input.ticketId, at, location: input.location }).catch((err: unknown) =>
+        logger.warn(
+          { ticketId: input.ticketId, err: (err as Error).message },
+          'area watch not told at intake (the complaint workflow reports itself)',
+        ),
+      ),
   });
   // The customer's signature page (R5.5): public, the link's one-time token is the credential.
   app.use('/sign', signatureRoutes({ client, mongo: deps.mongo }));
@@ -116,7 +136,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/me', meRoutes());
   app.use('/v1/network-data', networkDataRoutes(deps.mongo));
   app.use('/v1/worklists', worklistRoutes(service));
-  app.use('/v1/policies', policyRoutes(new PolicyStore(deps.mongo, config.policySet)));
+  app.use('/v1/policies', policyRoutes(policies));
   app.use('/v1/admin/audit', security.auditRoutes);
   app.use(
     '/v1/reports',

@@ -65,6 +65,11 @@ export interface ServiceDeps {
   taskQueue: string;
   temporalUiUrl: string;
   namespace: string;
+  /**
+   * Called once a complaint workflow has been started (not for a retried intake): tells the area's
+   * mass-incident watch at once (R8.1). Must not throw; the workflow reports itself as well.
+   */
+  onStarted?: (input: ComplaintInput, startedAt: number) => void;
 }
 
 export interface IntakeResult {
@@ -117,6 +122,7 @@ export function createComplaintService(deps: ServiceDeps) {
         ],
         memo: { category: body.category, urgency: input.urgency, channel: body.channel },
       });
+      deps.onStarted?.(input, Date.now());
       return { created: true, ticketId, workflowId, links: links(ticketId) };
     } catch (err) {
       if (err instanceof WorkflowExecutionAlreadyStartedError) {

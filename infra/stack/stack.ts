@@ -472,6 +472,12 @@ function temporalArgs(ctx: Context, ports: Ports): string[] {
     path.join(ctx.dataDir, 'temporal.sqlite'),
     '--namespace',
     ctx.namespace,
+    // Write-ahead log: readers do not block the writer and each commit is one append. A crashed
+    // process loses nothing; only a power cut can lose the last commits (docs/decisions.md).
+    '--sqlite-pragma',
+    'journal_mode=wal',
+    '--sqlite-pragma',
+    'synchronous=normal',
     '--log-level',
     'warn',
     ...searchAttributeFlags().flatMap((flag) => ['--search-attribute', flag]),

@@ -6,6 +6,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
+import { temporal } from '@temporalio/proto';
 import { startStack } from '../../infra/stack/stack';
 import { intakeBody, uniqueMobile } from '../support/fixtures';
 import { machine } from './stats';
@@ -85,6 +87,7 @@ async function main(): Promise<void> {
       for (const e of view.timeline.slice(0, 8))
         console.log(`  +${Date.parse(e.at) - t0} ms ${e.action} ${e.detail ?? ''}`);
     }
+    await printWatchHistory(stack.urls.temporal, t0);
     console.log('');
     console.log(
       `| burst | incidents started | first complaint → leaders told (incident) | first POST → leader e-mail in sink | first POST → all linked |`,
@@ -97,6 +100,54 @@ async function main(): Promise<void> {
   } finally {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/** Where the watch's time went: its signals and workflow tasks, relative to the first POST. */
+async function printWatchHistory(address: string, t0: number): Promise<void> {
+  const connection = await Connection.connect({ address });
+  try {
+    const client = new Client({ connection });
+    const ids: string[] = [];
+    for await (const w of client.workflow.list({ query: `WorkflowType = 'areaWatchWorkflow'` }))
+      ids.push(w.workflowId);
+    for (const id of ids) {
+      const history = await client.workflow.getHandle(id).fetchHistory();
+      const at = (e: { eventTime?: { seconds?: unknown; nanos?: number | null } | null }) =>
+        Number(e.eventTime?.seconds ?? 0) * 1000 + Math.round((e.eventTime?.nanos ?? 0) / 1e6) - t0;
+      const events = history.events ?? [];
+      const signals = events.filter((e) => e.workflowExecutionSignaledEventAttributes).map(at);
+      const tasks: string[] = [];
+      let scheduled = 0;
+      let started = 0;
+      for (const e of events) {
+        if (e.workflowTaskScheduledEventAttributes) scheduled = at(e);
+        if (e.workflowTaskStartedEventAttributes) started = at(e);
+        if (e.workflowTaskCompletedEventAttributes)
+          tasks.push(`+${scheduled}→${started - scheduled}ms queued→${at(e) - started}ms run`);
+      }
+      const child = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes);
+      console.log(`watch ${id}: ${events.length} events, ${signals.length} signals`);
+      console.log(
+        `  signals: 1st +${signals[0]} ms, 5th +${signals[4]} ms, last +${signals[signals.length - 1]} ms`,
+      );
+      console.log(`  incident child initiated at +${child ? at(child) : 'n/a'} ms`);
+      console.log(`  first workflow tasks: ${tasks.slice(0, 6).join(', ')}`);
+      const kinds = new Map<string, number>();
+      for (const e of events) {
+        const kind = Object.keys(e).find((k) => k.endsWith('EventAttributes')) ?? 'unknown';
+        kinds.set(kind, (kinds.get(kind) ?? 0) + 1);
+      }
+      console.log(
+        `  events: ${[...kinds].map(([k, n]) => `${k.replace('EventAttributes', '')} ${n}`).join(', ')}`,
+      );
+      for (const e of events.filter((x) => x.workflowTaskFailedEventAttributes).slice(0, 3))
+        console.log(
+          `  task failed at +${at(e)} ms: ${temporal.api.enums.v1.WorkflowTaskFailedCause[e.workflowTaskFailedEventAttributes?.cause ?? 0]} ${e.workflowTaskFailedEventAttributes?.failure?.message ?? ''}`,
+        );
+    }
+  } finally {
+    await connection.close();
   }
 }
 

@@ -19,18 +19,13 @@ import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
 import { selectPolicy, type PolicySet } from '../../workflows/policy/sla';
 import { createFakeContact, type FakeContact } from './fake-contact';
 import type { VipActivities, VipMatch } from '../../activities/vip';
-import { siteOfCellId, type IncidentActivities, type NotifyIncidentInput } from '../../activities/incidents';
 import {
-  areaWatchWorkflowId,
-  complaintFiledSignal,
-  INCIDENT_TASK_QUEUE,
-  type IncidentView,
-} from '../../workflows/incident/contract';
-import {
-  areaOf,
-  DEFAULT_MASS_INCIDENT_POLICY,
-  type MassIncidentPolicy,
-} from '../../workflows/policy/mass-incident';
+  createAreaReporter,
+  type IncidentActivities,
+  type NotifyIncidentInput,
+} from '../../activities/incidents';
+import { INCIDENT_TASK_QUEUE, type IncidentView } from '../../workflows/incident/contract';
+import { DEFAULT_MASS_INCIDENT_POLICY, type MassIncidentPolicy } from '../../workflows/policy/mass-incident';
 import { complaintInput } from './fixtures';
 import { createTimeSkippingEnv, workflowBundle } from './time-skipping';
 
@@ -88,38 +83,16 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     views: [],
   };
   const incidentActivities: IncidentActivities = {
-    // Like activities/incidents.ts without the cell table: the site comes from the cell id.
-    reportToAreaWatch: async (input) => {
-      if (!incidents.enabled) return { skipped: 'off in this test' };
-      const siteId = input.location.cellId ? siteOfCellId(input.location.cellId) : undefined;
-      const area = areaOf(
-        { cellId: input.location.cellId, siteId, region: input.location.region },
-        incidents.policy.rules,
-      );
-      if (!area) return { skipped: 'no rule' };
-      await env.client.workflow.signalWithStart('areaWatchWorkflow', {
-        taskQueue: INCIDENT_TASK_QUEUE,
-        workflowId: areaWatchWorkflowId(area.key),
-        args: [{ areaKey: area.key }],
-        signal: complaintFiledSignal,
-        signalArgs: [
-          {
-            ticketId: input.ticketId,
-            at: input.at,
-            area: {
-              scope: area.scope,
-              key: area.key,
-              region: input.location.region,
-              cellIds: [],
-              siteIds: siteId ? [siteId] : [],
-            },
-            rule: area.rule,
-            policy: incidents.policy,
-          },
-        ],
-      });
-      return { areaKey: area.key };
-    },
+    // The product's reporter without a cell table: the site comes from the cell id.
+    reportToAreaWatch: createAreaReporter({
+      network: { cells: { cell: () => Promise.resolve(undefined), siteCells: () => Promise.resolve([]) } },
+      policies: { active: () => Promise.resolve({ ...policySet.current, massIncident: incidents.policy }) },
+      temporal: () => Promise.resolve(env.client),
+      taskQueue: INCIDENT_TASK_QUEUE,
+      get enabled() {
+        return incidents.enabled;
+      },
+    }),
     projectIncident: async (view) => {
       incidents.views.push(view);
       return { applied: true };

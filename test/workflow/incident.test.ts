@@ -4,6 +4,8 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import {
   areaWatchWorkflowId,
+  complaintFiledSignal,
+  INCIDENT_TASK_QUEUE,
   checkItemUpdate,
   closeIncidentUpdate,
   getAreaWatchQuery,
@@ -179,5 +181,53 @@ describe('a burst of complaints about one site', () => {
       .query(getAreaWatchQuery);
     expect(w).toMatchObject({ arrivals: 1, incidentsStarted: 0 });
     expect((await lone.query(getComplaintQuery)).stage).toBe('RECEIVED');
+  });
+});
+
+describe('reports that come twice', () => {
+  it('R8.1 a complaint reported by the intake and again by its workflow counts once, before and during the incident', async () => {
+    const area = 'site:460-00-77777';
+    const now = await h.env.currentTimeMs();
+    const report = (ticketId: string) =>
+      h.env.client.workflow.signalWithStart('areaWatchWorkflow', {
+        taskQueue: INCIDENT_TASK_QUEUE,
+        workflowId: areaWatchWorkflowId(area),
+        args: [{ areaKey: area }],
+        signal: complaintFiledSignal,
+        signalArgs: [
+          {
+            ticketId,
+            at: now,
+            area: { scope: 'site', key: area, region: 'chaoyang', cellIds: [], siteIds: ['460-00-77777'] },
+            rule: { scope: 'site', count: 3, window: '30m' },
+            policy: h.incidents.policy,
+          },
+        ],
+      });
+    const watch = h.env.client.workflow.getHandle(areaWatchWorkflowId(area));
+    // Two complaints, each reported twice: two arrivals, below the rule's three.
+    for (const t of ['DUP-1', 'DUP-1', 'DUP-2', 'DUP-2']) await report(t);
+    const before = await poll(
+      () => watch.query(getAreaWatchQuery),
+      (v) => v.arrivals === 2,
+    );
+    expect(before.activeIncidentId).toBeUndefined();
+
+    await report('DUP-3');
+    const w = await poll(
+      () => watch.query(getAreaWatchQuery),
+      (v) => v.activeIncidentId !== undefined,
+    );
+    const incident = h.env.client.workflow.getHandle(w.activeIncidentId!);
+    // While it is open, later reports (repeats among them) go to the incident in batches.
+    for (const t of ['DUP-3', 'DUP-4', 'DUP-1', 'DUP-5', 'DUP-4']) await report(t);
+    const v = await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.complaintCount >= 5,
+    );
+    expect(v.linked.map((l) => l.ticketId).sort()).toEqual(['DUP-1', 'DUP-2', 'DUP-3', 'DUP-4', 'DUP-5']);
+    expect(v.timeline.find((e) => e.action === 'STARTED')?.detail).toMatch(/^3 complaints/);
+    expect((await watch.query(getAreaWatchQuery)).incidentsStarted).toBe(1);
+    await incident.terminate('test done');
   });
 });

@@ -54,6 +54,8 @@ export interface AreaWatchInput {
   arrivals?: Arrival[];
   activeIncidentId?: string;
   incidentsStarted?: number;
+  /** Tickets already counted or forwarded in the current window (reports come twice, R8.1). */
+  seen?: Arrival[];
 }
 
 export interface AreaWatchView {
@@ -143,6 +145,8 @@ export interface Acting<T> {
 }
 
 export const linkComplaintSignal = defineSignal<[Arrival]>('linkComplaint');
+/** The watch forwards every complaint that arrived while it was busy in one signal. */
+export const linkComplaintsSignal = defineSignal<[Arrival[]]>('linkComplaints');
 export const checkItemUpdate = defineUpdate<IncidentView, [Acting<CheckItemInput>]>('checkItem');
 export const takeOwnershipUpdate = defineUpdate<IncidentView, [Acting<TakeOwnershipInput>]>('takeOwnership');
 export const resolveIncidentUpdate = defineUpdate<IncidentView, [Acting<ResolveIncidentInput>]>(

@@ -34,6 +34,7 @@ import {
   incidentLinkedSignal,
   incidentResolvedSignal,
   linkComplaintSignal,
+  linkComplaintsSignal,
   resolveIncidentUpdate,
   takeOwnershipUpdate,
   type AreaFindings,
@@ -98,6 +99,7 @@ export async function massIncidentWorkflow(
 
   setHandler(getIncidentQuery, () => view(s));
   setHandler(linkComplaintSignal, (a) => void pending.push(a));
+  setHandler(linkComplaintsSignal, (list) => void pending.push(...list));
   setHandler(
     checkItemUpdate,
     async ({ actor, input: i }) => {
