@@ -12,7 +12,20 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants, existsSync, readdirSync, readFileSync, realpathSync } from 'node:fs';
-import { mkdir, open, readFile, rename, rm, stat, unlink, writeFile } from 'node:fs/promises';
+import {
+  chmod,
+  copyFile,
+  cp,
+  mkdir,
+  open,
+  readdir,
+  readFile,
+  rename,
+  rm,
+  stat,
+  unlink,
+  writeFile,
+} from 'node:fs/promises';
 import { hostname, homedir } from 'node:os';
 import path from 'node:path';
 
@@ -51,7 +64,9 @@ const POSTGRES_OS_USER = 'postgres';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FERRETDB_SOURCE_DIR = path.join(REPO_ROOT, 'infra', 'ferretdb');
-const FERRETDB_SOURCES = ['main.go', 'go.mod', 'go.sum'];
+/** Patches to FerretDB's own source, applied to a copy of the module (docs/decisions.md). */
+const FERRETDB_PATCHES = ['id-pushdown.patch'];
+const FERRETDB_SOURCES = ['main.go', 'go.mod', 'go.sum', ...FERRETDB_PATCHES];
 const STALE_LOCK_MS = 30 * 60_000;
 const LOCK_WAIT_MS = 20 * 60_000;
 const HEARTBEAT_MS = 15_000;
@@ -323,10 +338,11 @@ async function ensureFerretDb(): Promise<string> {
     }
     const bin = path.join(dir, process.platform === 'win32' ? 'ferretdb.exe' : 'ferretdb');
     log(`ferretdb: building FerretDB ${version} into ${dir} (first time ~1-2 min)`);
+    const modFile = await ferretDbPatchedModFile(go, dir);
     await runStep(
       'ferretdb: go build',
       go,
-      ['build', '-trimpath', '-buildvcs=false', '-o', `${bin}.tmp`, '.'],
+      ['build', '-trimpath', '-buildvcs=false', `-modfile=${modFile}`, '-o', `${bin}.tmp`, '.'],
       {
         cwd: FERRETDB_SOURCE_DIR,
         env: { ...process.env, CGO_ENABLED: '0' },
@@ -339,6 +355,55 @@ async function ensureFerretDb(): Promise<string> {
     await rename(`${bin}.tmp`, bin);
     return bin;
   });
+}
+
+/**
+ * FerretDB's module copied out of the module cache (which stays untouched) and patched; returns a
+ * go.mod for `go build -modfile` that replaces the module with the patched copy.
+ */
+async function ferretDbPatchedModFile(go: string, dir: string): Promise<string> {
+  let info: { Dir?: string; Error?: string };
+  try {
+    info = JSON.parse(
+      execFileSync(go, ['mod', 'download', '-json', 'github.com/FerretDB/FerretDB'], {
+        cwd: FERRETDB_SOURCE_DIR,
+        env: { ...process.env, CGO_ENABLED: '0' },
+        encoding: 'utf8',
+        timeout: 600_000,
+      }),
+    ) as { Dir?: string; Error?: string };
+  } catch (err) {
+    throw new ProvisionError(
+      `ferretdb: go mod download failed: ${(err as Error).message}. Check that the Go module proxy is reachable (GOPROXY).`,
+    );
+  }
+  if (!info.Dir) throw new ProvisionError(`ferretdb: go mod download gave no source: ${info.Error ?? '?'}`);
+  const source = path.join(dir, 'src');
+  await rm(source, { recursive: true, force: true });
+  await cp(info.Dir, source, { recursive: true });
+  await makeWritable(source);
+  for (const patch of FERRETDB_PATCHES) {
+    await runStep(
+      `ferretdb: patch ${patch}`,
+      'patch',
+      ['-p1', '--forward', '-d', source, '-i', path.join(FERRETDB_SOURCE_DIR, patch)],
+      { hint: "The `patch` tool applies ClosedLoop's FerretDB patches: apt-get install patch." },
+    );
+  }
+  const modFile = path.join(dir, 'go.mod');
+  const goMod = readFileSync(path.join(FERRETDB_SOURCE_DIR, 'go.mod'), 'utf8');
+  await writeFile(modFile, `${goMod}\nreplace github.com/FerretDB/FerretDB => ${source}\n`);
+  await copyFile(path.join(FERRETDB_SOURCE_DIR, 'go.sum'), path.join(dir, 'go.sum'));
+  return modFile;
+}
+
+async function makeWritable(dir: string): Promise<void> {
+  await chmod(dir, 0o755);
+  for (const entry of await readdir(dir, { withFileTypes: true })) {
+    const p = path.join(dir, entry.name);
+    if (entry.isDirectory()) await makeWritable(p);
+    else await chmod(p, 0o644);
+  }
 }
 
 function ferretDbVersion(): string {

@@ -54,6 +54,28 @@ describe('R4.2 first reply within 48 hours', () => {
     await keepHistory(handle, 'first-reply-breached');
   });
 
+  it('R4.2 R5.6 a breach is told at once: its e-mails and its projection are scheduled together, not one after the other', async () => {
+    const input = complaintInput();
+    const handle = await h.start(input);
+    await h.env.sleep('49h');
+    const view = await handle.query(getComplaintQuery);
+    expect(view.timeline.map((t) => t.action)).toContain('CLOCK_BREACHED');
+    const history = await handle.fetchHistory();
+    // Activities scheduled by each workflow task completion.
+    const byTask = new Map<string, string[]>();
+    for (const e of history.events ?? []) {
+      const a = e.activityTaskScheduledEventAttributes;
+      if (!a) continue;
+      const task = String(a.workflowTaskCompletedEventId);
+      byTask.set(task, [...(byTask.get(task) ?? []), a.activityType?.name ?? '']);
+    }
+    const breachTask = [...byTask.values()].find(
+      (types) => types.includes('projectComplaint') && types.filter((t) => t === 'sendEmail').length >= 2,
+    );
+    expect(breachTask).toBeDefined();
+    await handle.terminate('test done');
+  });
+
   it('R4.2 a first reply by phone inside the window stops the clock: no breach e-mail', async () => {
     const input = complaintInput();
     const handle = await h.start(input);

@@ -140,7 +140,11 @@ export function queueMail(
   });
 }
 
-async function sendMail(state: ComplaintState, mail: SendEmailInput): Promise<void> {
+async function sendMail(
+  state: ComplaintState,
+  mail: SendEmailInput,
+  opts: { markDirty?: boolean } = {},
+): Promise<void> {
   try {
     await notify.sendEmail(mail);
   } catch (err) {
@@ -151,6 +155,8 @@ async function sendMail(state: ComplaintState, mail: SendEmailInput): Promise<vo
       { actor: 'system', action: 'NOTIFICATION_FAILED', detail: mail.idempotencyKey },
       Date.now(),
     );
+    // Sent beside a commit: the failure needs a commit of its own.
+    if (opts.markDirty) state.dirty = true;
   }
 }
 
@@ -165,8 +171,9 @@ function isUrgentMail(state: ComplaintState, mail: SendEmailInput): boolean {
 }
 
 /** Sends the queued e-mails in order; a non-urgent one in the staff's quiet hours waits for their end. */
-export async function drainMail(ctx: Ctx): Promise<void> {
+export async function drainMail(ctx: Ctx, opts: { parallel?: boolean } = {}): Promise<void> {
   const { state } = ctx;
+  const sending: Promise<void>[] = [];
   while (ctx.mail.length > 0) {
     const mail = ctx.mail.shift()!;
     const until = staffMailDeferredUntil(
@@ -175,7 +182,8 @@ export async function drainMail(ctx: Ctx): Promise<void> {
       isUrgentMail(state, mail),
     );
     if (until === undefined) {
-      await sendMail(state, mail);
+      if (opts.parallel) sending.push(sendMail(state, mail, { markDirty: true }));
+      else await sendMail(state, mail);
       continue;
     }
     const at = new Date(until).toISOString();
@@ -186,6 +194,7 @@ export async function drainMail(ctx: Ctx): Promise<void> {
     );
     ctx.background.push(sendAfterQuietHours(state, mail, until));
   }
+  await Promise.all(sending);
 }
 
 async function sendAfterQuietHours(

@@ -1,0 +1,62 @@
+// `npm run bench:id-lookup`: the cost of reading and writing one complaint by `_id` on the local
+// stack's database as the collection grows (FerretDB on PostgreSQL unless MONGODB_URI is set).
+// Prints ms per operation at each size; a flat line means the `_id` index serves the lookup.
+//   BENCH_ID_SIZES=1000,3000,10000 npm run bench:id-lookup
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mongoose from 'mongoose';
+import { startStack } from '../../infra/stack/stack';
+import { machine } from './stats';
+
+const sizes = (process.env.BENCH_ID_SIZES ?? '1000,3000,10000').split(',').map(Number);
+const body = 'x'.repeat(4000);
+
+async function timed(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
+  const t0 = process.hrtime.bigint();
+  for (let i = 0; i < n; i++) await op(i);
+  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
+}
+
+async function main(): Promise<void> {
+  console.log(`machine: ${machine()}`);
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-idlookup-'));
+  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
+  const conn = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
+  const coll = conn.collection<{ _id: string; version: number; body: string }>('idbench');
+  try {
+    console.log(`database: ${stack.urls.mongo}`);
+    console.log(
+      '| documents | findOne({_id}) ms | updateOne({_id, version: {$lt}}) ms | findOne({version}) (no index, for scale) ms |',
+    );
+    console.log('| ---: | ---: | ---: | ---: |');
+    let have = 0;
+    for (const size of sizes) {
+      while (have < size) {
+        const batch = Array.from({ length: Math.min(500, size - have) }, (_, k) => ({
+          _id: `C-${have + k}`,
+          version: 1,
+          body,
+        }));
+        await coll.insertMany(batch);
+        have += batch.length;
+      }
+      const pick = (i: number) => `C-${(i * 7919) % size}`;
+      const find = await timed(50, (i) => coll.findOne({ _id: pick(i) }));
+      const update = await timed(50, (i) =>
+        coll.updateOne({ _id: pick(i), version: { $lt: 1000 + i } }, { $set: { version: 1000 + i } }),
+      );
+      const scan = await timed(5, (i) => coll.findOne({ version: -i }));
+      console.log(`| ${size} | ${find.toFixed(1)} | ${update.toFixed(1)} | ${scan.toFixed(1)} |`);
+    }
+  } finally {
+    await conn.close();
+    await stack.stop();
+    rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

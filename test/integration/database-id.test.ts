@@ -1,0 +1,68 @@
+// #9 The local stack's FerretDB is built with infra/ferretdb/id-pushdown.patch: an `_id` equality
+// is pushed down to PostgreSQL as `_jsonb->'_id' = $n`, which the unique `_id` index serves,
+// instead of a containment filter that scanned the table. These tests pin the rows it returns (the
+// speed is shown by `npm run bench:id-lookup`).
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import mongoose, { type Connection } from 'mongoose';
+import { startStack, type Stack } from '../../infra/stack/stack';
+
+let stack: Stack;
+let mongo: Connection;
+let dataDir: string;
+
+beforeAll(async () => {
+  dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
+  stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
+  mongo = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
+}, 300_000);
+
+afterAll(async () => {
+  await mongo?.close();
+  await stack?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+}, 60_000);
+
+describe('reads and writes by _id on the stack database', () => {
+  // (FerretDB v1's unique `_id` index already treats an ObjectId and the string of its hex digits
+  // as one key, before and after the patch; ClosedLoop's ids are strings.)
+  it('R1.3 R1.4 a complaint read, upserted or deleted by its id touches exactly that document, whatever the id type', async () => {
+    const coll = mongo.collection<{
+      _id: string | number | mongoose.Types.ObjectId | { channel: string; id: number };
+      version: number;
+      tag: string;
+    }>('idcheck');
+    const oid = new mongoose.Types.ObjectId();
+    await coll.insertMany([
+      { _id: 'EMOS:1', version: 1, tag: 'string' },
+      { _id: 'EMOS:10', version: 1, tag: 'string prefix' },
+      { _id: oid, version: 1, tag: 'object id' },
+      { _id: 7, version: 1, tag: 'number' },
+      { _id: { channel: 'EMOS', id: 1 }, version: 1, tag: 'document' },
+    ]);
+    expect((await coll.findOne({ _id: 'EMOS:1' }))?.tag).toBe('string');
+    expect((await coll.findOne({ _id: oid }))?.tag).toBe('object id');
+    expect((await coll.findOne({ _id: 7 }))?.tag).toBe('number');
+    expect((await coll.findOne({ _id: { channel: 'EMOS', id: 1 } }))?.tag).toBe('document');
+    expect(await coll.findOne({ _id: 'EMOS:2' })).toBeNull();
+    expect(await coll.countDocuments({ _id: { $in: ['EMOS:1', 'EMOS:10', 'nope'] } })).toBe(2);
+
+    // The read model's version-guarded upsert (activities/projection.ts): newer applies, older does not.
+    const newer = await coll.updateOne(
+      { _id: 'EMOS:1', version: { $lt: 2 } },
+      { $set: { version: 2 } },
+      { upsert: true },
+    );
+    expect(newer.modifiedCount).toBe(1);
+    await expect(
+      coll.updateOne({ _id: 'EMOS:1', version: { $lt: 2 } }, { $set: { version: 1 } }, { upsert: true }),
+    ).rejects.toThrow(/duplicate key/);
+    expect((await coll.findOne({ _id: 'EMOS:1' }))?.version).toBe(2);
+    expect((await coll.findOne({ _id: 'EMOS:10' }))?.version).toBe(1);
+
+    expect((await coll.deleteOne({ _id: oid })).deletedCount).toBe(1);
+    expect(await coll.findOne({ _id: oid })).toBeNull();
+    expect(await coll.countDocuments({})).toBe(4);
+  });
+});
