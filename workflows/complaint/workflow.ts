@@ -53,10 +53,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     if (pending()) {
       state.dirty = false;
       if (together) {
-        await Promise.all([
-          drainMail(ctx, { parallel: true }),
-          informVip(ctx).then(() => commit(state)),
-        ]);
+        await Promise.all([drainMail(ctx, { parallel: true }), informVip(ctx).then(() => commit(state))]);
         continue;
       }
       await drainMail(ctx);
