@@ -71,6 +71,19 @@ export function isPermanentTwilioError(err: unknown): boolean {
  * earlier result, and a claim left SENDING by a crash is matched against Twilio before resending.
  * Shared by the complaint's notifications and the customer-contact activities.
  */
+/**
+ * Marks an outbox SMS as sent with Twilio's sid. Twilio may call back before this write (the status
+ * webhook then finds the entry by the key in its signed callback URL and records the status): a
+ * status already recorded stays, so a late 'queued' never moves a 'delivered' back.
+ */
+export async function markSmsSent(models: Pick<Models, 'Outbox'>, key: string, sid: string, status: string) {
+  await models.Outbox.updateOne(
+    { _id: key },
+    { $set: { state: 'SENT', providerId: sid, updatedAt: new Date() } },
+  );
+  await models.Outbox.updateOne({ _id: key, providerStatus: null }, { $set: { providerStatus: status } });
+}
+
 export function createSmsOutbox(deps: SmsOutboxDeps) {
   const { models, twilio, logger, config } = deps;
 
@@ -107,17 +120,7 @@ export function createSmsOutbox(deps: SmsOutboxDeps) {
     if (prior?.state === 'SENDING') {
       const found = await findSentSms(input.to, body, prior.createdAt);
       if (found) {
-        await models.Outbox.updateOne(
-          { _id: input.idempotencyKey },
-          {
-            $set: {
-              state: 'SENT',
-              providerId: found.sid,
-              providerStatus: found.status,
-              updatedAt: new Date(),
-            },
-          },
-        );
+        await markSmsSent(models, input.idempotencyKey, found.sid, found.status);
         logger.info(
           { key: input.idempotencyKey, sid: found.sid },
           'SMS recovered from an interrupted attempt',
@@ -133,10 +136,7 @@ export function createSmsOutbox(deps: SmsOutboxDeps) {
         // The key in the callback URL lets the webhook find the outbox entry by _id (signed with the URL).
         statusCallback: `${config.publicBaseUrl}/webhooks/twilio/message-status?key=${encodeURIComponent(input.idempotencyKey)}`,
       });
-      await models.Outbox.updateOne(
-        { _id: input.idempotencyKey },
-        { $set: { state: 'SENT', providerId: msg.sid, providerStatus: msg.status, updatedAt: new Date() } },
-      );
+      await markSmsSent(models, input.idempotencyKey, msg.sid, msg.status);
       logger.info({ key: input.idempotencyKey, sid: msg.sid, ticketId: input.ticketId }, 'SMS sent');
       return { sid: msg.sid, status: msg.status, alreadySent: false };
     } catch (err) {

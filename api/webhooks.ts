@@ -50,8 +50,10 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
     key?: unknown,
   ): Promise<void> {
     const byKey = typeof key === 'string' ? await deps.models.Outbox.findById(key).lean() : null;
+    // Twilio may call back before the worker has stored the sid (the send activity is between
+    // create() and its write): the key in our signed callback URL names the entry.
     const outbox =
-      byKey?.providerId === MessageSid
+      byKey && (byKey.providerId === MessageSid || !byKey.providerId)
         ? byKey
         : await deps.models.Outbox.findOne({ providerId: MessageSid }).lean();
     if (!outbox) {
@@ -67,6 +69,7 @@ export function createWebhookHandlers(deps: { client: Client; models: Models; lo
       {
         $set: {
           providerStatus: MessageStatus,
+          providerId: MessageSid,
           error: ErrorCode ? `Twilio error ${ErrorCode}` : undefined,
           updatedAt: new Date(),
         },

@@ -7,6 +7,8 @@ import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
 import twilio from 'twilio';
 import { createAuditStore } from '../../activities/audit';
+import { createModels } from '../../activities/models';
+import { markSmsSent } from '../../activities/notifications';
 import { ACCESS, grantedRoles, type AccessRule } from '../../api/access';
 import { SEED_USERS } from '../../api/dev-auth';
 import { intakeBody } from '../support/fixtures';
@@ -482,6 +484,67 @@ describe('S4 S6 Twilio webhooks and the edge', () => {
     expect(replay.status).toBe(403);
     expect(await replay.json()).toMatchObject({ error: 'replayed' });
     expect(await mongo.collection('outbox').findOne({ _id: sms._id })).toEqual(after);
+  });
+
+  it('S4 R4.3 a signed status callback that comes before the worker stored the sid is kept, and the late write does not move it back', async () => {
+    const { id } = await file();
+    const key = `${id}:sms:early-callback-test`;
+    const now = new Date();
+    await mongo.collection<{ _id: string; [k: string]: unknown }>('outbox').insertOne({
+      _id: key,
+      kind: 'SMS',
+      ticketId: id,
+      to: ['+8613800000000'],
+      body: 'test',
+      state: 'SENDING',
+      createdAt: now,
+      updatedAt: now,
+    });
+    const url = `${stack.env.PUBLIC_BASE_URL}/webhooks/twilio/message-status?key=${encodeURIComponent(key)}`;
+    const params = { MessageSid: 'SM0123456789abcdef0123456789abcdef', MessageStatus: 'delivered' };
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, url, params),
+      },
+      body: new URLSearchParams(params).toString(),
+    });
+    expect(res.status).toBe(204);
+    expect(
+      await mongo.collection<{ _id: string; [k: string]: unknown }>('outbox').findOne({ _id: key }),
+    ).toMatchObject({
+      providerId: params.MessageSid,
+      providerStatus: 'delivered',
+    });
+    // The worker's write after twilio.messages.create() returned 'queued'.
+    await markSmsSent(createModels(mongo), key, params.MessageSid, 'queued');
+    expect(
+      await mongo.collection<{ _id: string; [k: string]: unknown }>('outbox').findOne({ _id: key }),
+    ).toMatchObject({
+      state: 'SENT',
+      providerId: params.MessageSid,
+      providerStatus: 'delivered',
+    });
+    const timeline = await eventually(
+      async () => {
+        const view = await stack.http.get<{ timeline: { action: string; detail?: string }[] }>(
+          `/v1/complaints/${encodeURIComponent(id)}`,
+          KEYS.supervisor,
+        );
+        const entries = view.body.timeline;
+        return entries.some((t) => t.action === 'SMS_STATUS' && t.detail?.includes('early-callback-test'))
+          ? entries
+          : undefined;
+      },
+      30_000,
+      'the delivered status on the complaint timeline',
+    );
+    const early = timeline.filter(
+      (t) => t.action === 'SMS_STATUS' && t.detail?.includes('early-callback-test'),
+    );
+    expect(early).toHaveLength(1);
+    expect(early[0]!.detail).toMatch(/: delivered$/);
   });
 
   it('S6 answers carry security headers, no CORS for unknown origins, and errors without internals', async () => {
