@@ -87,11 +87,18 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
   const rows: [string, number, Stats | undefined][] = [];
+  // Each row is printed as soon as it is measured: a long run that is cut short keeps its figures.
+  const keep = (label: string, rss: number, s?: Stats) => {
+    rows.push([label, rss, s]);
+    console.log(
+      `measured: ${label}: RSS ${rss.toFixed(0)} MiB, heap ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)}` : '?'} MiB, cached ${s?.cachedWorkflows ?? '?'}`,
+    );
+  };
   try {
     (await describeMachine(stack)).lines.forEach((l) => console.log(l));
     const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
     const idle = await settled(stack.worker!);
-    rows.push(['worker idle, nothing cached', idle.rss, idle.stats]);
+    keep('worker idle, nothing cached', idle.rss, idle.stats);
     console.log(`filing ${n} complaints (each stays open: default policy, no handler acts) …`);
     const stats = newCallStats();
     const started = Date.now();
@@ -108,7 +115,7 @@ async function main(): Promise<void> {
     await waitAcked(stack, n);
     console.log(`all ${n} acknowledged after ${((Date.now() - started) / 1000).toFixed(0)} s`);
     const full = await settled(stack.worker!);
-    rows.push([`${n} open complaints cached (cache ${n + 200})`, full.rss, full.stats]);
+    keep(`${n} open complaints cached (cache ${n + 200})`, full.rss, full.stats);
 
     // Eviction: a worker whose cache holds `cap` workflows takes over; every complaint is touched
     // once (a query replays it into the cache, evicting the least recently used).
@@ -118,14 +125,14 @@ async function main(): Promise<void> {
     await stack.worker!.stop();
     const capped = await stack.startWorker({ WORKER_MAX_CACHED_WORKFLOWS: String(cap) });
     const fresh = await settled(capped);
-    rows.push([`new worker, cache ${cap}, before touching`, fresh.rss, fresh.stats]);
+    keep(`new worker, cache ${cap}, before touching`, fresh.rss, fresh.stats);
     const t = Date.now();
     await pool(ids, 8, (id) => client.workflow.getHandle(`complaint-${id}`).query(getComplaintQuery));
     console.log(
       `queried ${n} complaints in ${((Date.now() - t) / 1000).toFixed(0)} s (each replayed from history)`,
     );
     const after = await settled(capped);
-    rows.push([`${n} open complaints, cache ${cap} (all but ${cap} evicted)`, after.rss, after.stats]);
+    keep(`${n} open complaints, cache ${cap} (all but ${cap} evicted)`, after.rss, after.stats);
 
     console.log('\n| worker state | RSS MiB | main-thread heap used / total MiB | cached workflows |');
     console.log('| --- | ---: | ---: | ---: |');
