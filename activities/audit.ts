@@ -59,6 +59,8 @@ interface AuditHeadDoc {
   _id: string;
   seq: number;
   hash: string;
+  /** The highest timeline index of the complaint's workflow entries audited so far. */
+  workflowIndex?: number;
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
@@ -105,7 +107,12 @@ auditSchema.index({ dedupeKey: 1 }, { unique: true });
 auditSchema.index({ ticketId: 1, timelineIndex: -1 });
 
 const headSchema = new Schema<AuditHeadDoc>(
-  { _id: { type: String, required: true }, seq: { type: Number, required: true }, hash: String },
+  {
+    _id: { type: String, required: true },
+    seq: { type: Number, required: true },
+    hash: String,
+    workflowIndex: Number,
+  },
   { versionKey: false, collection: 'audit_heads' },
 );
 
@@ -151,8 +158,22 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
   const Audit = modelOn<AuditDoc>(connection, 'Audit', auditSchema);
   const Head = modelOn<AuditHeadDoc>(connection, 'AuditHead', headSchema);
 
-  async function last(ticketId: string): Promise<AuditDoc | null> {
-    return Audit.findOne({ ticketId }).sort({ seq: -1 }).lean<AuditDoc>();
+  /**
+   * The chain's last entry, read by `_id` only (index lookups on FerretDB too, where a query by
+   * ticketId scans every complaint's entries): the head document, then forward entry by entry
+   * while a later one exists (the head lags when a concurrent append has not moved it yet).
+   */
+  async function last(ticketId: string): Promise<{ seq: number; hash: string } | null> {
+    const head = await Head.findById(ticketId).lean<AuditHeadDoc>();
+    let seq = head?.seq ?? 0;
+    let hash = head?.hash ?? GENESIS_HASH;
+    for (;;) {
+      const next = await Audit.findById(`${ticketId}:${seq + 1}`).lean<AuditDoc>();
+      if (!next) break;
+      seq = next.seq;
+      hash = next.hash;
+    }
+    return seq === 0 ? null : { seq, hash };
   }
 
   async function moveHead(ticketId: string, seq: number, hash: string): Promise<void> {
@@ -238,10 +259,17 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
   async function auditTimeline(
     view: Pick<ComplaintView, 'ticketId' | 'stage' | 'timeline'>,
   ): Promise<number> {
-    const done = await Audit.findOne({ ticketId: view.ticketId, source: 'workflow' })
-      .sort({ timelineIndex: -1 })
-      .lean<AuditDoc>();
-    const from = (done?.timelineIndex ?? -1) + 1;
+    const head = await Head.findById(view.ticketId).lean<AuditHeadDoc>();
+    // Heads written before the marker existed: found once by a query, then kept in the head.
+    const done =
+      head?.workflowIndex ??
+      (
+        await Audit.findOne({ ticketId: view.ticketId, source: 'workflow' })
+          .sort({ timelineIndex: -1 })
+          .lean<AuditDoc>()
+      )?.timelineIndex ??
+      -1;
+    const from = done + 1;
     let appended = 0;
     for (let i = from; i < view.timeline.length; i++) {
       const t = view.timeline[i]!;
@@ -259,6 +287,8 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
       });
       if (added) appended += 1;
     }
+    if (view.timeline.length > from)
+      await Head.updateOne({ _id: view.ticketId }, { $max: { workflowIndex: view.timeline.length - 1 } });
     return appended;
   }
 

@@ -451,6 +451,47 @@ describe('S5 R10.2 the audit trail', () => {
     const result = await store.verify(ticketId);
     expect(result).toMatchObject({ ok: true, entries: 12, headSeq: 12 });
   });
+
+  it('S5 a workflow timeline is audited once however often it is projected, and the head keeps how far', async () => {
+    const store = createAuditStore(mongo);
+    await store.init();
+    const ticketId = `OTHER-timeline-${Date.now()}`;
+    const entry = (i: number) => ({
+      at: new Date(Date.UTC(2026, 0, 1, 0, i)).toISOString(),
+      actor: 'system',
+      action: `STEP_${i}`,
+    });
+    const view = (n: number) => ({
+      ticketId,
+      stage: 'RECEIVED' as const,
+      timeline: Array.from({ length: n }, (_v, i) => entry(i)),
+    });
+    expect(await store.auditTimeline(view(3))).toBe(3);
+    expect(await store.auditTimeline(view(3))).toBe(0);
+    // A human action through the API lands between two projections.
+    await store.append({
+      ticketId,
+      at: new Date().toISOString(),
+      actor: 'h1',
+      roles: ['handler'],
+      source: 'api',
+      action: 'TRIAGED',
+    });
+    expect(await store.auditTimeline(view(5))).toBe(2);
+    const head = await mongo
+      .collection<{ _id: string; seq: number; workflowIndex?: number }>('audit_heads')
+      .findOne({ _id: ticketId });
+    expect(head).toMatchObject({ seq: 6, workflowIndex: 4 });
+    expect(await store.verify(ticketId)).toMatchObject({ ok: true, entries: 6, headSeq: 6 });
+    expect((await store.list(ticketId)).map((e) => e.action)).toEqual([
+      'STEP_0',
+      'STEP_1',
+      'STEP_2',
+      'TRIAGED',
+      'STEP_3',
+      'STEP_4',
+    ]);
+  });
 });
 
 describe('S4 S6 Twilio webhooks and the edge', () => {
