@@ -2,33 +2,16 @@
 // is pushed down to PostgreSQL as `_jsonb->'_id' = $n`, which the unique `_id` index serves,
 // instead of a containment filter that scanned the table. These tests pin the rows it returns (the
 // speed is shown by `npm run bench:id-lookup`).
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import mongoose, { type Connection } from 'mongoose';
-import { startStack, type Stack } from '../../infra/stack/stack';
+import mongoose from 'mongoose';
+import { useDatabaseStack } from '../support/database-stack';
 
-let stack: Stack;
-let mongo: Connection;
-let dataDir: string;
-
-beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
-  stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
-  mongo = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
-}, 300_000);
-
-afterAll(async () => {
-  await mongo?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+const db = useDatabaseStack();
 
 describe('reads and writes by _id on the stack database', () => {
   // (FerretDB v1's unique `_id` index already treats an ObjectId and the string of its hex digits
   // as one key, before and after the patch; ClosedLoop's ids are strings.)
   it('R1.3 R1.4 a complaint read, upserted or deleted by its id touches exactly that document, whatever the id type', async () => {
-    const coll = mongo.collection<{
+    const coll = db.mongo.collection<{
       _id: string | number | mongoose.Types.ObjectId | { channel: string; id: number };
       version: number;
       tag: string;

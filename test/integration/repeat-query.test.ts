@@ -1,31 +1,16 @@
 // R6.2 #9 Repeat detection against the real database (FerretDB in the local stack): one equality
 // query per criterion instead of an `$or` that FerretDB v1 evaluated over the whole collection.
-import { startStack, type Stack } from '../../infra/stack/stack';
-import { connectMongo, createModels, type Models } from '../../activities/models';
+import { createModels, type Models } from '../../activities/models';
 import { createRepeatActivities, numberHash } from '../../activities/repeat';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import type { Connection } from 'mongoose';
+import { useDatabaseStack } from '../support/database-stack';
 
-let stack: Stack;
-let mongo: Connection;
+const db = useDatabaseStack();
 let models: Models;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
-  stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
-  mongo = await connectMongo(stack.env.MONGODB_URI!);
-  models = createModels(mongo);
+  models = createModels(db.mongo);
   await models.Complaint.init();
-}, 300_000);
-
-afterAll(async () => {
-  await mongo?.close();
-  await stack?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-}, 60_000);
+});
 
 const DAY = 86_400_000;
 const now = Date.now();
