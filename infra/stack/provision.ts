@@ -383,11 +383,15 @@ async function ferretDbPatchedModFile(go: string, dir: string): Promise<string> 
   await cp(info.Dir, source, { recursive: true });
   await makeWritable(source);
   for (const patch of FERRETDB_PATCHES) {
+    // git is there on any machine that cloned this repo; outside a repository `git apply` is a patch tool.
     await runStep(
-      `ferretdb: patch ${patch}`,
-      'patch',
-      ['-p1', '--forward', '-d', source, '-i', path.join(FERRETDB_SOURCE_DIR, patch)],
-      { hint: "The `patch` tool applies ClosedLoop's FerretDB patches: apt-get install patch." },
+      `ferretdb: git apply ${patch}`,
+      'git',
+      ['apply', '-p1', path.join(FERRETDB_SOURCE_DIR, patch)],
+      {
+        cwd: source,
+        hint: "git applies ClosedLoop's FerretDB patch to a copy of the module; check that git is on PATH.",
+      },
     );
   }
   const modFile = path.join(dir, 'go.mod');
