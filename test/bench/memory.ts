@@ -5,9 +5,11 @@
 // workflow code runs in a worker thread whose heap only the RSS shows.
 //   BENCH_N=10000 npm run bench:memory         (default 10,000; `-- --n 2000` for fewer)
 //   BENCH_CAP=100                               cache size of the second worker (eviction)
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import type { ManagedProcess } from '../../infra/stack/processes';
 import { startStack, type Stack } from '../../infra/stack/stack';
@@ -44,17 +46,80 @@ function lastStats(worker: ManagedProcess): Stats | undefined {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Waits until the worker's RSS stops growing (three samples within 2 %) and returns a sample. */
-async function settled(worker: ManagedProcess): Promise<{ rss: number; stats?: Stats }> {
-  let last = rssMiB(worker.pid);
+/** Waits until a process's RSS stops growing (three samples within 2 %) and returns it. */
+async function settledRss(pid: number | undefined): Promise<number> {
+  let last = rssMiB(pid);
   for (let i = 0; i < 30; i++) {
     await sleep(3_000);
-    const now = rssMiB(worker.pid);
+    const now = rssMiB(pid);
     if (Math.abs(now - last) / last < 0.02) break;
     last = now;
   }
+  return rssMiB(pid);
+}
+
+/** The worker's settled RSS and its next "worker stats" line. */
+async function settled(worker: ManagedProcess): Promise<{ rss: number; stats?: Stats }> {
+  await settledRss(worker.pid);
   await sleep(2_500); // one more stats line
   return { rss: rssMiB(worker.pid), stats: lastStats(worker) };
+}
+
+type CeilingKind = 'bare' | 'product-modules';
+
+/**
+ * The ceiling (test/bench/ceiling/memory-worker.ts, its own process): N workflows that only sleep,
+ * all cached, with the SDK alone ('bare') and with every product workflow module bundled and
+ * evaluated per workflow ('product-modules'). Returns the worker's RSS idle and with N cached.
+ */
+async function ceiling(
+  stack: Stack,
+  client: Client,
+  kind: CeilingKind,
+  n: number,
+  nodeOptions: Record<string, string>,
+): Promise<{ idle: number; full: number }> {
+  const taskQueue = `bench-memory-${kind}-${process.pid}`;
+  const loader = pathToFileURL(require.resolve('tsx')).href;
+  const child = spawn(
+    process.execPath,
+    ['--import', loader, require.resolve('./ceiling/memory-worker.ts'), kind, taskQueue, String(n + 200)],
+    { env: { ...process.env, ...stack.env, ...nodeOptions }, stdio: ['ignore', 'pipe', 'inherit'] },
+  );
+  let cached = -1;
+  let ready = false;
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    for (const line of chunk.split('\n')) {
+      if (line === 'ready') ready = true;
+      const m = /^cached (\d+)$/.exec(line);
+      if (m) cached = Number(m[1]);
+    }
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  try {
+    while (!ready) {
+      if (child.exitCode !== null) throw new Error(`ceiling worker (${kind}) exited with ${child.exitCode}`);
+      await sleep(500);
+    }
+    const idle = await settledRss(child.pid);
+    const wakeAt = Date.now() + 24 * 3600_000; // they sleep through the run
+    await pool(
+      Array.from({ length: n }, (_, i) => i),
+      16,
+      (i) =>
+        client.workflow.start('sleepUntilWorkflow', {
+          taskQueue,
+          workflowId: `bench-memory-${kind}-${process.pid}-${i}`,
+          args: [wakeAt],
+        }),
+    );
+    while (cached < n) await sleep(1_000);
+    const full = await settledRss(child.pid);
+    return { idle, full };
+  } finally {
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 async function waitAcked(stack: Stack, n: number): Promise<void> {
@@ -69,6 +134,8 @@ async function main(): Promise<void> {
   const n = Number(arg('n') ?? process.env.BENCH_N ?? 10_000);
   const cap = Number(process.env.BENCH_CAP ?? 100);
   const concurrency = Number(process.env.BENCH_CONCURRENCY ?? 16);
+  // ~0.6 MiB per cached complaint: 10,000 need more than V8's default heap limit.
+  const nodeOptions: Record<string, string> = n > 2000 ? { NODE_OPTIONS: '--max-old-space-size=12288' } : {};
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-memory-'));
   const stack = await startStack({
     dataDir,
@@ -79,8 +146,7 @@ async function main(): Promise<void> {
       RATE_LIMIT_PER_MINUTE: '1000000',
       MASS_INCIDENTS: 'off',
       WORKER_MAX_CACHED_WORKFLOWS: String(n + 200),
-      // ~0.6 MiB per cached complaint: 10,000 need more than V8's default heap limit.
-      ...(n > 2000 ? { NODE_OPTIONS: '--max-old-space-size=12288' } : {}),
+      ...nodeOptions,
       WORKER_STATS_INTERVAL_MS: '2000',
     },
   });
@@ -97,6 +163,18 @@ async function main(): Promise<void> {
   try {
     (await describeMachine(stack)).lines.forEach((l) => console.log(l));
     const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
+    // The ceilings first (a few minutes): a long product run that is cut short keeps them.
+    const ceilings: [string, { idle: number; full: number }][] = [];
+    for (const [kind, label] of [
+      ['bare', 'ceiling: a workflow that only sleeps, SDK alone'],
+      ['product-modules', 'ceiling: the same, bundled with every product workflow module'],
+    ] as const) {
+      console.log(`ceiling (${kind}): ${n} sleeping workflows on a worker of their own …`);
+      const c = await ceiling(stack, client, kind, n, nodeOptions);
+      ceilings.push([label, c]);
+      keep(`${label}, idle`, c.idle);
+      keep(`${label}, ${n} cached`, c.full);
+    }
     const idle = await settled(stack.worker!);
     keep('worker idle, nothing cached', idle.rss, idle.stats);
     console.log(`filing ${n} complaints (each stays open: default policy, no handler acts) …`);
@@ -145,6 +223,8 @@ async function main(): Promise<void> {
       `\nper cached complaint: ${perCached.toFixed(0)} KiB of RSS ((cached − idle) / ${n}); ` +
         `eviction brings the worker to ${after.rss.toFixed(0)} MiB with ${n} complaints still open`,
     );
+    for (const [label, c] of ceilings)
+      console.log(`per cached workflow, ${label}: ${(((c.full - c.idle) * 1024) / n).toFixed(0)} KiB of RSS`);
   } finally {
     await connection.close();
     await stack.stop();

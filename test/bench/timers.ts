@@ -232,6 +232,8 @@ async function main(): Promise<void> {
     }
     const product = lateness(reacted);
     const mail = lateness(told);
+    // Printed before the ceiling runs (several minutes at 10,000): a run cut short keeps them.
+    console.log(`product: ${fmt(product)}\nmail: ${fmt(mail)}`);
     console.log('running the ceiling: the same number of bare timers at the same instants …');
     const c0 = new Date(Math.ceil((Date.now() + 60_000 + n * 30) / 60_000) * 60_000).getTime();
     const bare = await ceiling(
