@@ -260,15 +260,20 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     view: Pick<ComplaintView, 'ticketId' | 'stage' | 'timeline'>,
   ): Promise<number> {
     const head = await Head.findById(view.ticketId).lean<AuditHeadDoc>();
-    // Heads written before the marker existed: found once by a query, then kept in the head.
-    const done =
-      head?.workflowIndex ??
-      (
-        await Audit.findOne({ ticketId: view.ticketId, source: 'workflow' })
-          .sort({ timelineIndex: -1 })
-          .lean<AuditDoc>()
-      )?.timelineIndex ??
-      -1;
+    // No head: a new complaint, nothing audited yet (an append whose head move is still in flight
+    // is caught by its dedupeKey). A head without the marker (written before it existed, or by an
+    // API action before the first projection): found once by a query, then kept in the head. The
+    // query reads the audit collection by ticket, which FerretDB answers with a scan: asked for
+    // every new complaint it made intake slower as complaints accumulated (issue 9, 10,000 run).
+    const done = !head
+      ? -1
+      : (head.workflowIndex ??
+        (
+          await Audit.findOne({ ticketId: view.ticketId, source: 'workflow' })
+            .sort({ timelineIndex: -1 })
+            .lean<AuditDoc>()
+        )?.timelineIndex ??
+        -1);
     const from = done + 1;
     let appended = 0;
     for (let i = from; i < view.timeline.length; i++) {
