@@ -9,6 +9,7 @@ import { Client, Connection } from '@temporalio/client';
 import { startStack } from '../../infra/stack/stack';
 import { dataConverterFromEnv } from '../../worker/data-converter';
 import { intakeBody } from '../support/fixtures';
+import { spreadComplaint } from './data';
 import { machine, measure, table, type RunFigures } from './stats';
 
 async function main(): Promise<void> {
@@ -19,14 +20,21 @@ async function main(): Promise<void> {
   console.log(
     'starting the local stack (Temporal dev server, FerretDB, mail sink, Twilio simulator, worker, API) …',
   );
-  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, appEnv: { LOG_LEVEL: 'warn' } });
+  // As in the other benchmarks: complaints spread over districts and cells, mass-incident
+  // recognition off (bench:burst measures a burst about one site on its own).
+  const stack = await startStack({
+    dataDir,
+    ports: 'auto',
+    quiet: true,
+    appEnv: { LOG_LEVEL: 'warn', MASS_INCIDENTS: 'off' },
+  });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
   const rows: RunFigures[] = [];
   try {
     // Warm up both paths (first requests pay for connections and JIT).
     let filed = 0;
-    for (let i = 0; i < 10; i++, filed++) await fileComplaint(stack.urls.api);
+    for (let i = 0; i < 10; i++, filed++) await fileComplaint(stack.urls.api, filed);
     for (let i = 0; i < 10; i++) await startNoop(client, `warm-${i}`);
 
     for (const c of levels) {
@@ -35,8 +43,8 @@ async function main(): Promise<void> {
       const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
         startNoop(client, `${c}-${i}`),
       );
-      const api = await measure('API intake (validate + start ComplaintWorkflow)', n, c, () =>
-        fileComplaint(stack.urls.api),
+      const api = await measure('API intake (validate + start ComplaintWorkflow)', n, c, (i) =>
+        fileComplaint(stack.urls.api, filed + i),
       );
       filed += api.count - api.errors;
       rows.push(api, raw);
@@ -70,11 +78,11 @@ async function drained(simUrl: string, filed: number): Promise<void> {
   }
 }
 
-async function fileComplaint(api: string): Promise<void> {
+async function fileComplaint(api: string, i: number): Promise<void> {
   const res = await fetch(`${api}/v1/complaints`, {
     method: 'POST',
     headers: { authorization: 'Bearer dev-intake-key', 'content-type': 'application/json' },
-    body: JSON.stringify(intakeBody()),
+    body: JSON.stringify(intakeBody(spreadComplaint(i))),
   });
   if (res.status !== 201) throw new Error(`intake answered ${res.status}: ${await res.text()}`);
 }
