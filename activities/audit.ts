@@ -163,8 +163,11 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
    * ticketId scans every complaint's entries): the head document, then forward entry by entry
    * while a later one exists (the head lags when a concurrent append has not moved it yet).
    */
-  async function last(ticketId: string): Promise<{ seq: number; hash: string } | null> {
-    const head = await Head.findById(ticketId).lean<AuditHeadDoc>();
+  async function last(
+    ticketId: string,
+    knownHead?: AuditHeadDoc | null,
+  ): Promise<{ seq: number; hash: string } | null> {
+    const head = knownHead !== undefined ? knownHead : await Head.findById(ticketId).lean<AuditHeadDoc>();
     let seq = head?.seq ?? 0;
     let hash = head?.hash ?? GENESIS_HASH;
     for (;;) {
@@ -184,10 +187,19 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     }
   }
 
-  async function append(input: AuditInput): Promise<AuditEntry | undefined> {
-    const dedupeKey = input.dedupeKey ?? `${input.source}:${randomUUID()}`;
+  /**
+   * Inserts one entry after `after` (the chain's last entry as the caller knows it; read when
+   * undefined) without moving the head. Returns the entry, or undefined when this event was already
+   * audited (its dedupeKey exists). Losing the seq to a concurrent append re-reads the chain's end.
+   */
+  async function insert(
+    input: AuditInput,
+    dedupeKey: string,
+    after?: { seq: number; hash: string } | null,
+  ): Promise<AuditEntry | undefined> {
+    let prev = after;
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
-      const prev = await last(input.ticketId);
+      if (prev === undefined) prev = await last(input.ticketId);
       const base: Omit<AuditEntry, 'hash'> = {
         ticketId: input.ticketId,
         seq: (prev?.seq ?? 0) + 1,
@@ -207,16 +219,22 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
       const entry: AuditEntry = { ...base, hash: entryHash(base) };
       try {
         await Audit.create({ _id: `${entry.ticketId}:${entry.seq}`, ...stripUndefined(entry) });
-        await moveHead(entry.ticketId, entry.seq, entry.hash);
         return entry;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
         if (await Audit.exists({ dedupeKey })) return undefined; // this event is already audited
-        // Another append took this seq: read the new head and try again.
+        // Another append took this seq: read the new end and try again.
+        prev = undefined;
         await new Promise((r) => setTimeout(r, Math.floor(Math.random() * 5 * (attempt + 1))));
       }
     }
     throw new Error(`audit append for ${input.ticketId} kept losing the race (${MAX_RETRIES} tries)`);
+  }
+
+  async function append(input: AuditInput): Promise<AuditEntry | undefined> {
+    const entry = await insert(input, input.dedupeKey ?? `${input.source}:${randomUUID()}`);
+    if (entry) await moveHead(entry.ticketId, entry.seq, entry.hash);
+    return entry;
   }
 
   async function list(ticketId: string): Promise<AuditEntry[]> {
@@ -275,25 +293,37 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
         )?.timelineIndex ??
         -1);
     const from = done + 1;
+    if (view.timeline.length <= from) return 0;
+    // One walk to the chain's end, then each entry links to the one just written; the head moves
+    // once at the end (4 round trips per entry before, 1 now; readers walk past a lagging head).
+    let end: { seq: number; hash: string } | null | undefined = await last(view.ticketId, head);
+    let newest: AuditEntry | undefined;
     let appended = 0;
     for (let i = from; i < view.timeline.length; i++) {
       const t = view.timeline[i]!;
-      const added = await append({
-        ticketId: view.ticketId,
-        at: t.at,
-        actor: t.actor,
-        roles: [],
-        source: 'workflow',
-        action: t.action,
-        detail: t.detail,
-        timelineIndex: i,
-        stageAfter: i === view.timeline.length - 1 ? view.stage : undefined,
-        dedupeKey: `workflow:${view.ticketId}:${i}`,
-      });
-      if (added) appended += 1;
+      const added = await insert(
+        {
+          ticketId: view.ticketId,
+          at: t.at,
+          actor: t.actor,
+          roles: [],
+          source: 'workflow',
+          action: t.action,
+          detail: t.detail,
+          timelineIndex: i,
+          stageAfter: i === view.timeline.length - 1 ? view.stage : undefined,
+        },
+        `workflow:${view.ticketId}:${i}`,
+        end,
+      );
+      if (added) {
+        appended += 1;
+        newest = added;
+        end = { seq: added.seq, hash: added.hash };
+      } else end = undefined; // already audited by a concurrent projection: read the end again
     }
-    if (view.timeline.length > from)
-      await Head.updateOne({ _id: view.ticketId }, { $max: { workflowIndex: view.timeline.length - 1 } });
+    if (newest) await moveHead(view.ticketId, newest.seq, newest.hash);
+    await Head.updateOne({ _id: view.ticketId }, { $max: { workflowIndex: view.timeline.length - 1 } });
     return appended;
   }
 
