@@ -9,7 +9,9 @@ import { createApp } from './app';
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
-  const mongo = await connectMongo(config.MONGODB_URI);
+  // A person waits on every API call: with the database down, fail within 2 s (503 / intake without
+  // its audit entry) rather than the driver's 10 s.
+  const mongo = await connectMongo(config.MONGODB_URI, { waitMs: 2_000 });
   const models = createModels(mongo);
   const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
   const client = new Client({
