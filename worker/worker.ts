@@ -12,6 +12,7 @@ import { createTwilioClient } from '../activities/twilio-redirect';
 import type { Config } from './config';
 import { createDataConverter } from './data-converter';
 import { reportConfigFrom } from './report-config';
+import { workflowBundleOptions } from './workflow-bundle';
 import { ensureReportSchedulesFor } from './report-schedules';
 
 export interface RunningWorker {
@@ -89,9 +90,7 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
   // Bundled once for both task queues.
   const code: Pick<WorkerOptions, 'workflowBundle'> = {
-    workflowBundle: bundlePath
-      ? { codePath: bundlePath }
-      : await bundleWorkflowCode({ workflowsPath: require.resolve('../workflows') }),
+    workflowBundle: bundlePath ? { codePath: bundlePath } : await bundleWorkflowCode(workflowBundleOptions()),
   };
   const worker = await Worker.create({
     connection,

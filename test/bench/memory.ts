@@ -5,6 +5,7 @@
 // workflow code runs in a worker thread whose heap only the RSS shows.
 //   BENCH_N=10000 npm run bench:memory         (default 10,000; `-- --n 2000` for fewer)
 //   BENCH_CAP=100                               cache size of the second worker (eviction)
+//   -- --ceilings-only                          only the three ceiling workers (a few minutes)
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -65,7 +66,7 @@ async function settled(worker: ManagedProcess): Promise<{ rss: number; stats?: S
   return { rss: rssMiB(worker.pid), stats: lastStats(worker) };
 }
 
-type CeilingKind = 'bare' | 'product-modules';
+type CeilingKind = 'bare' | 'product-modules' | 'product-shared';
 
 /**
  * The ceiling (test/bench/ceiling/memory-worker.ts, its own process): N workflows that only sleep,
@@ -157,7 +158,7 @@ async function main(): Promise<void> {
   const keep = (label: string, rss: number, s?: Stats) => {
     rows.push([label, rss, s]);
     console.log(
-      `measured: ${label}: RSS ${rss.toFixed(0)} MiB, heap ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)}` : '?'} MiB, cached ${s?.cachedWorkflows ?? '?'}`,
+      `measured: ${label}: RSS ${rss.toFixed(0)} MiB, heap ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)} MiB` : 'not reported'}, cached ${s?.cachedWorkflows ?? 'not reported'}`,
     );
   };
   try {
@@ -168,13 +169,16 @@ async function main(): Promise<void> {
     for (const [kind, label] of [
       ['bare', 'ceiling: a workflow that only sleeps, SDK alone'],
       ['product-modules', 'ceiling: the same, bundled with every product workflow module'],
+      ['product-shared', 'ceiling: the same, the modules shared (as the worker bundles them)'],
     ] as const) {
       console.log(`ceiling (${kind}): ${n} sleeping workflows on a worker of their own …`);
       const c = await ceiling(stack, client, kind, n, nodeOptions);
       ceilings.push([label, c]);
       keep(`${label}, idle`, c.idle);
       keep(`${label}, ${n} cached`, c.full);
+      console.log(`  per cached workflow: ${(((c.full - c.idle) * 1024) / n).toFixed(0)} KiB of RSS`);
     }
+    if (process.argv.includes('--ceilings-only')) return;
     const idle = await settled(stack.worker!);
     keep('worker idle, nothing cached', idle.rss, idle.stats);
     console.log(`filing ${n} complaints (each stays open: default policy, no handler acts) …`);
@@ -216,7 +220,7 @@ async function main(): Promise<void> {
     console.log('| --- | ---: | ---: | ---: |');
     for (const [label, rss, s] of rows)
       console.log(
-        `| ${label} | ${rss.toFixed(0)} | ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)}` : '?'} | ${s?.cachedWorkflows ?? '?'} |`,
+        `| ${label} | ${rss.toFixed(0)} | ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)}` : '—'} | ${s?.cachedWorkflows ?? '—'} |`,
       );
     const perCached = ((full.rss - idle.rss) * 1024) / n;
     console.log(

@@ -4,6 +4,7 @@ import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ensureTestServer } from '../../infra/stack/provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
+import { workflowBundleOptions } from '../../worker/workflow-bundle';
 
 const INDEXED_VALUE_TYPE: Record<string, number> = {
   TEXT: 1,
@@ -32,7 +33,7 @@ export async function createTimeSkippingEnv(): Promise<TestWorkflowEnvironment> 
 let bundle: Promise<WorkflowBundleWithSourceMap> | undefined;
 /** The workflow bundle, built once per test file. */
 export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
-  bundle ??= bundleWorkflowCode({ workflowsPath: require.resolve('../../workflows'), logger: quietLogger });
+  bundle ??= bundleWorkflowCode({ ...workflowBundleOptions(), logger: quietLogger });
   return bundle;
 }
 

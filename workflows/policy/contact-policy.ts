@@ -3,6 +3,7 @@
 // override any field per contact (e.g. a VIP policy with more attempts).
 import { isDuration, parseDuration } from './durations';
 import { isHhMm, type HoursWindow } from './quiet-hours';
+import { frozen } from './frozen';
 
 export interface ContactPolicy {
   /** Phone calls before falling back to SMS (busy, no answer, failed each use one). */
@@ -21,7 +22,7 @@ export interface ContactPolicy {
   recordingWait: string;
 }
 
-export const DEFAULT_CONTACT_POLICY: ContactPolicy = {
+export const DEFAULT_CONTACT_POLICY: ContactPolicy = frozen({
   callAttempts: 3,
   callSpacing: '30m',
   smsConfirmWait: '24h',
@@ -29,7 +30,7 @@ export const DEFAULT_CONTACT_POLICY: ContactPolicy = {
   allowedHours: { from: '08:00', to: '21:00' },
   callTimeout: '15m',
   recordingWait: '5m',
-};
+});
 
 /** Problems with a contact policy, as messages naming the field ([] = fine). */
 export function checkContactPolicy(policy: ContactPolicy): string[] {

@@ -4,8 +4,9 @@ import { DEFAULT_CONTACT_POLICY } from './contact-policy';
 import { DEFAULT_LADDER } from './escalation';
 import { DEFAULT_MASS_INCIDENT_POLICY } from './mass-incident';
 import type { PolicySet } from './sla';
+import { frozen } from './frozen';
 
-export const DEFAULT_POLICY_SET: PolicySet = {
+export const DEFAULT_POLICY_SET: PolicySet = frozen({
   version: 1,
   calendars: {
     // 08:30–17:30 Monday to Friday, Beijing time; national holidays of the year are data too.
@@ -75,4 +76,4 @@ export const DEFAULT_POLICY_SET: PolicySet = {
       },
     },
   ],
-};
+});

@@ -3,6 +3,7 @@
 // A hypothesis' score = weight × strength × scope factor, strength 0.6 when a threshold is just met
 // rising to 1.0 at the rule's "full" level.
 import type { AlarmSeverity, ChangeKind, HypothesisCause } from '../../activities/evidence/types';
+import { frozen } from './frozen';
 
 interface RuleBase {
   id: string;
@@ -80,7 +81,7 @@ export interface DiagnosisRules {
   maxHypotheses: number;
 }
 
-export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = {
+export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
   version: 1,
   maxHypotheses: 5,
   rules: [
@@ -164,7 +165,7 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = {
       fullDeficitDb: 8,
     },
   ],
-};
+});
 
 /** The look-back for change events used by the evidence query (the change rule's). */
 export function changeLookbackHours(rules: DiagnosisRules = DEFAULT_DIAGNOSIS_RULES): number {

@@ -1,5 +1,6 @@
 // The escalation ladder as data (R5.1–R5.3, R5.6): who is reached at each level and how soon they
 // must acknowledge before the escalation climbs to the next level.
+import { frozen } from './frozen';
 
 export interface EscalationLevel {
   level: number;
@@ -11,7 +12,7 @@ export interface EscalationLevel {
   ackWithin: string;
 }
 
-export const DEFAULT_LADDER: EscalationLevel[] = [
+export const DEFAULT_LADDER: EscalationLevel[] = frozen([
   { level: 1, title: '班组长 team lead', role: 'supervisor', ackWithin: '2h' },
   {
     level: 2,
@@ -25,7 +26,7 @@ export const DEFAULT_LADDER: EscalationLevel[] = [
     role: 'leader',
     ackWithin: '8h',
   },
-];
+]);
 
 export type EscalationSource =
   'manual' | 'clockBreached' | 'unacknowledged' | 'customerNotSatisfied' | 'customerUnreachable' | 'major';

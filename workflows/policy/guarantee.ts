@@ -3,9 +3,10 @@
 // clean ones), and the due times of the periodic tests. No Temporal imports: the workflow, the API
 // and the unit tests call the same code.
 import { parseDuration } from './durations';
+import { frozen } from './frozen';
 
 /** The hourly KPIs of the network data (activities/evidence/types.ts KpiSample) a threshold can watch. */
-export const GUARANTEE_KPIS = [
+export const GUARANTEE_KPIS = frozen([
   'rrcSetupSuccessRate',
   'erabSetupSuccessRate',
   'dropRate',
@@ -15,10 +16,10 @@ export const GUARANTEE_KPIS = [
   'rsrpP50',
   'sinrP50',
   'ulInterferenceDbm',
-] as const;
+] as const);
 export type GuaranteeKpi = (typeof GUARANTEE_KPIS)[number];
 
-export const KPI_UNITS: Record<GuaranteeKpi, string> = {
+export const KPI_UNITS: Record<GuaranteeKpi, string> = frozen({
   rrcSetupSuccessRate: '%',
   erabSetupSuccessRate: '%',
   dropRate: '%',
@@ -28,7 +29,7 @@ export const KPI_UNITS: Record<GuaranteeKpi, string> = {
   rsrpP50: 'dBm',
   sinrP50: 'dB',
   ulInterferenceDbm: 'dBm',
-};
+});
 
 /** `min`: the value must be at least `value`; `max`: at most `value`. */
 export interface KpiThreshold {
@@ -38,14 +39,14 @@ export interface KpiThreshold {
 }
 
 /** Defaults of a guarantee area: stricter than the pre-diagnosis rules, as befits a VIP place. */
-export const DEFAULT_THRESHOLDS: readonly KpiThreshold[] = [
+export const DEFAULT_THRESHOLDS: readonly KpiThreshold[] = frozen([
   { kpi: 'rrcSetupSuccessRate', bound: 'min', value: 98 },
   { kpi: 'erabSetupSuccessRate', bound: 'min', value: 98 },
   { kpi: 'dropRate', bound: 'max', value: 1.5 },
   { kpi: 'prbUtilisationDl', bound: 'max', value: 85 },
   { kpi: 'rsrpP50', bound: 'min', value: -110 },
   { kpi: 'ulInterferenceDbm', bound: 'max', value: -105 },
-];
+]);
 
 /** Hysteresis of the alert: how many checks in a row change its state. */
 export interface AlertPolicy {
@@ -57,7 +58,11 @@ export interface AlertPolicy {
   missingDataBreaches: boolean;
 }
 
-export const DEFAULT_ALERT_POLICY: AlertPolicy = { raiseAfter: 1, clearAfter: 2, missingDataBreaches: false };
+export const DEFAULT_ALERT_POLICY: AlertPolicy = frozen({
+  raiseAfter: 1,
+  clearAfter: 2,
+  missingDataBreaches: false,
+});
 
 /** Who is told about alerts: roles (ROLE_EMAILS), extra addresses, and numbers for an SMS. */
 export interface NotifyPlan {
@@ -67,12 +72,12 @@ export interface NotifyPlan {
   language: 'zh-CN' | 'en';
 }
 
-export const DEFAULT_NOTIFY: NotifyPlan = {
+export const DEFAULT_NOTIFY: NotifyPlan = frozen({
   roles: ['vipManager', 'interface'],
   emails: [],
   phones: [],
   language: 'zh-CN',
-};
+});
 
 /** One periodic test (e.g. a weekly CQT dial test in the VIP's office), due every `every`. */
 export interface TestPlanItem {
@@ -107,7 +112,7 @@ export interface GuaranteeAreaDefinition {
   testPlan: TestPlanItem[];
 }
 
-export const AREA_LIMITS = {
+export const AREA_LIMITS = frozen({
   maxCells: 50,
   maxThresholds: 20,
   maxTests: 10,
@@ -115,7 +120,7 @@ export const AREA_LIMITS = {
   hardMinIntervalMs: 10_000,
   maxIntervalMs: 24 * 3_600_000,
   maxLookbackMs: 7 * 24 * 3_600_000,
-} as const;
+} as const);
 
 export const AREA_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 export const CELL_ID_PATTERN = /^\d{3}-\d{2,3}-\d{1,10}-\d{1,3}$/;
@@ -323,7 +328,7 @@ export interface AlertTracker {
   cleanStreak: number;
 }
 
-export const INITIAL_TRACKER: AlertTracker = { status: 'OK', breachStreak: 0, cleanStreak: 0 };
+export const INITIAL_TRACKER: AlertTracker = frozen({ status: 'OK', breachStreak: 0, cleanStreak: 0 });
 
 export type AlertTransition = 'RAISED' | 'RECOVERED' | undefined;
 

@@ -2,6 +2,7 @@
 // contingency checklist and the rules for resolving and closing an incident. Data and pure functions.
 import type { EvidenceOutcome, Hypothesis } from '../../activities/evidence/types';
 import { parseDuration, isDuration } from './durations';
+import { frozen } from './frozen';
 
 export type AreaScope = 'site' | 'cell' | 'region';
 
@@ -23,7 +24,7 @@ export interface MassIncidentPolicy {
   closeReminderAfter: string;
 }
 
-export const DEFAULT_MASS_INCIDENT_POLICY: MassIncidentPolicy = {
+export const DEFAULT_MASS_INCIDENT_POLICY: MassIncidentPolicy = frozen({
   enabled: true,
   rules: [
     { scope: 'cell', count: 5, window: '30m' },
@@ -32,7 +33,7 @@ export const DEFAULT_MASS_INCIDENT_POLICY: MassIncidentPolicy = {
   ],
   notifyRoles: ['department:network', 'interface', 'leader'],
   closeReminderAfter: '24h',
-};
+});
 
 export function validateMassIncidentPolicy(p: MassIncidentPolicy): string[] {
   const problems: string[] = [];
@@ -117,7 +118,7 @@ export function pruneArrivals(arrivals: Arrival[], rule: BurstRule, now: number)
 }
 
 /** The contingency plan (预案, R8.3): what the owner works through; evidence ticks the first four. */
-export const CHECKLIST_ITEMS = [
+export const CHECKLIST_ITEMS = frozen([
   { id: 'changes', title: '核查升级与割接 Upgrades and cutovers in the area' },
   { id: 'alarms', title: '核查大面积告警 Large-scale alarms' },
   { id: 'interference', title: '核查突发干扰 Sudden interference' },
@@ -125,7 +126,7 @@ export const CHECKLIST_ITEMS = [
   { id: 'notified', title: '通知相关部门与领导 Departments and leaders told' },
   { id: 'fieldTeam', title: '派出现场/抢修 Field team dispatched' },
   { id: 'customerMessage', title: '统一客户答复口径 Customer message agreed' },
-] as const;
+] as const);
 export type ChecklistItemId = (typeof CHECKLIST_ITEMS)[number]['id'];
 
 export interface ChecklistItem {

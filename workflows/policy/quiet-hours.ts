@@ -4,6 +4,7 @@
 // Time-zone offsets come from Intl.DateTimeFormat (ICU in Node and in the workflow sandbox alike);
 // no tz library. Asia/Shanghai has had a fixed +08:00 offset since 1991, and fixed offsets are what
 // replay needs: see docs/decisions.md ("Quiet hours in the workflow").
+import { frozen } from './frozen';
 
 export interface HoursWindow {
   /** Local wall-clock time 'HH:MM' (00:00–23:59) at which calls may start. */
@@ -163,7 +164,7 @@ export function checkContactWindow(
 }
 
 /** E-mail templates that go at once whatever the hour: a missed limit and an escalation (R5.6). */
-export const URGENT_STAFF_TEMPLATES: readonly string[] = ['clockBreached', 'escalation'];
+export const URGENT_STAFF_TEMPLATES: readonly string[] = frozen(['clockBreached', 'escalation']);
 
 /**
  * When a staff e-mail may go (issue 3: non-urgent notifications respect quiet hours, urgent ones do

@@ -5,10 +5,11 @@ import { isDuration, parseDuration } from './durations';
 import { DEFAULT_LADDER, type EscalationLevel } from './escalation';
 import { validateMassIncidentPolicy, type MassIncidentPolicy } from './mass-incident';
 import { isHhMm, isTimeZone, type HoursWindow } from './quiet-hours';
+import { frozen } from './frozen';
 
 /** The clocks every complaint runs from intake; department verification clocks start on a transfer. */
 export type ClockName = 'acceptance' | 'firstReply' | 'handling';
-export const INTAKE_CLOCKS: ClockName[] = ['acceptance', 'firstReply', 'handling'];
+export const INTAKE_CLOCKS: ClockName[] = frozen(['acceptance', 'firstReply', 'handling']);
 export const FIRST_REPLY_LIMIT_MS = 48 * 3_600_000; // R4.2: never later than 48 h after intake
 
 export interface ClockPolicy {
@@ -160,7 +161,7 @@ export function selectPolicy(set: PolicySet, criteria: PolicyCriteria): PolicySn
   };
 }
 
-export const DEFAULT_DEPARTMENTS = ['data', 'network', 'billing', 'core', 'transmission'];
+export const DEFAULT_DEPARTMENTS = frozen(['data', 'network', 'billing', 'core', 'transmission']);
 
 /** Checks a policy set; returns the problems found (empty = valid). */
 export function validatePolicySet(set: PolicySet): string[] {

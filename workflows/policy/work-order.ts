@@ -2,9 +2,10 @@
 // was done, and why. This finds the parts of a structured reply that are missing or vague — empty,
 // too short, one character repeated, or boilerplate that says nothing (已处理, 正常, ok, done …) —
 // and says for each what is missing. Pure code: no Temporal imports, safe for workflows and the API.
+import { frozen } from './frozen';
 
 /** The parts of the structured reply: findings (checked, found) and resolution (summary, rootCause, actions). */
-export const WORK_ORDER_PARTS = ['checked', 'found', 'summary', 'rootCause', 'actions'] as const;
+export const WORK_ORDER_PARTS = frozen(['checked', 'found', 'summary', 'rootCause', 'actions'] as const);
 export type WorkOrderPart = (typeof WORK_ORDER_PARTS)[number];
 
 export type Vagueness = 'missing' | 'empty' | 'repeated' | 'boilerplate' | 'tooShort';

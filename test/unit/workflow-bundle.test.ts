@@ -1,0 +1,65 @@
+// The worker preloads the workflow modules, so every cached workflow shares one copy of them
+// (issue 9, memory): they must hold no per-workflow state and their constants must not be writable.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { DEFAULT_DIAGNOSIS_RULES } from '../../workflows/policy/diagnosis-rules';
+import { DEFAULT_LADDER } from '../../workflows/policy/escalation';
+import { frozen } from '../../workflows/policy/frozen';
+import { INITIAL_TRACKER } from '../../workflows/policy/guarantee';
+import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, workflowBundleOptions } from '../../worker/workflow-bundle';
+
+const root = path.dirname(WORKFLOWS_PATH);
+const workflowModules = (readdirSync(root, { recursive: true }) as string[])
+  .filter((f) => f.endsWith('.ts'))
+  .sort();
+
+// Module-level collections that are only read, or a cache whose entries do not depend on the workflow.
+const SHARED_COLLECTIONS_ALLOWED = new Map([
+  ['policy/quiet-hours.ts', ['formatters']], // Intl.DateTimeFormat per time zone
+  ['policy/on-site.ts', ['DECLINE']], // words; only .has()
+  ['policy/customer-answer.ts', ['YES', 'NO']], // words; only .has()
+]);
+
+describe('#9 shared workflow modules', () => {
+  it('#9 the worker bundles the workflows with every workflow module preloaded', () => {
+    expect(workflowBundleOptions()).toEqual({
+      workflowsPath: WORKFLOWS_PATH,
+      preloadModules: [WORKFLOWS_PATH],
+    });
+    expect(SHARED_WORKFLOW_MODULES).toEqual([WORKFLOWS_PATH]);
+    expect(workflowModules.length).toBeGreaterThan(30);
+  });
+
+  it.each(workflowModules)('#9 workflows/%s holds no per-workflow state at module scope', (file) => {
+    const source = readFileSync(path.join(root, file), 'utf8');
+    // No mutable binding and no workflow API, clock or randomness while the module loads.
+    expect(source).not.toMatch(/^(export )?(let|var) /m);
+    expect(source).not.toMatch(
+      /^(export )?const \w+(: [^=]+)? = (workflowInfo|patched|deprecatePatch|uuid4|condition|sleep|setHandler)\(/m,
+    );
+    expect(source).not.toMatch(/^\S.*(Date\.now\(|Math\.random\(|new Date\(\))/m);
+    const collections = [
+      ...source.matchAll(/^(?:export )?const (\w+)(?:: [^=]+)? = new (?:Map|Set|WeakMap|WeakSet)\b/gm),
+    ].map((m) => m[1]);
+    expect(collections).toEqual(SHARED_COLLECTIONS_ALLOWED.get(file.split(path.sep).join('/')) ?? []);
+  });
+
+  it('#9 the shared defaults are frozen all the way down: a workflow cannot change them for the others', () => {
+    const write = (f: () => void) => expect(f).toThrow(TypeError);
+    write(() => Object.assign(DEFAULT_POLICY_SET as object, { extra: 1 }));
+    write(() => DEFAULT_LADDER.push(DEFAULT_LADDER[0]!));
+    write(() => Object.assign(DEFAULT_LADDER[0]!, { after: 'PT1M' }));
+    write(() => Object.assign(INITIAL_TRACKER, { breachStreak: 3 }));
+    const firstRule = Object.values(DEFAULT_DIAGNOSIS_RULES)[0] as object;
+    expect(Object.isFrozen(firstRule)).toBe(true);
+  });
+
+  it('#9 frozen() freezes nested objects and arrays and returns the same value', () => {
+    const v = { a: [{ b: 1 }], c: { d: 'x' } };
+    expect(frozen(v)).toBe(v);
+    expect(Object.isFrozen(v.a[0])).toBe(true);
+    expect(Object.isFrozen(v.c)).toBe(true);
+    expect(frozen(null)).toBeNull();
+  });
+});
