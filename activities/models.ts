@@ -99,6 +99,13 @@ complaintSchema.index({ stage: 1, receivedAt: -1 });
 complaintSchema.index({ channel: 1, receivedAt: -1 });
 complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
 complaintSchema.index({ nextDueAt: 1 });
+/**
+ * Fields queried by equality that never hold an array in any collection (repeat detection's
+ * criteria). The local stack tells its patched FerretDB, which then lets their indexes serve such
+ * a query instead of scanning (infra/ferretdb/id-pushdown.patch); MongoDB needs no telling.
+ */
+export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId'] as const;
+
 complaintSchema.index({ callbackHash: 1, receivedAt: -1 });
 complaintSchema.index({ cellId: 1, receivedAt: -1 });
 complaintSchema.index({ assignee: 1, nextDueAt: 1 });

@@ -23,6 +23,7 @@ import { pathToFileURL } from 'node:url';
 import { Connection } from '@temporalio/client';
 import mongoose from 'mongoose';
 import { searchAttributeFlags } from '../../workflows/search-attributes';
+import { SCALAR_QUERY_FIELDS } from '../../activities/models';
 import { startMailSink } from '../mail-sink/server';
 import {
   describePortUser,
@@ -563,7 +564,10 @@ function spawnFerretDb(ctx: Context, bin: string, port: number, postgresUrl?: st
     ? ['--handler', 'postgresql', '--postgresql-url', postgresUrl]
     : ['--handler', 'sqlite', '--sqlite-url', `file:${sqliteDir(ctx)}/`];
   const args = ['--listen-addr', `${HOST}:${port}`, ...backend, '--log-level', 'error'];
-  return ctx.registry.spawn({ ...childBase(ctx, 'ferretdb'), command: bin, args });
+  // Our FerretDB patch pushes equality on these fields down so that their indexes serve it
+  // (infra/ferretdb/id-pushdown.patch; repeat detection queries them at every intake).
+  const env = { ...process.env, FERRETDB_SCALAR_FIELDS: SCALAR_QUERY_FIELDS.join(',') };
+  return ctx.registry.spawn({ ...childBase(ctx, 'ferretdb'), command: bin, args, env });
 }
 
 function sqliteDir(ctx: Context): string {

@@ -1,12 +1,16 @@
 // `npm run bench:id-lookup`: the cost of reading and writing one complaint by `_id` on the local
 // stack's database as the collection grows (FerretDB on PostgreSQL unless MONGODB_URI is set).
-// Prints ms per operation at each size; a flat line means the `_id` index serves the lookup.
+// Prints ms per operation at each size; a flat line means the `_id` index serves the lookup. The
+// last column is repeat detection's query (activities/repeat.ts, two equality queries on
+// `callbackHash` and `cellId`, R6.2) over as many complaints: flat when their indexes serve it.
 //   BENCH_ID_SIZES=1000,3000,10000 npm run bench:id-lookup
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import mongoose from 'mongoose';
 import { startStack } from '../../infra/stack/stack';
+import { createModels } from '../../activities/models';
+import { createRepeatActivities, numberHash } from '../../activities/repeat';
 import { machine } from './stats';
 
 const sizes = (process.env.BENCH_ID_SIZES ?? '1000,3000,10000').split(',').map(Number);
@@ -24,12 +28,18 @@ async function main(): Promise<void> {
   const stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
   const conn = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
   const coll = conn.collection<{ _id: string; version: number; body: string }>('idbench');
+  const models = createModels(conn);
+  await models.Complaint.init(); // its indexes, as the worker creates them
+  const complaints = models.Complaint.collection;
+  const { findEarlierComplaints } = createRepeatActivities({ models });
+  const callback = (i: number) => `+86138${String(i % 100_000).padStart(8, '0')}`;
+  const cell = (i: number) => `460-00-${1000 + (i % 3000)}-1`;
   try {
     console.log(`database: ${stack.urls.mongo}`);
     console.log(
-      '| documents | findOne({_id}) ms | updateOne({_id, version: {$lt}}) ms | findOne({version}) (no index, for scale) ms |',
+      '| documents | findOne({_id}) ms | updateOne({_id, version: {$lt}}) ms | findOne({version}) (no index, for scale) ms | repeat detection ms |',
     );
-    console.log('| ---: | ---: | ---: | ---: |');
+    console.log('| ---: | ---: | ---: | ---: | ---: |');
     let have = 0;
     for (const size of sizes) {
       while (have < size) {
@@ -39,6 +49,17 @@ async function main(): Promise<void> {
           body,
         }));
         await coll.insertMany(batch);
+        // As many complaints, spread over 100,000 numbers and 3,000 cells, received in the last day.
+        await complaints.insertMany(
+          batch.map((d, k) => ({
+            _id: d._id,
+            stage: 'RECEIVED',
+            callbackHash: numberHash(callback(have + k)),
+            cellId: cell(have + k),
+            receivedAt: new Date(Date.now() - ((have + k) % 86_400) * 1000),
+            body,
+          })) as never[],
+        );
         have += batch.length;
       }
       const pick = (i: number) => `C-${(i * 7919) % size}`;
@@ -47,7 +68,18 @@ async function main(): Promise<void> {
         coll.updateOne({ _id: pick(i), version: { $lt: 1000 + i } }, { $set: { version: 1000 + i } }),
       );
       const scan = await timed(5, (i) => coll.findOne({ version: -i }));
-      console.log(`| ${size} | ${find.toFixed(1)} | ${update.toFixed(1)} | ${scan.toFixed(1)} |`);
+      const since = new Date(Date.now() - 2 * 86_400_000).toISOString();
+      const repeat = await timed(20, (i) =>
+        findEarlierComplaints({
+          ticketId: `N-${i}`,
+          callback: callback(i * 31),
+          cellId: cell(i * 17),
+          since,
+        }),
+      );
+      console.log(
+        `| ${size} | ${find.toFixed(1)} | ${update.toFixed(1)} | ${scan.toFixed(1)} | ${repeat.toFixed(1)} |`,
+      );
     }
   } finally {
     await conn.close();

@@ -60,3 +60,26 @@ it('R6.2 #9 earlier complaints by number or by cell, newest first, within the wi
   const none = await findEarlierComplaints({ ticketId: 'NEW', callback: '+8613900000009', since });
   expect(none).toEqual([]);
 }, 60_000);
+
+it('R6.2 #9 an index serves both repeat queries, however many complaints there are (no collection scan)', async () => {
+  await complaint('I-1', '+8613900000011', '460-00-11-1', 1);
+  // The filters findEarlierComplaints sends (activities/repeat.ts), as the database plans them.
+  const plan = async (criterion: Record<string, unknown>) =>
+    JSON.stringify(
+      await db.mongo.db!.command({
+        explain: {
+          find: models.Complaint.collection.collectionName,
+          filter: { ...criterion, receivedAt: { $gte: new Date(now - 30 * DAY) }, _id: { $ne: 'SELF' } },
+        },
+        verbosity: 'queryPlanner',
+      }),
+    );
+  for (const criterion of [{ callbackHash: numberHash('+8613900000011') }, { cellId: '460-00-11-1' }]) {
+    const p = await plan(criterion);
+    // FerretDB on PostgreSQL answers with PostgreSQL's plan, MongoDB with its own.
+    expect(p).toMatch(/"Index Scan"|"Bitmap Index Scan"|IXSCAN/);
+    expect(p).not.toMatch(/Seq Scan|COLLSCAN/);
+    const field = Object.keys(criterion)[0]!;
+    expect(p).toMatch(new RegExp(`"(Index Name|indexName)":"[^"]*${field}`, 'i'));
+  }
+}, 60_000);
