@@ -1,7 +1,8 @@
 // #9 The local stack's FerretDB is built with infra/ferretdb/id-pushdown.patch: an `_id` equality
 // is pushed down to PostgreSQL as `_jsonb->'_id' = $n`, which the unique `_id` index serves,
-// instead of a containment filter that scanned the table. These tests pin the rows it returns (the
-// speed is shown by `npm run bench:id-lookup`).
+// instead of a containment filter that scanned the table; so is an equality on the fields the
+// product declares scalar (SCALAR_QUERY_FIELDS). These tests pin the rows it returns (the speed is
+// shown by `npm run bench:id-lookup`).
 import mongoose from 'mongoose';
 import { useDatabaseStack } from '../support/database-stack';
 
@@ -47,5 +48,20 @@ describe('reads and writes by _id on the stack database', () => {
     expect((await coll.deleteOne({ _id: oid })).deletedCount).toBe(1);
     expect(await coll.findOne({ _id: oid })).toBeNull();
     expect(await coll.countDocuments({})).toBe(4);
+  });
+
+  it('R6.2 equality on a field not declared scalar still matches an element of an array (only declared fields use =)', async () => {
+    const coll = db.mongo.collection<{ _id: string; cells: string | string[]; cellId: string }>(
+      'scalarcheck',
+    );
+    await coll.insertMany([
+      { _id: 'A', cells: ['460-00-1-1', '460-00-2-1'], cellId: '460-00-1-1' },
+      { _id: 'B', cells: '460-00-1-1', cellId: '460-00-3-1' },
+    ]);
+    // Mongo semantics: `cells` equal to a value matches the array holding it and the scalar.
+    expect((await coll.find({ cells: '460-00-1-1' }).toArray()).map((d) => d._id).sort()).toEqual(['A', 'B']);
+    // A declared field (SCALAR_QUERY_FIELDS) answers the same rows through its index.
+    expect((await coll.find({ cellId: '460-00-1-1' }).toArray()).map((d) => d._id)).toEqual(['A']);
+    expect(await coll.countDocuments({ cellId: '460-00-9-9' })).toBe(0);
   });
 });
