@@ -9,7 +9,13 @@
 // Key rotation: add a key, make it current; payloads name the key they were sealed with and old
 // keys keep decrypting them. Payloads that are not encrypted (histories recorded before the codec
 // existed) pass through decode unchanged.
+//
+// Compression (#9): a payload whose protobuf is larger than COMPRESS_ABOVE_BYTES is deflated before
+// it is sealed, when that makes it smaller; the plaintext is then itself a Payload with encoding
+// "binary/deflate" whose data is the deflated original. The flag is inside the ciphertext, so it is
+// authenticated with it, and payloads sealed before compression existed open as before.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 import { METADATA_ENCODING_KEY, ValueError, type Payload, type PayloadCodec } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 
@@ -19,6 +25,10 @@ const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
 const KEY_BYTES = 32;
+export const COMPRESSED_ENCODING = 'binary/deflate';
+export const COMPRESS_ABOVE_BYTES = 1024;
+/** Far above Temporal's 2 MB payload limit: an inflated payload larger than this is refused. */
+const MAX_INFLATED_BYTES = 16 * 1024 * 1024;
 
 const utf8 = (s: string) => Buffer.from(s, 'utf8');
 const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString('utf8') : undefined);
@@ -70,7 +80,7 @@ export class EncryptionCodec implements PayloadCodec {
     const iv = randomBytes(IV_BYTES);
     const cipher = createCipheriv(ALGORITHM, key, iv, { authTagLength: TAG_BYTES });
     cipher.setAAD(aad(keyId));
-    const plain = temporal.api.common.v1.Payload.encode(payload).finish();
+    const plain = compressed(temporal.api.common.v1.Payload.encode(payload).finish());
     const sealed = Buffer.concat([iv, cipher.update(plain), cipher.final(), cipher.getAuthTag()]);
     return {
       metadata: { [METADATA_ENCODING_KEY]: utf8(ENCRYPTED_ENCODING), [METADATA_KEY_ID]: utf8(keyId) },
@@ -99,9 +109,30 @@ export class EncryptionCodec implements PayloadCodec {
     } catch {
       throw new PayloadDecryptionError(`encrypted payload failed authentication (key id "${keyId}")`);
     }
-    const inner = temporal.api.common.v1.Payload.decode(plain);
+    let inner = temporal.api.common.v1.Payload.decode(plain);
+    if (text(inner.metadata?.[METADATA_ENCODING_KEY]) === COMPRESSED_ENCODING) {
+      let inflated: Buffer;
+      try {
+        inflated = inflateRawSync(inner.data ?? new Uint8Array(), { maxOutputLength: MAX_INFLATED_BYTES });
+      } catch (err) {
+        throw new PayloadDecryptionError(
+          `compressed payload does not inflate within ${MAX_INFLATED_BYTES} bytes: ${(err as Error).message}`,
+        );
+      }
+      inner = temporal.api.common.v1.Payload.decode(inflated);
+    }
     return { metadata: inner.metadata, data: inner.data };
   }
+}
+
+/** The plaintext to seal: the payload's bytes, or a deflated wrapper of them when that is smaller. */
+function compressed(bytes: Uint8Array): Uint8Array {
+  if (bytes.length <= COMPRESS_ABOVE_BYTES) return bytes;
+  const wrapped = temporal.api.common.v1.Payload.encode({
+    metadata: { [METADATA_ENCODING_KEY]: utf8(COMPRESSED_ENCODING) },
+    data: deflateRawSync(bytes),
+  }).finish();
+  return wrapped.length < bytes.length ? wrapped : bytes;
 }
 
 function aad(keyId: string): Buffer {

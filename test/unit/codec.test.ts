@@ -3,7 +3,14 @@
 import { randomBytes } from 'node:crypto';
 import { DefaultPayloadConverter, METADATA_ENCODING_KEY, type Payload } from '@temporalio/common';
 import { loadDataConverter } from '@temporalio/common/lib/internal-non-workflow';
-import { EncryptionCodec, METADATA_KEY_ID, PayloadDecryptionError } from '../../worker/codec';
+import { createCipheriv } from 'node:crypto';
+import { temporal } from '@temporalio/proto';
+import {
+  COMPRESS_ABOVE_BYTES,
+  EncryptionCodec,
+  METADATA_KEY_ID,
+  PayloadDecryptionError,
+} from '../../worker/codec';
 import { createDataConverter, dataConverterFromEnv } from '../../worker/data-converter';
 import { failureConverter } from '../../worker/failure-converter';
 import { loadConfig } from '../../worker/config';
@@ -91,6 +98,61 @@ describe('S3 payload codec', () => {
     const [a, b] = await codec.decode([p, nullish]);
     expect(a).toBe(p);
     expect(b).toBe(nullish);
+  });
+
+  it('S3 #9 a large payload is deflated before it is sealed: smaller, still no personal data in clear, same value back', async () => {
+    const codec = new EncryptionCodec({ k1 }, 'k1');
+    // A complaint's view: repetitive JSON of a few kB, as the projections carry.
+    const view = {
+      ...complaint,
+      timeline: Array.from({ length: 40 }, (_, i) => ({
+        at: `2026-12-04T10:${i}:00.000Z`,
+        actor: 'system',
+        action: 'CLOCK_STARTED',
+      })),
+    };
+    const big = converter.toPayload(view);
+    const size = temporal.api.common.v1.Payload.encode(big).finish().length;
+    expect(size).toBeGreaterThan(COMPRESS_ABOVE_BYTES);
+    const [sealed] = await codec.encode([big]);
+    expect(sealed!.data!.length).toBeLessThan(size / 3);
+    for (const secret of ['8613800138000', '中关村', 'CLOCK_STARTED', 'binary/deflate'])
+      expect(bytesOf(sealed!).includes(Buffer.from(secret))).toBe(false);
+    const [opened] = await codec.decode([sealed!]);
+    expect(converter.fromPayload(opened!)).toEqual(view);
+    expect(meta(opened!, METADATA_ENCODING_KEY)).toBe('json/plain');
+    // A small payload is sealed as it is: 12 bytes of IV, its protobuf, 16 bytes of tag.
+    const small = plain();
+    const [tiny] = await codec.encode([small]);
+    expect(tiny!.data!.length).toBe(12 + temporal.api.common.v1.Payload.encode(small).finish().length + 16);
+  });
+
+  it('S3 #9 a payload sealed before compression existed still opens, and an inflated size is bounded', async () => {
+    // Sealed the old way (no compression) by hand, with the same format.
+    const seal = (bytes: Uint8Array) => {
+      const iv = Buffer.alloc(12, 7);
+      const cipher = createCipheriv('aes-256-gcm', k1, iv, { authTagLength: 16 });
+      cipher.setAAD(Buffer.from('binary/encrypted;encryption-key-id=k1'));
+      return {
+        metadata: {
+          [METADATA_ENCODING_KEY]: Buffer.from('binary/encrypted'),
+          [METADATA_KEY_ID]: Buffer.from('k1'),
+        },
+        data: Buffer.concat([iv, cipher.update(bytes), cipher.final(), cipher.getAuthTag()]),
+      };
+    };
+    const big = converter.toPayload({ text: 'x'.repeat(5000) });
+    const codec = new EncryptionCodec({ k1 }, 'k1');
+    const [old] = await codec.decode([seal(temporal.api.common.v1.Payload.encode(big).finish())]);
+    expect(converter.fromPayload(old!)).toEqual({ text: 'x'.repeat(5000) });
+    // A deflated wrapper that would inflate past the bound is refused, not inflated.
+    const { deflateRawSync } = await import('node:zlib');
+    const bomb = temporal.api.common.v1.Payload.encode({
+      metadata: { [METADATA_ENCODING_KEY]: Buffer.from('binary/deflate') },
+      data: deflateRawSync(Buffer.alloc(17 * 1024 * 1024)),
+    }).finish();
+    await expect(codec.decode([seal(bomb)])).rejects.toThrow(PayloadDecryptionError);
+    await expect(codec.decode([seal(bomb)])).rejects.toThrow(/does not inflate within 16777216 bytes/);
   });
 
   it('S3 refuses keys of the wrong size and a current key it does not have', () => {
