@@ -243,8 +243,11 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
   }
 
   async function verify(ticketId: string): Promise<VerifyResult> {
-    const entries = await list(ticketId);
+    // The head first: entries are inserted before the head moves to them, so every entry up to the
+    // head is there when the list is read after it. Read the other way round, an append finishing
+    // in between looked like entries removed at the end (seen once in CI, 2026-12-04).
     const head = await Head.findById(ticketId).lean<AuditHeadDoc>();
+    const entries = await list(ticketId);
     const problems: VerifyResult['problems'] = [];
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;

@@ -452,6 +452,36 @@ describe('S5 R10.2 the audit trail', () => {
     expect(result).toMatchObject({ ok: true, entries: 12, headSeq: 12 });
   });
 
+  it('S5 verify while entries are being appended never reports one as removed', async () => {
+    const store = createAuditStore(mongo);
+    await store.init();
+    const ticketId = `OTHER-verify-race-${Date.now()}`;
+    let appending = true;
+    const appends = (async () => {
+      for (let i = 0; i < 40; i++)
+        await store.append({
+          ticketId,
+          at: new Date().toISOString(),
+          actor: `u${i}`,
+          roles: ['handler'],
+          source: 'api',
+          action: 'TEST',
+        });
+      appending = false;
+    })();
+    const problems: unknown[] = [];
+    let checks = 0;
+    while (appending) {
+      const r = await store.verify(ticketId);
+      checks += 1;
+      problems.push(...r.problems);
+    }
+    await appends;
+    expect(checks).toBeGreaterThan(5);
+    expect(problems).toEqual([]);
+    expect(await store.verify(ticketId)).toMatchObject({ ok: true, entries: 40, headSeq: 40 });
+  });
+
   it('S5 a workflow timeline is audited once however often it is projected, and the head keeps how far', async () => {
     const store = createAuditStore(mongo);
     await store.init();
