@@ -66,6 +66,9 @@ async function settled(worker: ManagedProcess): Promise<{ rss: number; stats?: S
   return { rss: rssMiB(worker.pid), stats: lastStats(worker) };
 }
 
+/** MiB of RSS spread over n workflows, in KiB each. */
+const kibPer = (mib: number, n: number) => ((mib * 1024) / n).toFixed(0);
+
 type CeilingKind = 'bare' | 'product-modules' | 'product-shared';
 
 /**
@@ -176,7 +179,7 @@ async function main(): Promise<void> {
       ceilings.push([label, c]);
       keep(`${label}, idle`, c.idle);
       keep(`${label}, ${n} cached`, c.full);
-      console.log(`  per cached workflow: ${(((c.full - c.idle) * 1024) / n).toFixed(0)} KiB of RSS`);
+      console.log(`  per cached workflow: ${kibPer(c.full - c.idle, n)} KiB of RSS`);
     }
     if (process.argv.includes('--ceilings-only')) return;
     const idle = await settled(stack.worker!);
@@ -222,13 +225,12 @@ async function main(): Promise<void> {
       console.log(
         `| ${label} | ${rss.toFixed(0)} | ${s ? `${s.heapUsedMiB.toFixed(0)} / ${s.heapTotalMiB.toFixed(0)}` : '—'} | ${s?.cachedWorkflows ?? '—'} |`,
       );
-    const perCached = ((full.rss - idle.rss) * 1024) / n;
     console.log(
-      `\nper cached complaint: ${perCached.toFixed(0)} KiB of RSS ((cached − idle) / ${n}); ` +
+      `\nper cached complaint: ${kibPer(full.rss - idle.rss, n)} KiB of RSS ((cached − idle) / ${n}); ` +
         `eviction brings the worker to ${after.rss.toFixed(0)} MiB with ${n} complaints still open`,
     );
     for (const [label, c] of ceilings)
-      console.log(`per cached workflow, ${label}: ${(((c.full - c.idle) * 1024) / n).toFixed(0)} KiB of RSS`);
+      console.log(`per cached workflow, ${label}: ${kibPer(c.full - c.idle, n)} KiB of RSS`);
   } finally {
     await connection.close();
     await stack.stop();

@@ -432,22 +432,21 @@ describe('S5 R10.2 the audit trail', () => {
     expect(JSON.stringify(v3.body.problems)).toMatch(/removed at the end|is missing/);
   });
 
+  /** An API action by handler u<i>, as the audit recorder appends it. */
+  const handlerAction = (ticketId: string, i: number) => ({
+    ticketId,
+    at: new Date().toISOString(),
+    actor: `u${i}`,
+    roles: ['handler'],
+    source: 'api' as const,
+    action: 'TEST',
+  });
+
   it('S5 concurrent appends never fork the chain (unique ticketId+seq, retried)', async () => {
     const store = createAuditStore(mongo);
     await store.init();
     const ticketId = `OTHER-concurrency-${Date.now()}`;
-    await Promise.all(
-      Array.from({ length: 12 }, (_v, i) =>
-        store.append({
-          ticketId,
-          at: new Date().toISOString(),
-          actor: `u${i}`,
-          roles: ['handler'],
-          source: 'api',
-          action: 'TEST',
-        }),
-      ),
-    );
+    await Promise.all(Array.from({ length: 12 }, (_v, i) => store.append(handlerAction(ticketId, i))));
     const result = await store.verify(ticketId);
     expect(result).toMatchObject({ ok: true, entries: 12, headSeq: 12 });
   });
@@ -458,15 +457,7 @@ describe('S5 R10.2 the audit trail', () => {
     const ticketId = `OTHER-verify-race-${Date.now()}`;
     let appending = true;
     const appends = (async () => {
-      for (let i = 0; i < 40; i++)
-        await store.append({
-          ticketId,
-          at: new Date().toISOString(),
-          actor: `u${i}`,
-          roles: ['handler'],
-          source: 'api',
-          action: 'TEST',
-        });
+      for (let i = 0; i < 40; i++) await store.append(handlerAction(ticketId, i));
       appending = false;
     })();
     const problems: unknown[] = [];
