@@ -49,12 +49,20 @@ export class PolicyStore {
     return this.model.find({}, { set: 0 }).sort({ version: -1 }).limit(50).lean();
   }
 
-  /** Stores a new version; returns the problems when the set is not valid (nothing stored then). */
+  /**
+   * Stores a new version; returns the problems when the set is not valid (nothing stored then), or
+   * a conflict when `set.version` (the version the edit was based on) is not the active one.
+   */
   async save(
-    set: Omit<PolicySet, 'version'>,
+    set: Omit<PolicySet, 'version'> & { version?: number },
     by: string,
-  ): Promise<{ version: number } | { problems: string[] }> {
+  ): Promise<{ version: number } | { problems: string[] } | { conflict: string }> {
+    this.cache = undefined; // an edit is checked against the newest version, not a cached one
     const current = await this.active();
+    if (set.version !== undefined && set.version !== current.version)
+      return {
+        conflict: `this edit was based on version ${set.version}, but version ${current.version} is active now; reload and try again`,
+      };
     const version = current.version + 1;
     const next: PolicySet = { ...set, version } as PolicySet;
     const problems = validatePolicySet(next);
@@ -69,7 +77,7 @@ export class PolicyStore {
       });
     } catch (err) {
       if (isDuplicateKey(err))
-        return { problems: [`version ${version} was saved by someone else meanwhile; reload and try again`] };
+        return { conflict: `version ${version} was saved by someone else meanwhile; reload and try again` };
       throw err;
     }
     this.cache = undefined;

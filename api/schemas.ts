@@ -2,6 +2,8 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
 import { vagueParts, type WorkOrderPart } from '../workflows/policy/work-order';
+import type { ContactPolicy } from '../workflows/policy/contact-policy';
+import type { PolicySet } from '../workflows/policy/sla';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
 const text = (max: number) =>
@@ -219,8 +221,41 @@ const clockPolicy = z
     calendar: z.string().min(1).optional(),
   })
   .strict();
+const hhmm = z.string().regex(/^\d\d:\d\d$/, 'a local time HH:MM');
+/** How the customer is called and texted (R4.3, R4.4); workflows/policy/contact-policy. */
+const ContactPolicySchema = z
+  .object({
+    callAttempts: z.number().int().min(0).max(10),
+    callSpacing: duration,
+    smsConfirmWait: duration,
+    clarifyOnce: z.boolean(),
+    allowedHours: z.object({ from: hhmm, to: hhmm }).strict(),
+    callTimeout: duration,
+    recordingWait: duration,
+  })
+  .strict() satisfies z.ZodType<ContactPolicy>;
+
+/**
+ * A policy set as `GET /v1/policies` returns it (`active`): whatever it returns, this accepts, so
+ * an admin can read, edit and save it back (issue 24). `version` is the version the edit was
+ * based on: when given and no longer the active one, the save is refused (409) instead of silently
+ * overwriting someone else's change.
+ */
 export const PolicySetSchema = z
   .object({
+    version: z
+      .number()
+      .int()
+      .min(1)
+      .optional()
+      .describe('The version this edit was based on; 409 when another version was saved meanwhile'),
+    repeatWindow: duration
+      .optional()
+      .describe('A complaint within this window after an earlier one is a repeat (R6.2); default 30d'),
+    careCallbackAfter: duration
+      .optional()
+      .describe('How long after closing the care callback is made (R6.1); default 7d'),
+    contact: ContactPolicySchema.optional().describe('How the customer is called and texted (R4.3, R4.4)'),
     calendars: z
       .record(
         z.string().min(1),
@@ -318,6 +353,12 @@ export const PolicySetSchema = z
       .describe('Quiet hours for non-urgent staff e-mails; urgent ones go at once'),
   })
   .strict();
+
+// Every field of a policy set has a place in the schema: a field added to PolicySet and not here
+// fails to compile, instead of answering 400 "Unrecognized key" to an admin's read-edit-save.
+type UnlistedPolicyFields = Exclude<keyof PolicySet, keyof z.infer<typeof PolicySetSchema>>;
+const everyPolicyFieldListed: [UnlistedPolicyFields] extends [never] ? true : UnlistedPolicyFields = true;
+void everyPolicyFieldListed;
 
 export const ContactCustomerSchema = z
   .object({

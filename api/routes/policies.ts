@@ -2,7 +2,7 @@
 import { Router } from 'express';
 import type { PolicyStore } from '../../activities/policy-store';
 import { actorOf } from '../auth';
-import { HttpError } from '../errors';
+import { conflict, HttpError } from '../errors';
 import { guard } from '../guard';
 import { PolicySetSchema } from '../schemas';
 
@@ -19,6 +19,7 @@ export function policyRoutes(store: PolicyStore): Router {
     store
       .save(body, actorOf(req).user)
       .then((out) => {
+        if ('conflict' in out) throw conflict(out.conflict);
         if ('problems' in out)
           throw new HttpError(422, 'invalid_policy', out.problems.join('; '), out.problems);
         res.status(201).json(out);

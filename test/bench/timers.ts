@@ -153,7 +153,7 @@ async function main(): Promise<void> {
     if (t0.getUTCDate() !== new Date(t0.getTime() + 30 * 60_000).getUTCDate())
       throw new Error('the window would cross midnight UTC; run again later or set BENCH_LEAD_S');
     const saved = await new PolicyStore(db, DEFAULT_POLICY_SET).save(benchPolicySet(t0), 'bench');
-    if ('problems' in saved) throw new Error(`bench policy set refused: ${saved.problems.join('; ')}`);
+    if (!('version' in saved)) throw new Error(`bench policy set refused: ${JSON.stringify(saved)}`);
     await new Promise((r) => setTimeout(r, 6_000)); // the worker's policy cache holds 5 s
     console.log(
       `calibration: ${k} complaints settled at ${rate.toFixed(1)}/s → lead ${leadS} s; ${n} complaints, ` +

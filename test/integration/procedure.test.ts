@@ -1,6 +1,8 @@
 // The handling procedure over HTTP (issue 3): clocks view, pause/extend, escalation acknowledgement,
 // worklists and the policy API, on the real local stack.
 import path from 'node:path';
+import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import type { PolicySet } from '../../workflows/policy/sla';
 import { intakeBody } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 
@@ -184,5 +186,62 @@ describe('R4.1 SLA policies are data editable by an admin', () => {
     expect(invalid.status).toBe(422);
     expect(invalid.body.message).toMatch(/fallback/);
     expect((await stack.http.post('/v1/policies', set, KEYS.supervisor)).status).toBe(403);
+  });
+
+  it('R4.1 whatever GET /v1/policies returns, POST takes back: the built-in set and a customised one round-trip', async () => {
+    type Active = PolicySet & Record<string, unknown>;
+    const read = async () =>
+      (await stack.http.get<{ active: Active }>('/v1/policies', tokens['admin.root'])).body.active;
+    const original = await read();
+    // The built-in set, as an admin would paste it, based on the active version.
+    const builtIn = { ...structuredClone(DEFAULT_POLICY_SET), version: original.version };
+    expect(Object.keys(builtIn)).toEqual(
+      expect.arrayContaining(['repeatWindow', 'careCallbackAfter', 'contact']),
+    );
+    const saved = await stack.http.post<{ version: number }>('/v1/policies', builtIn, tokens['admin.root']);
+    expect(saved.status).toBe(201);
+    const afterBuiltIn = await read();
+    expect({ ...afterBuiltIn, version: 0 }).toEqual({ ...structuredClone(DEFAULT_POLICY_SET), version: 0 });
+
+    // Read, edit the three fields that were refused before (issue 24), save back exactly as read.
+    const edited = {
+      ...afterBuiltIn,
+      repeatWindow: '14d',
+      careCallbackAfter: '3d',
+      contact: { ...afterBuiltIn.contact!, callAttempts: 2, allowedHours: { from: '09:00', to: '20:00' } },
+    };
+    const customised = await stack.http.post<{ version: number }>(
+      '/v1/policies',
+      edited,
+      tokens['admin.root'],
+    );
+    expect(customised.status).toBe(201);
+    const afterEdit = await read();
+    expect(afterEdit).toEqual({ ...edited, version: customised.body.version });
+    // The same read saved back unchanged is a new version with the same content.
+    const again = await stack.http.post<{ version: number }>('/v1/policies', afterEdit, tokens['admin.root']);
+    expect(again.status).toBe(201);
+    expect(await read()).toEqual({ ...afterEdit, version: again.body.version });
+
+    // An edit based on a version that is no longer active is refused, naming both versions.
+    const stale = await stack.http.post<{ message: string }>('/v1/policies', afterEdit, tokens['admin.root']);
+    expect(stale.status).toBe(409);
+    expect(stale.body.message).toContain(`based on version ${afterEdit.version}`);
+    // A bad value in a formerly refused field is named.
+    const bad = await stack.http.post<{ message: string }>(
+      '/v1/policies',
+      {
+        ...afterEdit,
+        version: again.body.version,
+        contact: { ...afterEdit.contact!, smsConfirmWait: 'soon' },
+      },
+      tokens['admin.root'],
+    );
+    expect(bad.status).toBe(400);
+    expect(bad.body.message).toContain('contact.smsConfirmWait');
+
+    // Put the stack's policy back for the tests after this one.
+    const { version: _v, ...restore } = original;
+    expect((await stack.http.post('/v1/policies', restore, tokens['admin.root'])).status).toBe(201);
   });
 });
