@@ -44,7 +44,8 @@ export function incidentOpenApi(errors: Record<string, unknown>) {
         parameters: queryParams(S.IncidentListQuery),
         responses: {
           '200': {
-            description: '{ items: [{ incidentId, areaKey, stage, complaintCount, startedAt, notifiedAt }] }',
+            description:
+              '{ items: [{ incidentId, areaKey, stage, complaintCount, live, startedAt, notifiedAt }] } — stage and complaintCount of an open incident as its workflow has them now (live: true), else from the read model',
           },
           ...errors,
         },

@@ -244,3 +244,55 @@ describe('a burst of complaints about one site', () => {
     expect(known?.evidence.join(' ')).toContain('光缆路由报备');
   });
 });
+
+describe('the incident list while a burst is being linked', () => {
+  it('R8.4 the list shows the same count as the detail at every moment, never the stale projection', async () => {
+    const site = '460-00-54321';
+    const file = (n: number) =>
+      Promise.all(
+        Array.from({ length: n }, () => {
+          const mobile = uniqueMobile();
+          return stack.http.post<{ ticketId: string }>(
+            '/v1/complaints',
+            intakeBody({
+              numbers: { callback: mobile, calling: mobile },
+              location: { region: 'haidian', address: '北京市海淀区学院路1号', cellId: `${site}-2` },
+            }),
+            KEYS.intake,
+          );
+        }),
+      );
+    const list = async () =>
+      (
+        await stack.http.get<{ items: IncidentItem[] }>('/v1/incidents?stage=ACTIVE', KEYS.supervisor)
+      ).body.items.find((i) => i.incidentId.startsWith(`INC-site:${site}-`));
+    expect((await file(5)).every((r) => r.status === 201)).toBe(true);
+    const started = await eventually(list, 60_000, `an incident on site ${site}`);
+    const more = 40;
+    const filing = file(more);
+    const detail = async () =>
+      (
+        await stack.http.get<Incident>(
+          `/v1/incidents/${encodeURIComponent(started.incidentId)}`,
+          KEYS.supervisor,
+        )
+      ).body.complaintCount;
+    // Sandwich each list read between two detail reads: counts only grow, so the list must show at
+    // least what the detail showed just before it.
+    const samples: { before: number; listed: number; after: number }[] = [];
+    const until = Date.now() + 90_000;
+    while (Date.now() < until) {
+      const before = await detail();
+      const listed = (await list())?.complaintCount ?? 0;
+      const after = await detail();
+      samples.push({ before, listed, after });
+      if (before === 5 + more && listed === 5 + more) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect((await filing).every((r) => r.status === 201)).toBe(true);
+    expect(samples.length).toBeGreaterThan(2);
+    const behind = samples.filter((s) => s.listed < s.before);
+    expect(behind).toEqual([]);
+    expect(samples.at(-1)).toEqual({ before: 5 + more, listed: 5 + more, after: 5 + more });
+  }, 180_000);
+});
