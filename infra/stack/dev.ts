@@ -1,10 +1,13 @@
 // `npm run dev`: the whole product on this machine. Starts the embedded local stack with the dev
 // ports and data under <repo>/.data (kept between runs), then the worker and the API; prints every
-// URL. Ctrl-C stops everything it started.
+// URL. Ctrl-C, or SIGINT/SIGTERM to `npm run dev`'s process or its process group, stops everything
+// it started (infra/dev.cjs passes the signal on). CLOSEDLOOP_DATA_DIR puts the data elsewhere.
 import path from 'node:path';
+import { SEED_USERS } from '../../api/dev-auth';
 import { startStack, type Stack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
+const DATA_DIR = path.resolve(process.env.CLOSEDLOOP_DATA_DIR ?? path.join(REPO_ROOT, '.data'));
 
 const FIRST_COMPLAINT = {
   channel: 'EMOS',
@@ -27,7 +30,7 @@ function banner(stack: Stack, seconds: number): string {
     `-H 'Content-Type: application/json' -d '${JSON.stringify(FIRST_COMPLAINT)}'`;
   return [
     '',
-    `ClosedLoop is running (started in ${seconds.toFixed(1)} s; data in ${path.relative(process.cwd(), path.join(REPO_ROOT, '.data')) || '.data'})`,
+    `ClosedLoop is running (started in ${seconds.toFixed(1)} s; data in ${path.relative(process.cwd(), DATA_DIR) || '.'})`,
     '',
     `  Console          ${urls.api}/console/  (sign in as handler.li, supervisor.wang, …)`,
     `  API              ${urls.api}`,
@@ -44,10 +47,17 @@ function banner(stack: Stack, seconds: number): string {
     '  API keys (dev only):',
     ...keys.map(([key, v]) => `    ${key.padEnd(20)} ${v.user} (${v.roles.join(', ')})`),
     '',
+    '  Seeded people (dev only; sign in to the console as any of them):',
+    ...Object.entries(SEED_USERS).map(
+      ([user, u]) => `    ${user.padEnd(20)} ${u.roles.join(', ')}${u.team ? `, team ${u.team}` : ''}`,
+    ),
+    '  A token for one of them (an hour), e.g. the admin for /v1/policies and /v1/vips:',
+    `    curl -sS -X POST ${urls.api}/dev/token -H 'Content-Type: application/json' -d '{"user":"admin.root"}'`,
+    '',
     '  File a first complaint:',
     `    ${curl}`,
     '',
-    'Press Ctrl-C to stop.',
+    'Press Ctrl-C to stop (started in the background: kill -TERM or -INT the pid of `npm run dev`).',
     'ready',
   ].join('\n');
 }
@@ -65,7 +75,7 @@ function stopOnSignals(stack: Stack): void {
     console.error(`\n${signal}: stopping ClosedLoop …`);
     stack.stop().then(
       () => {
-        console.error('stopped; data kept in .data');
+        console.error(`stopped; data kept in ${DATA_DIR}`);
         process.exit(0);
       },
       (err: unknown) => {
@@ -85,7 +95,7 @@ async function main(): Promise<void> {
   const early = (): never => process.exit(130);
   process.once('SIGINT', early);
   process.once('SIGTERM', early);
-  const stack = await startStack({ dataDir: path.join(REPO_ROOT, '.data'), ports: 'fixed' });
+  const stack = await startStack({ dataDir: DATA_DIR, ports: 'fixed' });
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
   stopOnSignals(stack);
