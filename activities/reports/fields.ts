@@ -83,11 +83,9 @@ export interface ReportFields {
 
 // Absent values are written as null (not left out): a re-projection overwrites them with $set.
 
-/** Fields some procedures add to the view (repeat link R6.2, mass incident R8.4), read loosely. */
+/** The repeat link (R6.2), read loosely: an older view may hold a ticket id alone. */
 interface OptionalLinks {
   repeatOf?: { ticketId?: string }[] | string;
-  massIncidentId?: string;
-  massIncident?: { id?: string; incidentId?: string };
 }
 
 /** Free text as a stable, short group key (white space collapsed, cut at 80 characters). */
@@ -145,7 +143,9 @@ export function reportFields(view: ComplaintView, dayKey: string, now: number = 
 
   const links = view as ComplaintView & OptionalLinks;
   const repeat = typeof links.repeatOf === 'string' || (links.repeatOf?.length ?? 0) > 0;
-  const massIncidentId = links.massIncidentId ?? links.massIncident?.id ?? links.massIncident?.incidentId;
+  // The mass incident the workflow linked it to (R8.4). Read from fields the view never had before
+  // (issue 24): every complaint counted as not linked, and the reports' incident figures were 0.
+  const massIncidentId = view.incident?.incidentId;
 
   const rootCause = resolution ? textKey(resolution.rootCause) : undefined;
   const measures = resolution ? textKey(resolution.actions) : undefined;

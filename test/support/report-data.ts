@@ -171,7 +171,17 @@ export function reportView(s: ComplaintSpec): ComplaintView {
     ...(s.repeat
       ? { repeatOf: [{ ticketId: 'EARLIER-1', stage: 'CLOSED', receivedAt: iso(t0 - 24 * H), by: 'number' }] }
       : {}),
-    ...(s.massIncidentId ? { massIncidentId: s.massIncidentId } : {}),
+    // As the complaint workflow links it (workflows/complaint/incident.ts onIncidentLinked).
+    ...(s.massIncidentId
+      ? {
+          incident: {
+            incidentId: s.massIncidentId,
+            areaKey: `site:${s.massIncidentId}`,
+            linkedAt: iso(t0 + 60_000),
+            stage: 'OPEN' as const,
+          },
+        }
+      : {}),
     hot: s.hot ?? false,
     policyHistory: [],
     clocks: (s.clocks ?? []).map(([name, state]) => clockView(name, state, t0)),
