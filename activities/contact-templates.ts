@@ -1,7 +1,7 @@
-// What the customer hears and reads in a contact round (R4.3, R6.1): the reply call script, the
-// confirmation SMS, the clarifying SMS and the care-callback script. zh-CN first (the operator's
-// customers), English on request. Pure functions: the API renders the TwiML from them, the
-// activities the SMS.
+// What the customer hears and reads in a contact round (R4.3, R6.1, R8.4): the reply call script,
+// the confirmation SMS, the clarifying SMS, the notice SMS and the care-callback script. zh-CN
+// first (the operator's customers), English on request. Pure functions: the API renders the TwiML
+// from them, the activities the SMS.
 import type { ContactPurpose } from '../workflows/contact/contract';
 import type { ContactSmsTemplate, SmsPurpose } from './contact-types';
 
@@ -127,6 +127,16 @@ const SMS: Record<ContactSmsTemplate, Record<Language, (p: SmsPurpose, v: Vars) 
       p === 'CARE_CALLBACK'
         ? `[Follow-up] About the network problem you reported (${v.ticketId}), which has been fixed: ${sentence(clip(v.message ?? '', SMS_MESSAGE_MAX), 'en')} Reply 1 (yes) if it is still solved, 2 (no) if the problem is back.`
         : `[Complaint reply] About your complaint ${v.ticketId}: ${sentence(clip(v.message ?? '', SMS_MESSAGE_MAX), 'en')} Reply 1 (yes) if it is solved and you are satisfied, 2 (no) if not.`,
+  },
+  // A notice (SMS_NOTICE, R8.4): it informs and asks nothing — no question, no reply request. The
+  // holding notice of a mass incident says the fault is being repaired and that the customer will
+  // be told when it is fixed (workflows/complaint/incident.ts); the answer is asked for with the
+  // final reply.
+  contactNotice: {
+    'zh-CN': (_p, v) =>
+      `【网络投诉进展】工单号 ${v.ticketId}：${sentence(clip(v.message ?? '', SMS_MESSAGE_MAX), 'zh-CN')}`,
+    en: (_p, v) =>
+      `[Complaint update] ${v.ticketId}: ${sentence(clip(v.message ?? '', SMS_MESSAGE_MAX), 'en')}`,
   },
   contactClarify: {
     'zh-CN': (p, v) =>

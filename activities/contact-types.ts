@@ -2,7 +2,8 @@
 import type { ContactPurpose, RecordingEvidence } from '../workflows/contact/contract';
 import type { SendSmsResult } from './types';
 
-export type ContactSmsTemplate = 'contactConfirm' | 'contactClarify' | 'onSiteSlots' | 'onSiteBooked';
+export type ContactSmsTemplate =
+  'contactConfirm' | 'contactClarify' | 'contactNotice' | 'onSiteSlots' | 'onSiteBooked';
 
 /** Who an SMS exchange with the customer belongs to: a contact round, or an on-site test appointment (R3.3). */
 export type SmsPurpose = ContactPurpose | 'ON_SITE_TEST';

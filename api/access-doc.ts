@@ -66,6 +66,29 @@ what the caller may see.
 
 ${notes.join('\n')}
 
+## Twilio webhooks (S4)
+
+Every \`/webhooks/twilio\` route (\`message-status\`, \`sms-inbound\` and the contact's \`twiml\`,
+\`gather\`, \`call-status\`, \`recording-status\`) checks Twilio's signature before anything else:
+nothing of a request that fails it is read, recorded or signalled — the idempotency-token store
+included. Then \`I-Twilio-Idempotency-Token\` (one per webhook, the same on Twilio's retries):
+
+| request | answer |
+| --- | --- |
+| no \`X-Twilio-Signature\` | 403 \`missing_signature\` |
+| a signature that does not match (\`PUBLIC_BASE_URL\` + path and query, the form fields) | 403 \`invalid_signature\` |
+| signed, a field not valid | 400 \`validation_failed\`; nothing recorded |
+| signed, processed | 200 with TwiML (\`twiml\`, \`gather\`, \`sms-inbound\`) or 204; the answer is recorded under the token |
+| signed, the product failed | 5xx (503 with \`Retry-After\` when Temporal or MongoDB does not answer); nothing recorded |
+| the same signed request again, its token recorded in the last 10 minutes | the recorded answer again (same status, type and body) with \`Idempotent-Replayed: true\`; not processed again |
+| the same signed request again while the first is still running, or after it failed | processed like the first attempt (the handlers are idempotent) |
+| the token of another request (another URL, other fields) | processed on its own: a token answers only for the signed request it came with |
+
+An answer is recorded only once its request was processed successfully, and before it leaves; a
+request already processed gets a 2xx so that Twilio stops retrying (Twilio retries when it saw no
+success in time, e.g. after its 15 s timeout), and the same TwiML so that a call goes on. The
+records are in MongoDB (\`webhook_receipts\`), so they hold across API restarts.
+
 ## Credentials (S1)
 
 - **Systems** send an API key: \`Authorization: Bearer <key>\`; keys, their user, roles and

@@ -114,7 +114,7 @@ export const ACCESS: readonly AccessRule[] = [
     auth: 'twilio',
     roles: [],
     scope: 'none',
-    note: 'valid X-Twilio-Signature; a replayed I-Twilio-Idempotency-Token within 10 minutes is refused (all /webhooks/twilio routes)',
+    note: 'valid X-Twilio-Signature, checked first; once per I-Twilio-Idempotency-Token, see "Twilio webhooks (S4)" (all /webhooks/twilio routes)',
   },
   ...['twiml', 'gather', 'call-status', 'recording-status'].map((hook): AccessRule => ({
     method: 'POST',

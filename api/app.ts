@@ -77,6 +77,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
   app.use('/console', consoleStatic());
 
+  // Every Twilio webhook: the signature first, then the idempotency token (S4, docs/security.md).
   const webhooks = createWebhookHandlers({ client, models, logger });
   app.post(
     '/webhooks/twilio/message-status',
@@ -90,13 +91,13 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(
     '/webhooks/twilio',
-    security.webhookReplay,
     twilioContactRoutes({
       client,
       contactModels: createContactModels(deps.mongo),
       logger,
       authToken: config.TWILIO_AUTH_TOKEN,
       publicBaseUrl: config.PUBLIC_BASE_URL,
+      replay: security.webhookReplay,
     }),
   );
 

@@ -1,5 +1,7 @@
 // Twilio webhooks, accepted only with a valid X-Twilio-Signature (S4), computed by the twilio
 // library over the public URL Twilio called (PUBLIC_BASE_URL + path and query) and the form fields.
+// Checked before anything else on every /webhooks/twilio route (the idempotency-token store of
+// api/webhook-replay.ts comes after it): missing or wrong, 403 and nothing changes.
 import type { Client } from '@temporalio/client';
 import type { RequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -14,7 +16,7 @@ export function verifyTwilioSignature(authToken: string, publicBaseUrl: string):
   return (req, _res, next) => {
     const signature = req.get('x-twilio-signature');
     if (!signature)
-      return next(new HttpError(400, 'missing_signature', 'X-Twilio-Signature header is required'));
+      return next(new HttpError(403, 'missing_signature', 'X-Twilio-Signature header is required'));
     const url = publicBaseUrl.replace(/\/$/, '') + req.originalUrl;
     const params = (req.body ?? {}) as Record<string, string>;
     if (!twilio.validateRequest(authToken, signature, url, params))

@@ -1,5 +1,6 @@
 // Twilio webhooks of the customer contact (R4.3), each accepted only with a valid
-// X-Twilio-Signature (400 without it, 403 when wrong; nothing is read or signalled before that):
+// X-Twilio-Signature (403 without it or when wrong; nothing is read, recorded or signalled before
+// that), then answered once per I-Twilio-Idempotency-Token (deps.replay, api/webhook-replay.ts):
 //
 //   POST /webhooks/twilio/contact/{workflowId}/twiml?attempt=N            the reply call's TwiML
 //   POST /webhooks/twilio/contact/{workflowId}/gather?attempt=N&try=T     the key the customer pressed
@@ -34,6 +35,8 @@ export interface TwilioContactDeps {
   logger: Logger;
   authToken: string;
   publicBaseUrl: string;
+  /** The idempotency-token store (S4): runs after the signature check, before the handler. */
+  replay: RequestHandler;
 }
 
 const WorkflowIdParam = z.string().regex(CONTACT_WORKFLOW_ID_PATTERN, 'not a contact workflow id');
@@ -75,8 +78,12 @@ function sendTwiml(res: Response, twiml: { toString(): string }): void {
 export function twilioContactRoutes(deps: TwilioContactDeps): Router {
   const { client, contactModels, logger } = deps;
   const r = Router();
-  const form = express.urlencoded({ extended: false, limit: '64kb' });
-  const signed = verifyTwilioSignature(deps.authToken, deps.publicBaseUrl);
+  // The signature first (S4): an unverified request changes nothing, the token store included.
+  const signed: RequestHandler[] = [
+    express.urlencoded({ extended: false, limit: '64kb' }),
+    verifyTwilioSignature(deps.authToken, deps.publicBaseUrl),
+    deps.replay,
+  ];
 
   /** Signals the workflow; a workflow that has finished no longer listens (logged, not an error). */
   async function signal<Args extends unknown[]>(
@@ -134,7 +141,6 @@ export function twilioContactRoutes(deps: TwilioContactDeps): Router {
 
   r.post(
     '/contact/:workflowId/twiml',
-    form,
     signed,
     route(async (req, res) => {
       const { workflowId, attempt } = ids(req);
@@ -156,7 +162,6 @@ export function twilioContactRoutes(deps: TwilioContactDeps): Router {
 
   r.post(
     '/contact/:workflowId/gather',
-    form,
     signed,
     route(async (req, res) => {
       const { workflowId, attempt, tryNo } = ids(req);
@@ -193,7 +198,6 @@ export function twilioContactRoutes(deps: TwilioContactDeps): Router {
 
   r.post(
     '/contact/:workflowId/call-status',
-    form,
     signed,
     route(async (req, res) => {
       const { workflowId, attempt } = ids(req);
@@ -210,7 +214,6 @@ export function twilioContactRoutes(deps: TwilioContactDeps): Router {
 
   r.post(
     '/contact/:workflowId/recording-status',
-    form,
     signed,
     route(async (req, res) => {
       const { workflowId, attempt } = ids(req);
@@ -232,7 +235,6 @@ export function twilioContactRoutes(deps: TwilioContactDeps): Router {
 
   r.post(
     '/sms-inbound',
-    form,
     signed,
     route(async (req, res) => {
       const body = InboundSmsBody.parse(req.body);

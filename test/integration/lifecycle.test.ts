@@ -313,7 +313,7 @@ describe('Twilio: the acknowledgement SMS and signed status callbacks', () => {
     const form = new URLSearchParams(params).toString();
     const headers = { 'content-type': 'application/x-www-form-urlencoded' };
     const unsigned = await fetch(url, { method: 'POST', headers, body: form });
-    expect(unsigned.status).toBe(400);
+    expect(unsigned.status).toBe(403);
     const forged = await fetch(url, {
       method: 'POST',
       headers: {

@@ -1,9 +1,12 @@
 // Issue 8 on the real local stack, through HTTP: encrypted histories and the codec server (S3),
 // people's JWTs from the dev issuer (S1), every route × role cell (S2), Twilio replay protection
 // (S4), the audit chain and its tamper detection (S5), and the edge (S6).
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { Client, Connection } from '@temporalio/client';
 import { temporal } from '@temporalio/proto';
+import express from 'express';
 import mongoose from 'mongoose';
 import twilio from 'twilio';
 import { createAuditStore } from '../../activities/audit';
@@ -11,6 +14,9 @@ import { createModels } from '../../activities/models';
 import { markSmsSent } from '../../activities/notifications';
 import { ACCESS, grantedRoles, type AccessRule } from '../../api/access';
 import { SEED_USERS } from '../../api/dev-auth';
+import { rejectReplayedWebhooks, webhookReceiptModel } from '../../api/webhook-replay';
+import { verifyTwilioSignature } from '../../api/webhooks';
+import { complaintWorkflowId } from '../../workflows/complaint/contract';
 import { intakeBody } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 
@@ -530,39 +536,350 @@ describe('S5 R10.2 the audit trail', () => {
   });
 });
 
-describe('S4 S6 Twilio webhooks and the edge', () => {
-  it('S4 a replayed Twilio webhook (same I-Twilio-Idempotency-Token) is refused with 403 and changes nothing', async () => {
-    const { id } = await file();
-    const sms = await eventually(
-      async () =>
-        (await mongo
-          .collection('outbox')
-          .findOne({ ticketId: id, kind: 'SMS', providerId: { $exists: true } })) ?? undefined,
-      30_000,
-      'acknowledgement SMS in the outbox',
-    );
-    const url = `${stack.env.PUBLIC_BASE_URL}/webhooks/twilio/message-status`;
-    const params = { MessageSid: String(sms.providerId), MessageStatus: 'read' };
-    const send = (token: string) =>
-      fetch(url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/x-www-form-urlencoded',
-          'x-twilio-signature': twilio.getExpectedTwilioSignature(stack.env.TWILIO_AUTH_TOKEN!, url, params),
-          'i-twilio-idempotency-token': token,
-        },
-        body: new URLSearchParams(params).toString(),
+// S4 (issue 24): every Twilio webhook checks the signature before anything else, so an unverified
+// request changes nothing (the idempotency-token store included); only a request answered with
+// success is recorded under its I-Twilio-Idempotency-Token, and Twilio's repeat of it gets the
+// same answer again without being processed twice.
+describe('S4 Twilio webhooks: the signature first, then the idempotency token', () => {
+  // The webhooks signal a workflow started on a task queue no worker polls: it only collects them.
+  const NOBODY_POLLS = 's4-webhook-targets';
+  let raw: Client;
+  let n = 0;
+  beforeAll(() => {
+    raw = new Client({ connection: temporalConnection });
+  });
+  const hex32 = (seed: string) => createHash('md5').update(seed).digest('hex');
+
+  interface Target {
+    workflowId: string;
+    path: string;
+    params: Record<string, string>;
+    /** What one processing changes besides signals. */
+    check?: () => Promise<void>;
+  }
+  interface Hook {
+    route: string;
+    status: number;
+    /** Signals one processing sends to the target workflow. */
+    signals: number;
+    target: (tag: string) => Promise<Target>;
+  }
+  const contact = (tag: string) => `contact-S4-${tag}`;
+  const callSid = (tag: string) => 'CA' + hex32(`call-${tag}`);
+  const HOOKS: Hook[] = [
+    {
+      route: 'message-status',
+      status: 204,
+      signals: 1,
+      target: async (tag) => {
+        const ticketId = `S4-${tag}`;
+        const key = `${ticketId}:sms:s4-webhook`;
+        const now = new Date();
+        await mongo.collection<{ _id: string; [k: string]: unknown }>('outbox').insertOne({
+          _id: key,
+          kind: 'SMS',
+          ticketId,
+          to: ['+8613800000000'],
+          body: 'test',
+          state: 'SENT',
+          providerStatus: 'queued',
+          createdAt: now,
+          updatedAt: now,
+        });
+        return {
+          workflowId: complaintWorkflowId(ticketId),
+          path: `/webhooks/twilio/message-status?key=${encodeURIComponent(key)}`,
+          params: { MessageSid: 'SM' + hex32(tag), MessageStatus: 'delivered' },
+          check: async () =>
+            expect(await mongo.collection<{ _id: string }>('outbox').findOne({ _id: key })).toMatchObject({
+              providerStatus: 'delivered',
+            }),
+        };
+      },
+    },
+    ...(
+      [
+        ['twiml', 200, 0, {}],
+        ['gather', 200, 1, { Digits: '1' }],
+        ['call-status', 204, 1, { CallStatus: 'completed' }],
+        [
+          'recording-status',
+          204,
+          1,
+          {
+            RecordingSid: 'RE' + hex32('recording'),
+            RecordingUrl: 'https://api.twilio.com/2010-04-01/Recordings/RE0123',
+            RecordingStatus: 'completed',
+            RecordingDuration: '12',
+          },
+        ],
+      ] as const
+    ).map(([route, status, signals, extra]): Hook => ({
+      route,
+      status,
+      signals,
+      target: async (tag) => ({
+        workflowId: contact(tag),
+        path: `/webhooks/twilio/contact/${contact(tag)}/${route}?attempt=1`,
+        params: { CallSid: callSid(tag), ...extra },
+      }),
+    })),
+    {
+      route: 'sms-inbound',
+      status: 200,
+      signals: 1,
+      target: async (tag) => {
+        const from = `+86139${hex32(tag).replace(/[a-f]/g, '').padEnd(8, '7').slice(0, 8)}`;
+        await mongo.collection<{ _id: string }>('active_contacts').replaceOne(
+          { _id: from },
+          {
+            workflowId: contact(tag),
+            ticketId: `S4-${tag}`,
+            purpose: 'FINAL_REPLY',
+            updatedAt: new Date(),
+          },
+          { upsert: true },
+        );
+        return {
+          workflowId: contact(tag),
+          path: '/webhooks/twilio/sms-inbound',
+          params: { MessageSid: 'SM' + hex32(tag), From: from, To: stack.env.TWILIO_FROM_NUMBER!, Body: '1' },
+        };
+      },
+    },
+  ];
+
+  async function targetOf(hook: Hook): Promise<Target & { tag: string }> {
+    const tag = `${hook.route}-${Date.now().toString(36)}-${++n}`;
+    const t = await hook.target(tag);
+    await raw.workflow.start('s4WebhookTarget', {
+      taskQueue: NOBODY_POLLS,
+      workflowId: t.workflowId,
+      workflowExecutionTimeout: '10 minutes',
+    });
+    return { ...t, tag };
+  }
+
+  async function signalsTo(workflowId: string): Promise<number> {
+    const history = await raw.workflow.getHandle(workflowId).fetchHistory();
+    return (history.events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).length;
+  }
+
+  type Signing = 'twilio' | 'forged' | 'none';
+  async function post(t: Target, token: string, signing: Signing) {
+    const url = `${stack.env.PUBLIC_BASE_URL}${t.path}`;
+    const headers: Record<string, string> = {
+      'content-type': 'application/x-www-form-urlencoded',
+      'i-twilio-idempotency-token': token,
+    };
+    if (signing !== 'none')
+      headers['x-twilio-signature'] = twilio.getExpectedTwilioSignature(
+        signing === 'twilio' ? stack.env.TWILIO_AUTH_TOKEN! : 'not-the-token',
+        url,
+        t.params,
+      );
+    const res = await fetch(url, { method: 'POST', headers, body: new URLSearchParams(t.params).toString() });
+    const body = await res.text();
+    return {
+      status: res.status,
+      body,
+      error: res.status >= 400 ? (JSON.parse(body) as { error: string }).error : undefined,
+      type: res.headers.get('content-type'),
+      replayed: res.headers.get('idempotent-replayed'),
+    };
+  }
+
+  it.each(HOOKS)(
+    "S4 a forged request with a token does not block Twilio's signed request: $route",
+    async (hook) => {
+      const t = await targetOf(hook);
+      const token = `s4-forged-${t.tag}`;
+      const unsigned = await post(t, token, 'none');
+      const forged = await post(t, token, 'forged');
+      const signalsBefore = await signalsTo(t.workflowId);
+      const genuine = await post(t, token, 'twilio');
+      expect({ genuine: genuine.status, unsigned: unsigned.status, forged: forged.status }).toEqual({
+        genuine: hook.status,
+        unsigned: 403,
+        forged: 403,
       });
-    const token = `replay-${Date.now()}`;
-    expect((await send(token)).status).toBe(204);
-    const after = await mongo.collection('outbox').findOne({ _id: sms._id });
-    expect(after?.providerStatus).toBe('read');
-    const replay = await send(token);
-    expect(replay.status).toBe(403);
-    expect(await replay.json()).toMatchObject({ error: 'replayed' });
-    expect(await mongo.collection('outbox').findOne({ _id: sms._id })).toEqual(after);
+      expect([unsigned.error, forged.error]).toEqual(['missing_signature', 'invalid_signature']);
+      expect(signalsBefore).toBe(0);
+      expect(genuine.replayed).toBeNull();
+      expect(await signalsTo(t.workflowId)).toBe(hook.signals);
+      await t.check?.();
+    },
+  );
+
+  it.each(HOOKS)('S4 a retry of an unanswered request is processed, not refused: $route', async (hook) => {
+    const t = await targetOf(hook);
+    const token = `s4-retry-${t.tag}`;
+    // Twilio retries with the same token when it has no answer in time (15 s): the retry comes
+    // while the first attempt is still being processed.
+    const [first, retry] = await Promise.all([post(t, token, 'twilio'), post(t, token, 'twilio')]);
+    expect([first.status, retry.status]).toEqual([hook.status, hook.status]);
+    expect(retry.body).toBe(first.body);
+    // Processed twice at most, idempotently: the contact workflow keeps a repeated event once
+    // (test/workflow/contact.test.ts), a message status moves forward only and signals once.
+    const signals = await signalsTo(t.workflowId);
+    expect(signals).toBeGreaterThanOrEqual(hook.signals);
+    expect(signals).toBeLessThanOrEqual(hook.route === 'message-status' ? 1 : 2 * hook.signals);
+    await t.check?.();
   });
 
+  it.each(HOOKS)(
+    'S4 a request already processed is answered as the first time and changes nothing: $route',
+    async (hook) => {
+      const t = await targetOf(hook);
+      const token = `s4-again-${t.tag}`;
+      const first = await post(t, token, 'twilio');
+      expect(first.status).toBe(hook.status);
+      const signals = await signalsTo(t.workflowId);
+      const outbox = await mongo
+        .collection('outbox')
+        .find({ ticketId: `S4-${t.tag}` })
+        .toArray();
+      const again = await post(t, token, 'twilio');
+      expect(again).toEqual({ ...first, replayed: 'true' });
+      expect(await signalsTo(t.workflowId)).toBe(signals);
+      expect(
+        await mongo
+          .collection('outbox')
+          .find({ ticketId: `S4-${t.tag}` })
+          .toArray(),
+      ).toEqual(outbox);
+    },
+  );
+});
+
+// The receipts themselves, in front of a scripted handler (the order of the middlewares on the
+// real routes is proven above): a token is recorded only with a successful answer.
+describe('S4 webhook receipts record only requests answered with success', () => {
+  const AUTH_TOKEN = 'receipts-test-auth-token';
+  const PUBLIC = 'https://closedloop.example';
+  const ANSWER = '<?xml version="1.0" encoding="UTF-8"?><Response><Say>ok</Say></Response>';
+  let handler: (call: number, res: express.Response) => Promise<void>;
+  let calls = 0;
+  const servers: { url: string; close: () => Promise<void> }[] = [];
+
+  /** One API process: a fresh middleware over the same database (as after a restart). */
+  async function api(): Promise<string> {
+    const app = express();
+    app.post(
+      '/hook',
+      express.urlencoded({ extended: false }),
+      verifyTwilioSignature(AUTH_TOKEN, PUBLIC),
+      rejectReplayedWebhooks(webhookReceiptModel(mongo)),
+      (req, res, next) => void handler(++calls, res).catch(next),
+    );
+    const server = app.listen(0, '127.0.0.1');
+    await new Promise((r) => server.once('listening', r));
+    const { port } = server.address() as AddressInfo;
+    servers.push({
+      url: `http://127.0.0.1:${port}`,
+      close: () => new Promise((r) => server.close(() => r(undefined))),
+    });
+    return `http://127.0.0.1:${port}`;
+  }
+  afterAll(() => Promise.all(servers.map((s) => s.close())));
+  beforeEach(() => {
+    calls = 0;
+  });
+
+  const twiml = async (res: express.Response) => void res.status(200).type('text/xml').send(ANSWER);
+  function gate() {
+    let open!: () => void;
+    const opened = new Promise<void>((r) => (open = r));
+    return { opened, open };
+  }
+  async function send(base: string, token: string, query = '', signal?: AbortSignal) {
+    const params = { CallSid: 'CA' + '1'.repeat(32), Digits: '1' };
+    const res = await fetch(`${base}/hook${query}`, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/x-www-form-urlencoded',
+        'x-twilio-signature': twilio.getExpectedTwilioSignature(AUTH_TOKEN, `${PUBLIC}/hook${query}`, params),
+        'i-twilio-idempotency-token': token,
+      },
+      body: new URLSearchParams(params).toString(),
+      signal,
+    });
+    return { status: res.status, body: await res.text(), replayed: res.headers.get('idempotent-replayed') };
+  }
+  const token = (what: string) => `s4-receipt-${what}-${Date.now().toString(36)}`;
+
+  it('S4 a retry of an unanswered request is processed, not refused: the first attempt failed (5xx)', async () => {
+    const base = await api();
+    handler = async (call, res) => {
+      if (call === 1) return void res.status(500).json({ error: 'internal' });
+      await twiml(res);
+    };
+    const t = token('5xx');
+    expect((await send(base, t)).status).toBe(500);
+    expect(await send(base, t)).toEqual({ status: 200, body: ANSWER, replayed: null });
+    expect(calls).toBe(2);
+  });
+
+  it('S4 a retry of an unanswered request is processed, not refused: the first attempt is still running', async () => {
+    const base = await api();
+    const slow = gate();
+    handler = async (call, res) => {
+      if (call === 1) await slow.opened;
+      await twiml(res);
+    };
+    const t = token('running');
+    const first = send(base, t);
+    await eventually(async () => (calls === 1 ? true : undefined), 10_000, 'the first attempt running');
+    const retry = await send(base, t);
+    slow.open();
+    expect(retry).toEqual({ status: 200, body: ANSWER, replayed: null });
+    expect((await first).status).toBe(200);
+    expect(calls).toBe(2);
+  });
+
+  it('S4 a retry of an unanswered request is processed, not refused: Twilio gave up before the answer', async () => {
+    const base = await api();
+    const slow = gate();
+    let answered = false;
+    handler = async (call, res) => {
+      if (call === 1) await slow.opened;
+      await twiml(res);
+      answered = true;
+    };
+    const t = token('gave-up');
+    const timeout = new AbortController();
+    const first = send(base, t, '', timeout.signal).then(
+      () => 'answered',
+      (err: Error) => err.name,
+    );
+    await eventually(async () => (calls === 1 ? true : undefined), 10_000, 'the first attempt running');
+    timeout.abort(); // Twilio's 15 s are over
+    expect(await first).toBe('AbortError');
+    slow.open();
+    await eventually(async () => (answered ? true : undefined), 10_000, 'the late answer');
+    const retry = await send(base, t);
+    expect([retry.status, retry.body]).toEqual([200, ANSWER]);
+  });
+
+  it('S4 a request already processed is answered from the database, also by a restarted API', async () => {
+    handler = (_call, res) => twiml(res);
+    const t = token('restart');
+    expect(await send(await api(), t)).toEqual({ status: 200, body: ANSWER, replayed: null });
+    expect(await send(await api(), t)).toEqual({ status: 200, body: ANSWER, replayed: 'true' });
+    expect(calls).toBe(1);
+  });
+
+  it('S4 a token answers only for the signed request it came with; another one is processed', async () => {
+    const base = await api();
+    handler = (_call, res) => twiml(res);
+    const t = token('other');
+    expect((await send(base, t, '?attempt=1')).status).toBe(200);
+    expect(await send(base, t, '?attempt=2')).toEqual({ status: 200, body: ANSWER, replayed: null });
+    expect(calls).toBe(2);
+  });
+});
+
+describe('S4 S6 Twilio webhooks and the edge', () => {
   it('S4 R4.3 a signed status callback that comes before the worker stored the sid is kept, and the late write does not move it back', async () => {
     const { id } = await file();
     const key = `${id}:sms:early-callback-test`;

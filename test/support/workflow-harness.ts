@@ -17,6 +17,7 @@ import {
 } from '../../workflows/complaint/contract';
 import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
 import { selectPolicy, type PolicySet } from '../../workflows/policy/sla';
+import { classifyEarlier } from '../../workflows/policy/repeat';
 import { createFakeContact, type FakeContact } from './fake-contact';
 import type { VipActivities, VipMatch } from '../../activities/vip';
 import {
@@ -126,21 +127,22 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     evidenceInterference: async () => [],
     evidenceChr: async () => [],
     selectPolicy: async (c) => selectPolicy(policySet.current, c),
-    // The same query as activities/repeat.ts, over the views projected so far.
+    // The same rule as activities/repeat.ts (workflows/policy/repeat.ts), over the views projected so far.
     findEarlierComplaints: async (q) => {
       const latest = new Map(projections.map((p) => [p.ticketId, p]));
-      return [...latest.values()]
-        .filter((p) => p.ticketId !== q.ticketId && p.input.receivedAt >= q.since)
-        .filter(
-          (p) =>
-            p.input.numbers.callback === q.callback || (q.cellId && p.input.location.cellId === q.cellId),
-        )
+      const candidates = [...latest.values()]
         .map((p) => ({
           ticketId: p.ticketId,
           stage: p.stage,
           receivedAt: p.input.receivedAt,
-          by: p.input.numbers.callback === q.callback ? ('number' as const) : ('cell' as const),
-        }));
+          closedAt: p.closedAt,
+          rootCause: p.resolution?.rootCause,
+          massIncidentId: p.incident?.incidentId,
+          sameNumber: p.input.numbers.callback === q.callback,
+          sameCell: q.cellId !== undefined && p.input.location.cellId === q.cellId,
+        }))
+        .filter((c) => c.sameNumber || c.sameCell);
+      return classifyEarlier(candidates, { ticketId: q.ticketId, since: q.since }).repeats;
     },
     projectComplaint: async (view) => {
       projections.push(view);

@@ -228,4 +228,25 @@ describe('R4.3 R6.1 what the customer hears and reads (zh-CN first, English avai
     });
     expect(long.length).toBeLessThan(1600);
   });
+
+  it('R8.4 the notice SMS names the ticket, carries the message and asks nothing', () => {
+    const zh = renderContactSms('contactNotice', 'zh-CN', 'FIRST_REPLY', {
+      ticketId: 'EMOS-1',
+      message: '您所在区域出现网络故障，我们正在全力抢修，修复后将第一时间告知您。',
+    });
+    expect(zh).toContain('工单号 EMOS-1');
+    expect(zh).toContain('正在全力抢修，修复后将第一时间告知您。');
+    expect(zh).not.toContain('。。');
+    const en = renderContactSms('contactNotice', 'en', 'FIRST_REPLY', {
+      ticketId: 'EMOS-1',
+      message: 'Engineers are repairing a fault in your area. We will tell you as soon as it is fixed.',
+    });
+    expect(en).toContain('EMOS-1');
+    for (const text of [zh, en]) expect(text).not.toMatch(/回复|请按|满意|reply|press|satisfied|[?？]/i);
+    const long = renderContactSms('contactNotice', 'zh-CN', 'FIRST_REPLY', {
+      ticketId: 'E',
+      message: '很'.repeat(2000),
+    });
+    expect(long.length).toBeLessThan(1600);
+  });
 });

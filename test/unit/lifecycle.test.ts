@@ -51,6 +51,9 @@ describe('R4.6 and R4.5 resolving and closing', () => {
     expect(rules.replyCounts('SMS', true)).toBe(true);
     expect(rules.replyCounts('PHONE', false)).toBe(true);
   });
+  it('R4.2 R8.4 a first-reply notice that asks nothing counts once sent, without a confirmation', () => {
+    expect(rules.replyCounts('SMS', false, true)).toBe(true);
+  });
   it('R5.3 a major complaint cannot close without the written report', () => {
     const ready = { stage: 'REPLYING' as const, countingFinalReplies: 1, major: true };
     expect(rules.checkClose(f(ready))).toMatch(/written report/);

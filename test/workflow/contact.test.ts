@@ -8,6 +8,7 @@ import { Worker } from '@temporalio/worker';
 import {
   contactWorkflowId,
   getContactQuery,
+  smsReplySignal,
   type ContactInput,
   type ContactOutcome,
 } from '../../workflows/contact/contract';
@@ -215,6 +216,26 @@ describe('R4.3 SMS as the supplement, confirmed by the customer', () => {
     const { outcome } = await run(contactInput(to, { channel: 'SMS_ONLY' }));
     expect(outcome).toMatchObject({ reached: true, method: 'SMS', answer: 'UNCLEAR' });
     expect(smsTo(to)).toHaveLength(2);
+  });
+
+  it('S4 R4.3 an inbound SMS delivered twice (one MessageSid) counts once', async () => {
+    const to = customer({ calls: ['busy'], smsReplies: ['嗯？'] });
+    const handle = await start(contactInput(to, { channel: 'SMS_ONLY' }));
+    const clarifying = await eventuallyView(
+      handle,
+      (v) => v.smsReplies.length === 1 && smsTo(to).length === 2,
+    );
+    // Twilio's retry of the unclear reply's webhook comes after the clarifying SMS went out.
+    const unclear = clarifying.smsReplies[0]!;
+    await handle.signal(smsReplySignal, { from: to, body: unclear.body, messageSid: unclear.messageSid! });
+    expect((await queryView(handle)).smsReplies).toHaveLength(1);
+    const clear = 'SM' + 'e'.repeat(32);
+    await handle.signal(smsReplySignal, { from: to, body: '1', messageSid: clear });
+    expect(await handle.result()).toMatchObject({ reached: true, method: 'SMS', answer: 'SATISFIED' });
+    expect((await queryView(handle)).smsReplies.map((r) => [r.answer, r.messageSid])).toEqual([
+      ['UNCLEAR', unclear.messageSid],
+      ['SATISFIED', clear],
+    ]);
   });
 });
 

@@ -19,8 +19,9 @@ import {
   type ComplaintView,
 } from '../../workflows/complaint/contract';
 import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { renderContactSms } from '../../activities/contact-templates';
 import { complaintInput } from '../support/fixtures';
-import { handler, iface, refusal, startHarness, type Harness } from '../support/workflow-harness';
+import { clockOf, H, handler, iface, refusal, startHarness, type Harness } from '../support/workflow-harness';
 
 let h: Harness;
 const AREA = 'site:460-00-12345';
@@ -115,7 +116,7 @@ describe('a burst of complaints about one site', () => {
         c,
         (x) => x.incident?.stage === 'OPEN' && x.replies.some((r) => r.kind === 'FIRST' && r.counts),
       );
-      expect(v.contacts.find((k) => k.purpose === 'FIRST_REPLY')?.channel).toBe('SMS_ONLY');
+      expect(v.contacts.find((k) => k.purpose === 'FIRST_REPLY')?.channel).toBe('SMS_NOTICE');
     }
     const reason = await refusal(
       complaints[0]!.executeUpdate<ComplaintView, [unknown]>(contactCustomerUpdate.name, {
@@ -181,6 +182,151 @@ describe('a burst of complaints about one site', () => {
       .query(getAreaWatchQuery);
     expect(w).toMatchObject({ arrivals: 1, incidentsStarted: 0 });
     expect((await lone.query(getComplaintQuery)).stage).toBe('RECEIVED');
+  });
+});
+
+describe('the holding SMS of a mass incident', () => {
+  // Customers who answer the reply call (key 1) but never answer an SMS.
+  const SITE = '460-00-54321';
+  const held: { handle: WorkflowHandle; ticketId: string; language: 'zh-CN' | 'en' }[] = [];
+  let incident: WorkflowHandle;
+
+  beforeAll(async () => {
+    const inputs = (['zh-CN', 'zh-CN', 'en'] as const).map((language) =>
+      complaintInput({
+        location: { region: 'chaoyang', address: '北京市朝阳区建国路1号', cellId: `${SITE}-1` },
+        customer: { vipLevel: 0, language },
+      }),
+    );
+    for (const i of inputs)
+      h.contact.customers.set(i.numbers.callback, { calls: ['answer'], digits: '1', smsReplies: [] });
+    for (const i of inputs)
+      held.push({ handle: await h.start(i), ticketId: i.ticketId, language: i.customer.language });
+    const w = await poll(
+      () => h.env.client.workflow.getHandle(areaWatchWorkflowId(`site:${SITE}`)).query(getAreaWatchQuery),
+      (v) => v.activeIncidentId !== undefined,
+    );
+    incident = h.env.client.workflow.getHandle(w.activeIncidentId!);
+    await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.complaintCount === 3 && x.findings !== undefined,
+    );
+  }, 60_000);
+
+  it('R8.4 the holding SMS informs and asks nothing', async () => {
+    for (const { handle, ticketId, language } of held) {
+      // The notice is the only SMS of the contact: sent, not waited on.
+      const sent = await poll(
+        async () => h.contact.sms.filter((s) => s.ticketId === ticketId),
+        (list) => list.length > 0,
+      );
+      expect(sent).toHaveLength(1);
+      const sms = sent[0]!;
+      expect(sms.purpose).toBe('FIRST_REPLY');
+      const text = renderContactSms(sms.template, sms.language, sms.purpose, sms.vars);
+      // No question and no reply request, in either language.
+      expect(text).not.toMatch(/回复|请按|满意|reply|press|satisfied|[?？]/i);
+      if (language === 'en') expect(text).toMatch(/repairing[^]*tell you as soon as it is fixed/);
+      else expect(text).toMatch(/正在全力抢修[^]*修复后将第一时间告知您/);
+
+      // The contact ends once the SMS is sent, and the notice is the first reply (R4.2).
+      const v = await h.until(handle, (x) =>
+        x.contacts.some((k) => k.purpose === 'FIRST_REPLY' && k.endedAt !== undefined),
+      );
+      const holding = v.contacts.find((k) => k.purpose === 'FIRST_REPLY')!;
+      expect(holding.channel).toBe('SMS_NOTICE');
+      expect(holding.attempts).toEqual([expect.objectContaining({ channel: 'SMS', result: 'SENT' })]);
+      expect(holding.attempts![0]!.sid).toBeDefined();
+      expect(v.replies).toEqual([expect.objectContaining({ kind: 'FIRST', method: 'SMS', counts: true })]);
+      expect(clockOf(v, 'firstReply').state).toBe('met');
+      expect(v.timeline.map((t) => t.action)).not.toContain('CONTACT_FAILED');
+      expect(v.escalations).toHaveLength(0);
+      expect(h.contact.routes.has(sms.to)).toBe(false);
+    }
+  });
+
+  it("R8.4 the final reply starts as soon as the incident is resolved, not after the holding SMS's wait", async () => {
+    await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+    const resolved = await act(incident, resolveIncidentUpdate.name, {
+      customerMessage: '您所在区域的基站电源故障已修复，网络已恢复正常，给您带来不便深表歉意。',
+      summary: '基站电源模块故障，已更换',
+    });
+    expect(resolved.stage).toBe('RESOLVED');
+    for (const { handle } of held) {
+      // No time passes on the test server meanwhile: a final reply waiting for the holding SMS's
+      // confirmation window would never start here.
+      const v = await h.until(handle, (x) => x.stage === 'CLOSED', 30_000);
+      const final = v.contacts.find((k) => k.purpose === 'FINAL_REPLY')!;
+      expect(final.channel).toBe('PHONE_FIRST');
+      expect(Date.parse(final.startedAt) - Date.parse(v.incident!.resolvedAt!)).toBeLessThan(60_000);
+      expect(v.replies.filter((r) => r.kind === 'FINAL')).toEqual([
+        expect.objectContaining({ method: 'PHONE', counts: true, satisfied: true }),
+      ]);
+      expect(v.replies.find((r) => r.kind === 'FINAL')?.summary).toMatch(/电源故障已修复/);
+    }
+  });
+});
+
+describe('a holding notice still waiting for the allowed hours when the incident is resolved', () => {
+  it('R8.4 the notice is dropped and the final reply starts at once, to go out alone', async () => {
+    const SITE = '460-00-65432';
+    // Customers may be contacted from two hours from now (Asia/Shanghai, UTC+8) for two hours.
+    const hhmm = (ms: number) => new Date(ms + 8 * H).toISOString().slice(11, 16);
+    const now = await h.env.currentTimeMs();
+    const previous = h.policySet.current;
+    h.policySet.current = {
+      ...previous,
+      contact: { ...previous.contact!, allowedHours: { from: hhmm(now + 2 * H), to: hhmm(now + 4 * H) } },
+    };
+    const inputs = Array.from({ length: 3 }, () =>
+      complaintInput({
+        location: { region: 'chaoyang', address: '北京市朝阳区望京街1号', cellId: `${SITE}-1` },
+      }),
+    );
+    const held: WorkflowHandle[] = [];
+    try {
+      for (const i of inputs) {
+        h.contact.customers.set(i.numbers.callback, { calls: ['answer'], digits: '1', smsReplies: [] });
+        held.push(await h.start(i));
+      }
+      for (const c of held)
+        await h.until(c, (x) =>
+          x.contacts.some((k) => k.purpose === 'FIRST_REPLY' && k.channel === 'SMS_NOTICE'),
+        );
+    } finally {
+      h.policySet.current = previous;
+    }
+    const w = await poll(
+      () => h.env.client.workflow.getHandle(areaWatchWorkflowId(`site:${SITE}`)).query(getAreaWatchQuery),
+      (v) => v.activeIncidentId !== undefined,
+    );
+    const incident = h.env.client.workflow.getHandle(w.activeIncidentId!);
+    await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.complaintCount === 3 && x.findings !== undefined,
+    );
+    await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+    await act(incident, resolveIncidentUpdate.name, {
+      customerMessage: '您所在区域的基站故障已修复，网络已恢复正常。',
+      summary: '基站主控板故障，已更换',
+    });
+    for (const c of held) {
+      const v = await h.until(c, (x) => x.contacts.some((k) => k.purpose === 'FINAL_REPLY'));
+      const holding = v.contacts.find((k) => k.purpose === 'FIRST_REPLY')!;
+      expect(holding).toMatchObject({ channel: 'SMS_NOTICE', answer: 'CANCELED' });
+      expect(holding.attempts ?? []).toEqual([]);
+      expect(v.timeline.map((t) => t.action)).toContain('CONTACT_CANCELED');
+      const final = v.contacts.find((k) => k.purpose === 'FINAL_REPLY')!;
+      expect(Date.parse(final.startedAt) - Date.parse(v.incident!.resolvedAt!)).toBeLessThan(60_000);
+    }
+    // Into the allowed hours: the final reply call goes out, the "being repaired" SMS never does.
+    await h.env.sleep('3h');
+    for (const [n, c] of held.entries()) {
+      const v = await h.until(c, (x) => x.stage === 'CLOSED', 30_000);
+      expect(v.replies).toEqual([expect.objectContaining({ kind: 'FINAL', method: 'PHONE', counts: true })]);
+      expect(h.contact.sms.filter((s) => s.to === inputs[n]!.numbers.callback)).toEqual([]);
+      expect(h.contact.calls.filter((s) => s.to === inputs[n]!.numbers.callback)).toHaveLength(1);
+    }
   });
 });
 

@@ -243,20 +243,20 @@ describe('reassignment keeps its history', () => {
 });
 
 describe('R6.2 repeat complaints', () => {
-  it('R6.2 a new complaint from the same number within the window is linked to the earlier one and is hot', async () => {
-    const first = complaintInput({
-      numbers: { callback: '+8613911112222' },
-      location: { region: 'xicheng', address: '西城区' },
-    });
+  it('R6.2 a new complaint from the same number within the window after the earlier one was closed is linked to it and is hot', async () => {
+    const place = { region: 'xicheng', address: '西城区' };
+    const first = complaintInput({ numbers: { callback: '+8613911112222' }, location: place });
     const a = await h.start(first);
-    await h.until(a, (v) => v.version > 0);
-    const second = complaintInput({
-      numbers: { callback: '+8613911112222' },
-      location: { region: 'xicheng', address: '西城区' },
-    });
+    await h.act(a, triageUpdate, handler, { decision: 'SELF' });
+    await resolveAndReply(a, true);
+    await h.act(a, closeUpdate, handler, {});
+    // The repeat check reads the read model: wait for the closed complaint's projection.
+    await h.until(a, () => h.projections.some((p) => p.ticketId === first.ticketId && p.stage === 'CLOSED'));
+    const second = complaintInput({ numbers: { callback: '+8613911112222' }, location: place });
     const b = await h.start(second);
     const view = await h.until(b, (v) => v.policy !== undefined && v.version > 0);
     expect(view.repeatOf?.map((r) => `${r.ticketId}:${r.by}`)).toEqual([`${first.ticketId}:number`]);
+    expect(view.repeatOf?.[0]?.closedAt).toBeDefined();
     expect(view.hot).toBe(true);
     expect(view.timeline.some((t) => t.action === 'REPEAT_OF')).toBe(true);
     const other = await h.start(
@@ -266,6 +266,17 @@ describe('R6.2 repeat complaints', () => {
       }),
     );
     expect((await h.until(other, (v) => v.version > 0)).repeatOf).toBeUndefined();
-    await Promise.all([a, b, other].map((x) => x.terminate('test done')));
+    await Promise.all([b, other].map((x) => x.terminate('test done')));
+  });
+
+  it('R6.2 issue 24 the same number again while the earlier complaint is open is related, not a repeat', async () => {
+    const place = { region: 'xicheng', address: '西城区' };
+    const a = await h.start(complaintInput({ numbers: { callback: '+8613911113333' }, location: place }));
+    await h.until(a, (v) => v.version > 0);
+    const b = await h.start(complaintInput({ numbers: { callback: '+8613911113333' }, location: place }));
+    const view = await h.until(b, (v) => v.policy !== undefined && v.version > 0);
+    expect(view.repeatOf).toBeUndefined();
+    expect(view.hot).toBe(false);
+    await Promise.all([a, b].map((x) => x.terminate('test done')));
   });
 });

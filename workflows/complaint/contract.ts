@@ -246,7 +246,8 @@ export interface ContactRecord {
   workflowId: string;
   purpose: 'FIRST_REPLY' | 'FINAL_REPLY' | 'CARE_CALLBACK';
   round: number;
-  channel: 'PHONE_FIRST' | 'SMS_ONLY';
+  /** SMS_NOTICE: the holding notice of a mass incident (R8.4), which asks nothing. */
+  channel: 'PHONE_FIRST' | 'SMS_ONLY' | 'SMS_NOTICE';
   by: string;
   startedAt: string;
   endedAt?: string;
@@ -297,7 +298,8 @@ export interface ComplaintView {
   verifications: (VerificationInput & { by: string; at: string })[];
   findings: (FindingsInput & { by: string; at: string })[];
   resolution?: ResolveInput & { by: string; at: string };
-  replies: (ReplyInput & { by: string; at: string; counts: boolean })[];
+  /** `notice`: an SMS that informed the customer and asked nothing (a first reply only, R8.4). */
+  replies: (ReplyInput & { by: string; at: string; counts: boolean; notice?: boolean })[];
   escalations: EscalationRecord[];
   escalationLevel: number;
   /** The role that must acknowledge the newest escalation, while it is not acknowledged. */
@@ -330,8 +332,17 @@ export interface ComplaintView {
   onSiteTests?: OnSiteTest[];
   /** The care callback after closing (R6.1). */
   careCallback?: { dueAt: string; answer?: string; at?: string };
-  /** Earlier complaints from the same number or about the same cell within the window (R6.2). */
-  repeatOf?: { ticketId: string; stage: string; receivedAt: string; by: 'number' | 'cell' }[];
+  /**
+   * The earlier complaints this one repeats (R6.2, workflows/policy/repeat.ts): the same number's,
+   * closed within the window, or the same cell's, closed within the window with its cause fixed there.
+   */
+  repeatOf?: {
+    ticketId: string;
+    stage: string;
+    receivedAt: string;
+    closedAt?: string;
+    by: 'number' | 'cell';
+  }[];
   /** The area whose watch this complaint was reported to (R8.1), e.g. site:460-00-12345. */
   areaKey?: string;
   /** The mass incident this complaint is linked to (R8.4); its customer is answered when it is resolved. */

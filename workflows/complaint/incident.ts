@@ -1,7 +1,16 @@
 // Complaint steps of sudden mass complaints (R8): report the complaint to its area's watch, and
 // when a mass incident links it, hold the customer (first reply) and answer them once the incident
 // is resolved (R8.4), through the same contact paths as every other reply (R4.3).
-import { ActivityFailure, condition, log, proxyActivities, workflowInfo } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  CancellationScope,
+  condition,
+  isCancellation,
+  log,
+  patched,
+  proxyActivities,
+  workflowInfo,
+} from '@temporalio/workflow';
 import type { IncidentActivities } from '../../activities/incidents';
 import { contactWorkflowId } from '../contact/contract';
 import * as rules from '../policy/lifecycle';
@@ -68,9 +77,10 @@ function entryFor(
 
 /**
  * Linked to a mass incident (R8.4): the acceptance clock stops (the incident owner has it), and
- * unless the customer already had a first reply, a holding message by SMS keeps the 48-hour first
- * reply (R4.2) while the incident is being repaired. An unconfirmed holding SMS is recorded, not
- * escalated: the first-reply clock stays the judge.
+ * unless the customer already had a first reply, a holding notice by SMS keeps the 48-hour first
+ * reply (R4.2) while the incident is being repaired. The notice informs and asks nothing
+ * (SMS_NOTICE): sent, it is the first reply and its contact ends; an SMS that could not be sent is
+ * recorded, not escalated: the first-reply clock stays the judge.
  */
 export function onIncidentLinked(ctx: Ctx, input: IncidentLinkedInput): void {
   const { state } = ctx;
@@ -85,6 +95,17 @@ export function onIncidentLinked(ctx: Ctx, input: IncidentLinkedInput): void {
   const replied = state.replies.some((r) => r.counts);
   const contacting = state.contacts.some((c) => c.purpose === 'FIRST_REPLY');
   if (replied || contacting) return;
+  // Added after the first release (issue 24): the holding SMS asked for a confirmation ("solved and
+  // satisfied? reply 1") while the repair was still going on, and the final reply waited up to an
+  // hour for it. Complaints linked before this keep the confirmed holding SMS.
+  if (patched('incident-holding-notice')) {
+    const entry = entryFor(ctx, 'FIRST_REPLY', 'SMS_NOTICE', 'system');
+    record(state, { actor: 'system', action: 'CONTACT_STARTED', detail: 'FIRST_REPLY holding notice' }, now);
+    ctx.background.push(
+      holdingNotice(ctx, entry, holdingMessage(state.input.customer.language, input.incidentId)),
+    );
+    return;
+  }
   const entry = entryFor(ctx, 'FIRST_REPLY', 'SMS_ONLY', 'system');
   record(state, { actor: 'system', action: 'CONTACT_STARTED', detail: 'FIRST_REPLY holding message' }, now);
   ctx.background.push(
@@ -94,6 +115,38 @@ export function onIncidentLinked(ctx: Ctx, input: IncidentLinkedInput): void {
       policy: { smsConfirmWait: '1h' },
     }),
   );
+}
+
+/**
+ * The holding notice as a contact of its own (SMS_NOTICE): it ends once the SMS is sent. When the
+ * incident is resolved before the notice could go out (allowed hours), the notice is dropped: the
+ * final reply tells the customer more, at once.
+ */
+async function holdingNotice(ctx: Ctx, entry: ContactRecord, message: string): Promise<void> {
+  const { state } = ctx;
+  const scope = new CancellationScope();
+  ctx.holdingNotice = scope;
+  try {
+    await scope.run(() => replyThroughContact(ctx, entry, message, { escalateOnFailure: false }));
+  } catch (err) {
+    if (!isCancellation(err)) throw err;
+    entry.endedAt = new Date(Date.now()).toISOString();
+    entry.reached = false;
+    entry.method = 'NONE';
+    entry.answer = 'CANCELED';
+    record(
+      state,
+      {
+        actor: 'system',
+        action: 'CONTACT_CANCELED',
+        detail: `FIRST_REPLY round ${entry.round}: holding notice not sent, the incident is resolved`,
+      },
+      Date.now(),
+    );
+    state.dirty = true;
+  } finally {
+    if (ctx.holdingNotice === scope) ctx.holdingNotice = undefined;
+  }
 }
 
 /**
@@ -144,7 +197,10 @@ export function onIncidentResolved(ctx: Ctx, input: IncidentResolvedInput): void
 
 async function answerAfterIncident(ctx: Ctx, input: IncidentResolvedInput): Promise<void> {
   const { state } = ctx;
-  // A holding message still waiting for the customer's confirmation finishes first.
+  // A holding notice not sent yet is moot now (only complaints linked with the notice have one).
+  ctx.holdingNotice?.cancel();
+  // Any other contact in flight finishes first; a holding notice ends once it is sent, and a
+  // holding message of a complaint linked before the notice waits for the customer's confirmation.
   await condition(() => !facts(state).contactInFlight);
   if (rules.checkContact(facts(state), 'FINAL_REPLY') !== undefined) return;
   const entry = entryFor(ctx, 'FINAL_REPLY', 'PHONE_FIRST', input.by);

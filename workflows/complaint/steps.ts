@@ -2,6 +2,7 @@
 // side effects are activities, idempotency keys are built from the ticket id and the step.
 import {
   ActivityFailure,
+  type CancellationScope,
   ParentClosePolicy,
   condition,
   executeChild,
@@ -97,6 +98,8 @@ export interface Ctx {
   vipAssistants?: VipAssistant[];
   /** Customer SMS routed to this workflow while an on-site appointment waits for the answer (R3.3). */
   smsInbox?: SmsReplyInput[];
+  /** The holding notice of a mass incident while it is under way (R8.4): resolving drops it. */
+  holdingNotice?: CancellationScope;
 }
 
 /** Bumps the version, refreshes search attributes and projects the read model. */
@@ -363,18 +366,26 @@ export function startClockRunner(ctx: Ctx, clock: Clock): void {
  * clock; a final one that the customer does not accept reopens handling (R5.4) and goes to the
  * interface person at once (R5.1).
  */
-export function applyReply(ctx: Ctx, input: ReplyInput, by: string): void {
+export function applyReply(ctx: Ctx, input: ReplyInput, by: string, opts: { notice?: boolean } = {}): void {
   const { state } = ctx;
   const now = Date.now();
-  const counts = replyCounts(input.method, input.customerConfirmed);
-  state.replies.push({ ...input, counts, by, at: new Date(now).toISOString() });
+  // A notice (it asked nothing) is a first reply only (R8.4).
+  const notice = opts.notice === true && input.kind === 'FIRST';
+  const counts = replyCounts(input.method, input.customerConfirmed, notice);
+  state.replies.push({
+    ...input,
+    ...(notice ? { notice } : {}),
+    counts,
+    by,
+    at: new Date(now).toISOString(),
+  });
   if (counts) stopNamedClock(state, 'firstReply', now);
   let stage = state.stage;
   if (input.kind === 'FINAL') {
     stage = stageAfterFinalReply(counts, input.satisfied);
     if (counts && input.satisfied !== false) stopNamedClock(state, 'handling', now);
   }
-  const detail = `${input.kind} by ${input.method}${counts ? '' : ' (awaiting confirmation)'}`;
+  const detail = `${input.kind} by ${input.method}${notice ? ' notice' : ''}${counts ? '' : ' (awaiting confirmation)'}`;
   record(state, { actor: by, action: 'REPLIED', detail }, now, stage);
   if (stage === 'REOPENED') reopen(ctx, `customer does not accept the result: ${input.summary}`, by);
 }
@@ -493,6 +504,13 @@ export async function replyThroughContact(
   const { state } = ctx;
   const outcome = await contact(ctx, entry, message, opts);
   const kind = entry.purpose === 'FIRST_REPLY' ? 'FIRST' : 'FINAL';
+  if (entry.channel === 'SMS_NOTICE' && outcome.reached) {
+    // A notice asked nothing: sent, it is the reply that informed the customer (R4.2, R8.4).
+    applyReply(ctx, { kind, method: 'SMS', summary: message, customerConfirmed: false }, entry.by, {
+      notice: true,
+    });
+    return;
+  }
   if (contactConfirmed(outcome)) {
     applyReply(
       ctx,

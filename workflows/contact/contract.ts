@@ -1,6 +1,7 @@
-// Contract of the customer-contact workflow (R4.3, R4.4, R4.5, R5.5, R6.1): one workflow per
+// Contract of the customer-contact workflow (R4.3, R4.4, R4.5, R5.5, R6.1, R8.4): one workflow per
 // contact round of a complaint — a reply call (phone first), SMS as the supplement with the
-// customer's confirmation, inside the allowed hours; started by the complaint workflow as a child.
+// customer's confirmation, or an SMS notice that asks nothing, inside the allowed hours; started by
+// the complaint workflow as a child.
 // The API imports this file (signals from the Twilio webhooks); it holds no logic with side effects.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
 import type { ContactPolicy } from '../policy/contact-policy';
@@ -34,7 +35,7 @@ export function contactWebhookBase(publicBaseUrl: string, workflowId: string): s
 export const contactKeys = {
   call: (ticketId: string, purpose: ContactPurpose, round: number, attempt: number) =>
     `${ticketId}:call:${purpose}:${round}:${attempt}`,
-  sms: (ticketId: string, purpose: ContactPurpose, round: number, step: 'confirm' | 'clarify') =>
+  sms: (ticketId: string, purpose: ContactPurpose, round: number, step: 'confirm' | 'clarify' | 'notice') =>
     `${ticketId}:sms:${purpose}:${round}:${step}`,
   evidence: (ticketId: string, purpose: ContactPurpose, round: number, attempt: number) =>
     `${ticketId}:recording:${purpose}:${round}:${attempt}`,
@@ -50,8 +51,12 @@ export interface ContactInput {
   language: 'zh-CN' | 'en';
   /** What we tell the customer: the reply summary (said on the call, written in the SMS). */
   message: string;
-  /** PHONE_FIRST: calls by policy, then SMS; SMS_ONLY: the handler chose SMS. */
-  channel: 'PHONE_FIRST' | 'SMS_ONLY';
+  /**
+   * PHONE_FIRST: calls by policy, then SMS; SMS_ONLY: the handler chose SMS. Both ask for the
+   * customer's confirmation (R4.3). SMS_NOTICE: one SMS that informs and asks nothing (the holding
+   * notice of a mass incident, R8.4); the contact ends once it is sent.
+   */
+  channel: 'PHONE_FIRST' | 'SMS_ONLY' | 'SMS_NOTICE';
   /** The customer agreed to the call being recorded (R5.5): the whole call is recorded as evidence. */
   recordConsent: boolean;
   /** IANA time zone of the customer, e.g. Asia/Shanghai. */
@@ -100,15 +105,20 @@ export interface RecordingEvidence {
 }
 
 export interface ContactOutcome {
-  /** A reply reached the customer: the call was answered, or the customer answered the SMS. */
+  /**
+   * A reply reached the customer: the call was answered, or the customer answered the SMS. For an
+   * SMS_NOTICE: the notice was handed to the SMS provider (its delivery status reaches the
+   * complaint's timeline like that of every SMS).
+   */
   reached: boolean;
   /** How the customer was reached (the channel of the answer); NONE when not reached. */
   method: 'PHONE' | 'SMS' | 'NONE';
   /**
    * SATISFIED / NOT_SATISFIED: the customer confirmed (key 1/2 or SMS reply) — the reply counts
-   * (R4.3). NO_ANSWER: nobody answered before the deadlines; UNCLEAR: an answer that said neither.
+   * (R4.3). NO_ANSWER: nobody answered before the deadlines; UNCLEAR: an answer that said neither;
+   * NOT_ASKED: an SMS_NOTICE, which asks nothing.
    */
-  answer: CustomerAnswer | 'NO_ANSWER';
+  answer: CustomerAnswer | 'NO_ANSWER' | 'NOT_ASKED';
   attempts: ContactAttempt[];
   /** The recorded reply call (R5.5), when recordConsent and the call was answered. */
   recording?: RecordingEvidence;

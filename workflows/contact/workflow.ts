@@ -2,7 +2,8 @@
 // callback). Phone first inside the customer's allowed hours (durable timers until then), retries by
 // policy, the whole call recorded when the customer consented (R5.5), the answer by key 1/2; then
 // SMS as the supplement, confirmed by the customer's reply (R4.3), one clarifying SMS for an
-// unclear answer. Every wait has a deadline and an explicit timed-out result; every call and SMS
+// unclear answer. A notice (SMS_NOTICE, R8.4) is one SMS that asks nothing: the round ends once it
+// is sent. Every wait has a deadline and an explicit timed-out result; every call and SMS
 // carries an idempotency key made from (ticket, purpose, round, attempt), so retries, crashes and
 // replays never call or text twice. The complaint workflow decides what the outcome means.
 import {
@@ -11,12 +12,13 @@ import {
   CancellationScope,
   condition,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
   workflowInfo,
 } from '@temporalio/workflow';
-import type { ContactActivities } from '../../activities/contact-types';
+import type { ContactActivities, ContactSmsTemplate } from '../../activities/contact-types';
 import { checkContactPolicy } from '../policy/contact-policy';
 import { answerFromDigits, parseCustomerAnswer, type CustomerAnswer } from '../policy/customer-answer';
 import { parseDuration } from '../policy/durations';
@@ -82,6 +84,12 @@ interface ContactState {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
+const SMS_TEMPLATE = {
+  confirm: 'contactConfirm',
+  clarify: 'contactClarify',
+  notice: 'contactNotice',
+} as const satisfies Record<string, ContactSmsTemplate>;
+
 export async function customerContactWorkflow(input: ContactInput): Promise<ContactOutcome> {
   const problems = [
     ...checkContactPolicy(input.policy),
@@ -119,6 +127,9 @@ export async function customerContactWorkflow(input: ContactInput): Promise<Cont
     state.callEvents.push(event);
   });
   setHandler(smsReplySignal, (reply) => {
+    // Twilio delivers a webhook again when it saw no answer in time (S4): one SMS counts once.
+    const again = state.view.smsReplies.some((r) => r.messageSid === reply.messageSid);
+    if (again && patched('sms-reply-once')) return;
     state.view.smsReplies.push({
       at: iso(Date.now()),
       body: reply.body,
@@ -127,18 +138,36 @@ export async function customerContactWorkflow(input: ContactInput): Promise<Cont
     });
   });
 
+  // A notice asks nothing, so the customer's SMS are not routed to it.
+  if (input.channel === 'SMS_NOTICE') return done(state, await notifyBySms(state));
   const route = { to: input.to, workflowId };
   await routing.registerActiveContact({ ...route, ticketId: input.ticketId, purpose: input.purpose });
   try {
-    const outcome = await contactCustomer(state);
-    state.view.outcome = outcome;
-    state.view.stage = 'DONE';
-    state.view.nextActionAt = undefined;
-    return outcome;
+    return done(state, await contactCustomer(state));
   } finally {
     // Also when the parent cancels this contact: inbound SMS from the number stop coming here.
     await CancellationScope.nonCancellable(() => routing.clearActiveContact(route));
   }
+}
+
+function done(state: ContactState, outcome: ContactOutcome): ContactOutcome {
+  state.view.outcome = outcome;
+  state.view.stage = 'DONE';
+  state.view.nextActionAt = undefined;
+  return outcome;
+}
+
+/** A notice (R8.4): one SMS inside the allowed hours, no question, no wait for an answer. */
+async function notifyBySms(state: ContactState): Promise<ContactOutcome> {
+  const { input } = state;
+  await waitUntil(
+    state,
+    nextInsideHours(Date.now(), input.timeZone, input.allowedHours ?? input.policy.allowedHours),
+  );
+  const sent = await sendSms(state, 'notice', 1);
+  return sent
+    ? outcome(state, { reached: true, method: 'SMS', answer: 'NOT_ASKED' })
+    : outcome(state, { reached: false, method: 'NONE', answer: 'NOT_ASKED' });
 }
 
 async function contactCustomer(state: ContactState): Promise<ContactOutcome> {
@@ -346,7 +375,7 @@ async function confirmBySms(state: ContactState): Promise<SmsAnswer> {
 
 async function sendSms(
   state: ContactState,
-  step: 'confirm' | 'clarify',
+  step: 'confirm' | 'clarify' | 'notice',
   n: number,
 ): Promise<ContactAttempt | undefined> {
   const { input } = state;
@@ -360,7 +389,7 @@ async function sendSms(
       to: input.to,
       language: input.language,
       purpose: input.purpose,
-      template: step === 'confirm' ? 'contactConfirm' : 'contactClarify',
+      template: SMS_TEMPLATE[step],
       vars: { ticketId: input.ticketId, message: input.message },
     });
     attempt.result = 'SENT';

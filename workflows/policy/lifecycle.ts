@@ -63,9 +63,18 @@ export function checkReply(f: LifecycleFacts, kind: 'FIRST' | 'FINAL'): string |
   return undefined;
 }
 
-/** A final reply counts when given by phone, or by SMS that the customer confirmed (R4.3). */
-export function replyCounts(method: 'PHONE' | 'SMS', customerConfirmed: boolean): boolean {
-  return method === 'PHONE' || customerConfirmed;
+/**
+ * A reply counts when given by phone, or by SMS that the customer confirmed (R4.3). A first reply
+ * may also be a notice that asks nothing (the holding SMS of a mass incident, R8.4): sent, it
+ * counts for the 48-hour first reply (R4.2). A final reply always needs the phone or the
+ * customer's confirmation.
+ */
+export function replyCounts(
+  method: 'PHONE' | 'SMS',
+  customerConfirmed: boolean,
+  firstReplyNotice = false,
+): boolean {
+  return method === 'PHONE' || customerConfirmed || firstReplyNotice;
 }
 
 /** Where a final reply leaves the complaint: an unsatisfied customer reopens it (R5.4). */

@@ -49,7 +49,7 @@ export interface PolicySet {
   escalation?: EscalationLevel[];
   /** Departments a complaint can be transferred to. */
   departments?: string[];
-  /** A new complaint within this window after an earlier one from the same number or cell is a repeat (R6.2). */
+  /** A new complaint within this window after an earlier one was closed is a repeat (R6.2, policy/repeat.ts). */
   repeatWindow?: string;
   /** How the customer is called and texted (R4.3, R4.4). */
   contact?: ContactPolicy;
