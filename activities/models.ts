@@ -159,25 +159,65 @@ export function createModels(connection: Connection = mongoose.connection): Mode
 }
 
 /**
- * `waitMs` bounds how long an operation waits while the database does not answer (the driver's
- * server selection and mongoose's buffering while disconnected) before it fails. The worker keeps
- * the 10 s default (its activities retry anyway); the API passes 2 s so that, with the database
- * down, a read answers 503 and an intake 201 in about 2 s instead of 10 (#9, measured in chaos).
+ * Connections each product process may hold to the database (the driver's `maxPoolSize`; its
+ * default is 100). The local stack's FerretDB gets a larger PostgreSQL pool than all product
+ * processes together (`FERRETDB_PG_POOL` in infra/stack/stack.ts), so requests queue in the driver,
+ * where they have deadlines, and not inside FerretDB, where nothing times out (S10, the freeze in
+ * docs/decisions.md). 20 is far above what one process needs: an operation takes a few ms.
+ */
+export const MONGO_POOL_SIZE = 20;
+
+export interface MongoDeadlines {
+  /**
+   * How long an operation waits while the database is not reachable (the driver's server selection,
+   * mongoose's buffering while disconnected) or for a free connection of the pool before it fails.
+   */
+  waitMs?: number;
+  /**
+   * How long an operation waits for the database's answer on an open connection before the driver
+   * closes that connection and fails it (`socketTimeoutMS`; the driver's default is to wait forever).
+   * The driver's `timeoutMS` would bound the whole operation but is a no-op in mongodb 7.8.
+   */
+  answerMs?: number;
+  maxPoolSize?: number;
+}
+
+/**
+ * A connection whose every operation has a deadline (S10: a database that accepts connections but
+ * never answers must not hang a caller). The worker keeps `waitMs` 10 s and takes `answerMs` 20 s:
+ * its activities retry anyway (a longer wait saves retries), and a stuck call gives its activity slot
+ * back instead of holding it (a report's rollup pass reads 2,000-document batches, about 1 s each;
+ * REPORT_SOURCE=direct on FerretDB, minutes per aggregation, is not for FerretDB). The API passes 2 s
+ * and 4 s: a person waits (#9, S10). The driver retries a read once after a network error, so a
+ * read can take twice `answerMs` before it fails.
  */
 export async function connectMongo(
   uri: string,
-  { waitMs = 10_000 }: { waitMs?: number } = {},
+  { waitMs = 10_000, answerMs = 20_000, maxPoolSize = MONGO_POOL_SIZE }: MongoDeadlines = {},
 ): Promise<Connection> {
   // `bufferTimeoutMS` is read by mongoose's driver layer from the connect options but is missing
   // from their type (mongoose 9.12).
   const options: ConnectOptions & { bufferTimeoutMS: number } = {
     serverSelectionTimeoutMS: waitMs,
     bufferTimeoutMS: waitMs,
+    waitQueueTimeoutMS: waitMs,
+    socketTimeoutMS: answerMs,
+    maxPoolSize,
     autoIndex: true,
   };
   const connection = mongoose.createConnection(uri, options);
   await connection.asPromise();
   return connection;
+}
+
+/**
+ * Waits until every model compiled on `connection` has its collection and indexes (mongoose's
+ * `init`: createCollection, then createIndexes). A process calls it once its models exist and before
+ * it serves, so that no request creates metadata under load: on FerretDB v1 creating a collection or
+ * an index holds a global lock while it waits for a PostgreSQL connection (S10, docs/decisions.md).
+ */
+export async function ensureCollections(connection: Connection): Promise<void> {
+  await Promise.all(Object.values(connection.models).map((model) => model.init()));
 }
 
 /** The connection's model of that name, compiled once (several factories may ask for it). */

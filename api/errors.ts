@@ -6,6 +6,7 @@ import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
   WorkflowUpdateFailedError,
+  WorkflowUpdateRPCTimeoutOrCancelledError,
 } from '@temporalio/client';
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
@@ -42,12 +43,18 @@ const MONGO_DOWN = new Set([
   'MongoNotConnectedError',
   'MongoTopologyClosedError',
   'MongoPoolClearedError',
+  // S10: no free connection within the wait (every one is waiting on a database that does not answer)
+  'MongoWaitQueueTimeoutError',
 ]);
 
 /** gRPC UNAVAILABLE (14) or DEADLINE_EXCEEDED (4): the Temporal server does not answer. */
 function isTemporalDown(err: unknown): boolean {
+  return temporalCode(err) === 14 || temporalCode(err) === 4;
+}
+
+function temporalCode(err: unknown): number | undefined {
   const grpc = err instanceof ServiceError ? err.cause : err;
-  return isGrpcServiceError(grpc) && (grpc.code === 14 || grpc.code === 4);
+  return isGrpcServiceError(grpc) ? grpc.code : undefined;
 }
 
 function isMongoDown(err: unknown): boolean {
@@ -60,6 +67,13 @@ function isMongoDown(err: unknown): boolean {
 
 /** A dependency is down (#9): 503 with a message that says which one, so the client retries later. */
 function unavailable(err: unknown): HttpError | undefined {
+  if (temporalCode(err) === 4 || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
+    // S10: the call's deadline passed (worker/temporal-connection.ts); a request the server got may still apply.
+    return new HttpError(
+      503,
+      'unavailable',
+      `the workflow service (Temporal) did not answer in time; an action may still take effect, so check before you retry in ${RETRY_AFTER_SECONDS} s`,
+    );
   if (isTemporalDown(err))
     return new HttpError(
       503,

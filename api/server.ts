@@ -1,25 +1,29 @@
 // API process entry: `npm run api`.
-import { Client, Connection } from '@temporalio/client';
-import { connectMongo, createModels } from '../activities/models';
+import { Client } from '@temporalio/client';
+import { connectMongo, createModels, ensureCollections } from '../activities/models';
 import { ConfigError, loadConfig } from '../worker/config';
 import { createDataConverter } from '../worker/data-converter';
 import { createLogger } from '../worker/logger';
+import { connectTemporal } from '../worker/temporal-connection';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('api', config.LOG_LEVEL);
   // A person waits on every API call: with the database down, fail within 2 s (503 / intake without
-  // its audit entry) rather than the driver's 10 s.
-  const mongo = await connectMongo(config.MONGODB_URI, { waitMs: 2_000 });
+  // its audit entry) rather than the driver's 10 s; a database that does not answer, within 4 s per call (S10).
+  const mongo = await connectMongo(config.MONGODB_URI, { waitMs: 2_000, answerMs: 4_000 });
   const models = createModels(mongo);
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  // Every Temporal call has a deadline (S10).
+  const connection = await connectTemporal(config.TEMPORAL_ADDRESS);
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
   });
   const app = createApp({ config, client, mongo, models, logger });
+  // Collections and indexes exist before the first request, so none is created under load (S10).
+  await ensureCollections(mongo);
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
     logger
       .child({}, { level: 'info' })

@@ -4,7 +4,6 @@
 // at once are fine: the loser of a create updates the same spec.
 import {
   Client,
-  Connection,
   ScheduleAlreadyRunning,
   ScheduleOverlapPolicy,
   type ScheduleOptions,
@@ -18,6 +17,7 @@ import {
 } from '../workflows/report/contract';
 import type { Config } from './config';
 import { createDataConverter } from './data-converter';
+import { connectTemporal } from './temporal-connection';
 
 export const ROLLUP_SCHEDULE_ID = 'closedloop-report-rollups';
 
@@ -85,7 +85,7 @@ export async function ensureReportSchedules(
 
 /** ensureReportSchedules over its own client connection (the worker holds a native one). */
 export async function ensureReportSchedulesFor(config: Config, logger: Logger): Promise<string[]> {
-  const connection = await Connection.connect({ address: config.TEMPORAL_ADDRESS });
+  const connection = await connectTemporal(config.TEMPORAL_ADDRESS); // calls with deadlines (S10)
   try {
     const client = new Client({
       connection,

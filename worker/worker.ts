@@ -1,18 +1,19 @@
 // Builds the worker from validated config: clients first, then activities, then the Temporal worker.
-import { Client, Connection } from '@temporalio/client';
+import { Client, type Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
 import { createNetworkSources } from '../activities/evidence';
-import { connectMongo, createModels } from '../activities/models';
+import { connectMongo, createModels, ensureCollections } from '../activities/models';
 import { PolicyStore } from '../activities/policy-store';
 import { createTwilioClient } from '../activities/twilio-redirect';
 import type { Config } from './config';
 import { createDataConverter } from './data-converter';
 import { reportConfigFrom } from './report-config';
 import { workflowBundleOptions } from './workflow-bundle';
+import { connectTemporal } from './temporal-connection';
 import { ensureReportSchedulesFor } from './report-schedules';
 
 export interface RunningWorker {
@@ -49,7 +50,8 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   let clientConnection: Promise<Connection> | undefined;
   let client: Promise<Client> | undefined;
   const temporal = () => {
-    clientConnection ??= Connection.connect({ address: config.TEMPORAL_ADDRESS });
+    // Every call has a deadline (S10): an activity never waits on Temporal past its own timeout.
+    clientConnection ??= connectTemporal(config.TEMPORAL_ADDRESS);
     client ??= clientConnection.then(
       (connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
       (err: unknown) => {
@@ -85,6 +87,10 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
       rolePhones: config.ROLE_PHONES,
     },
   });
+
+  // Every model now exists: their collections and indexes are made before any activity runs, so no
+  // activity creates metadata under load (S10, docs/decisions.md "The freeze").
+  await ensureCollections(mongo);
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;

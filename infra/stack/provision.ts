@@ -65,7 +65,7 @@ const POSTGRES_OS_USER = 'postgres';
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FERRETDB_SOURCE_DIR = path.join(REPO_ROOT, 'infra', 'ferretdb');
 /** Patches to FerretDB's own source, applied to a copy of the module (docs/decisions.md). */
-const FERRETDB_PATCHES = ['id-pushdown.patch'];
+const FERRETDB_PATCHES = ['id-pushdown.patch', 'release-before-write.patch'];
 const FERRETDB_SOURCES = ['main.go', 'go.mod', 'go.sum', ...FERRETDB_PATCHES];
 const STALE_LOCK_MS = 30 * 60_000;
 const LOCK_WAIT_MS = 20 * 60_000;

@@ -90,9 +90,18 @@ export interface Stack {
    */
   stopTemporal(signal?: NodeJS.Signals): Promise<void>;
   startTemporal(): Promise<void>;
+  /** S10: the Temporal server keeps its port and connections but answers nothing (SIGSTOP / SIGCONT). */
+  pauseTemporal(): void;
+  resumeTemporal(): void;
   /** FerretDB (or mongod) only; FerretDB's PostgreSQL backend keeps running. */
   stopMongo(signal?: NodeJS.Signals): Promise<void>;
   startMongo(): Promise<void>;
+  /**
+   * S10: FerretDB (or mongod) keeps its port and connections but answers nothing (SIGSTOP), the
+   * way it froze under load (docs/decisions.md, "The freeze"), until resumeMongo (SIGCONT).
+   */
+  pauseMongo(): void;
+  resumeMongo(): void;
   /** The mail sink's SMTP server and inbox (it keeps its messages on disk). */
   stopMail(): Promise<void>;
   startMail(): Promise<void>;
@@ -183,6 +192,9 @@ interface Component {
 interface Restartable {
   stop(signal?: NodeJS.Signals): Promise<void>;
   start(): Promise<void>;
+  /** SIGSTOP / SIGCONT: the process keeps its port and connections but does nothing meanwhile. */
+  pause?(): void;
+  resume?(): void;
 }
 
 interface Context {
@@ -292,6 +304,10 @@ function createStack(ctx: Context, env: Record<string, string>, urls: StackUrls,
     startTemporal: () => part(ctx, 'temporal').start(),
     stopMongo: (signal) => part(ctx, 'mongo').stop(signal),
     startMongo: () => part(ctx, 'mongo').start(),
+    pauseMongo: () => pausable(ctx, 'mongo').pause(),
+    resumeMongo: () => pausable(ctx, 'mongo').resume(),
+    pauseTemporal: () => pausable(ctx, 'temporal').pause(),
+    resumeTemporal: () => pausable(ctx, 'temporal').resume(),
     stopMail: () => part(ctx, 'mail').stop(),
     startMail: () => part(ctx, 'mail').start(),
     async restartApi(signal = 'SIGTERM') {
@@ -310,6 +326,8 @@ function createStack(ctx: Context, env: Record<string, string>, urls: StackUrls,
       if (stopped) return;
       stopped = true;
       say(ctx.quiet)('stopping the local stack …');
+      // a paused process would not see its stop signal
+      for (const name of ['mongo', 'temporal'] as const) ctx.restartable[name]?.resume?.();
       const app = [...workers, ...(stack.api ? [stack.api] : [])];
       await Promise.all(app.map((p) => p.stop()));
       await stopAll([...infra].reverse());
@@ -317,6 +335,12 @@ function createStack(ctx: Context, env: Record<string, string>, urls: StackUrls,
     },
   };
   return stack;
+}
+
+function pausable(ctx: Context, name: 'mongo' | 'temporal'): Required<Pick<Restartable, 'pause' | 'resume'>> {
+  const { pause, resume } = part(ctx, name);
+  if (!pause || !resume) throw new Error(`${name} of this stack cannot be paused`);
+  return { pause, resume };
 }
 
 function part(ctx: Context, name: keyof Context['restartable']): Restartable {
@@ -454,6 +478,8 @@ async function startTemporal(
       ctx.registry.trackRestart(proc);
       await ready();
     },
+    pause: () => proc.kill('SIGSTOP'),
+    resume: () => proc.kill('SIGCONT'),
   };
   say(ctx.quiet)(`temporal ready on ${address} (UI ${uiUrl}, namespace ${ctx.namespace})`);
   return { address, uiUrl };
@@ -530,6 +556,8 @@ async function startMongo(
         ctx.registry.trackRestart(proc);
         await waitForMongo(uri, MONGO_READY_MS, proc);
       },
+      pause: () => proc.kill('SIGSTOP'),
+      resume: () => proc.kill('SIGCONT'),
     };
     say(ctx.quiet)(`mongodb (mongod) ready on ${uri}`);
     return { uri };
@@ -554,14 +582,27 @@ async function startMongo(
       await proc.waitForOutput(/ferretdb ready on (\S+)/, CHILD_READY_MS);
       await waitForMongo(uri, MONGO_READY_MS, proc);
     },
+    pause: () => proc.kill('SIGSTOP'),
+    resume: () => proc.kill('SIGCONT'),
   };
   say(ctx.quiet)(`mongodb (ferretdb on ${pg ? `postgresql ${pg.version}` : 'sqlite'}) ready on ${uri}`);
   return postgresUrl ? { uri, postgresUrl } : { uri };
 }
 
+/**
+ * FerretDB's pool of PostgreSQL connections (`pool_max_conns`; FerretDB's default is 50). Larger
+ * than all product processes' driver pools together (MONGO_POOL_SIZE, 20 each: the API, the worker,
+ * a second worker of the crash tests, tools), so that requests wait in the drivers, which give up
+ * after their deadline, and not in FerretDB, which waits forever. Before our release-before-write
+ * patch a full pool froze FerretDB for good (S10, docs/decisions.md "The freeze").
+ */
+export const FERRETDB_PG_POOL = 80;
+/** PostgreSQL's max_connections: FerretDB's pool, 3 reserved for superusers, psql and headroom. */
+const PG_MAX_CONNECTIONS = 100;
+
 function spawnFerretDb(ctx: Context, bin: string, port: number, postgresUrl?: string): ManagedProcess {
   const backend = postgresUrl
-    ? ['--handler', 'postgresql', '--postgresql-url', postgresUrl]
+    ? ['--handler', 'postgresql', '--postgresql-url', `${postgresUrl}?pool_max_conns=${FERRETDB_PG_POOL}`]
     : ['--handler', 'sqlite', '--sqlite-url', `file:${sqliteDir(ctx)}/`];
   const args = ['--listen-addr', `${HOST}:${port}`, ...backend, '--log-level', 'error'];
   // Our FerretDB patch pushes equality on these fields down so that their indexes serve it
@@ -688,6 +729,7 @@ async function startPostgres(
   const serverArgs = [
     ...['-D', pgdata, '-p', String(port), '-k', socket.dir],
     ...['-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'log_checkpoints=off'],
+    ...['-c', `max_connections=${PG_MAX_CONNECTIONS}`],
   ];
   const proc = ctx.registry.spawn({
     ...childBase(ctx, 'postgres'),

@@ -158,9 +158,10 @@ export async function driveToClose(
   stats: CallStats,
   ticketId: string,
   key: string = KEYS.handler,
+  steps: [string, Record<string, unknown>][] = LIFECYCLE,
 ): Promise<string> {
   let stage = '';
-  for (const [step, body] of LIFECYCLE) {
+  for (const [step, body] of steps) {
     const res = await callRetrying<{ stage: string; message?: string }>(
       env.http,
       stats,
@@ -183,14 +184,26 @@ interface SimMessage {
   sid: string;
   to: string;
   body: string;
+  direction?: string;
+  statusCallback?: string | null;
 }
 
-/** SMS that reached the Twilio simulator more than once (same number and text): the extra copies. */
+/**
+ * SMS we sent that reached the Twilio simulator more than once (the same idempotency key, carried
+ * in the status callback, or the same number and text): the extra copies. Customers' replies
+ * (inbound, e.g. many a "1" to our number) are not ours.
+ */
 export async function smsDuplicates(stack: Stack): Promise<{ sent: SimMessage[]; duplicates: number }> {
-  const sent = (await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as SimMessage[];
-  const seen = new Map<string, number>();
-  for (const m of sent) seen.set(`${m.to}\n${m.body}`, (seen.get(`${m.to}\n${m.body}`) ?? 0) + 1);
-  const duplicates = [...seen.values()].reduce((s, n) => s + n - 1, 0);
+  const all = (await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as SimMessage[];
+  const sent = all.filter((m) => m.direction !== 'inbound');
+  const seen = new Set<string>();
+  let duplicates = 0;
+  for (const m of sent) {
+    const key = m.statusCallback ? new URL(m.statusCallback).searchParams.get('key') : null;
+    const ids = [`${m.to}\n${m.body}`, ...(key ? [`key:${key}`] : [])];
+    if (ids.some((id) => seen.has(id))) duplicates += 1;
+    for (const id of ids) seen.add(id);
+  }
   return { sent, duplicates };
 }
 
@@ -235,6 +248,7 @@ export async function waitForAll(
   ids: string[],
   done: (v: ViewLite) => boolean,
   timeoutMs: number,
+  everyMs = 500,
 ): Promise<string[]> {
   const deadline = Date.now() + timeoutMs;
   let pending = [...ids];
@@ -244,7 +258,7 @@ export async function waitForAll(
       return v && done(v) ? undefined : id;
     });
     pending = still.filter((id): id is string => id !== undefined);
-    if (pending.length > 0) await sleep(500);
+    if (pending.length > 0) await sleep(everyMs);
   }
   return pending;
 }
