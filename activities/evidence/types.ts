@@ -144,7 +144,7 @@ export type SourceName = 'kpis' | 'alarms' | 'changes' | 'interference' | 'chr';
 /** What one source gave: its records, or a gap that says why there are none (never a failed complaint). */
 export type SourceResult<T> =
   | { source: SourceName; ok: true; items: T[]; total: number; ms: number }
-  | { source: SourceName; ok: false; gap: string; ms?: number };
+  | { source: SourceName; ok: false; gap: string; ms?: number; retryable?: boolean };
 
 /** Per-cell KPI figures the rules read (computed from the hourly samples). */
 export interface CellKpiSummary {
@@ -161,6 +161,43 @@ export interface CellKpiSummary {
   rsrpP50: number;
   sinrP50: number;
   ulInterferenceDbm: number;
+  /** Mean downlink PRB utilisation by local hour of day (0–23), rounded; null for an hour without data. */
+  prbByHour?: (number | null)[];
+  /** Per local day of the window, the highest PRB utilisation at the busy hour ±1 h. */
+  busyHourPrbByDay?: number[];
+}
+
+/** Uplink noise of one cell: from the interference analysis where it has the cell, else the KPIs. */
+export interface CellNoiseSummary {
+  cellId: string;
+  from: 'analysis' | 'kpi';
+  hours: number;
+  p50Dbm: number;
+  p90Dbm: number;
+  maxDbm: number;
+  /** Median by local hour of day (0–23); null for an hour without data. */
+  byHour: (number | null)[];
+  /** The suspected source the analysis names most often. */
+  source?: string;
+}
+
+/** Hourly figures of one cell from `from` (ISO hour), one entry per hour, null where no data. */
+export interface HourlySeries {
+  from: string;
+  dropRate: (number | null)[];
+  rrcSetupSuccessRate: (number | null)[];
+  prbUtilisationDl: (number | null)[];
+  /** The interference analysis' uplink noise where it has the hour, else the KPI's. */
+  ulNoiseDbm: (number | null)[];
+}
+
+/** What the pre-diagnosis reads of the complaint itself: its category, words and time pattern. */
+export interface ComplaintHints {
+  category: ComplaintInput['category'];
+  description: string;
+  occurrence: ComplaintInput['occurrence'];
+  terminal?: ComplaintInput['terminal'];
+  receivedAt: string;
 }
 
 export interface EvidenceBundle {
@@ -175,6 +212,12 @@ export interface EvidenceBundle {
   kpiSummary: CellKpiSummary[];
   /** Everything that could not be gathered, in words (shown to the handler). */
   gaps: string[];
+  /** Uplink noise per cell (absent on outcomes stored before issue 25: computed from the items). */
+  noiseSummary?: CellNoiseSummary[];
+  /** The serving cell hour by hour: what the rules match against the complaint's time. */
+  servingSeries?: HourlySeries;
+  /** The complaint's category, words and time pattern the rules weigh (absent on older outcomes). */
+  complaint?: ComplaintHints;
 }
 
 export type HypothesisCause =
@@ -185,7 +228,16 @@ export type HypothesisCause =
   | 'WEAK_COVERAGE'
   | 'CALL_FAILURE_SIGNALLING'
   /** An earlier mass incident in the same area, from the knowledge base (R8.5). */
-  | 'KNOWN_ISSUE';
+  | 'KNOWN_ISSUE'
+  /** The radio side of the complaint's cell was checked and is clean: core, terminal or billing. */
+  | 'NO_RADIO_CAUSE';
+
+/** One piece of evidence for (weight > 0) or against (weight < 0) a hypothesis. */
+export interface WeighedEvidence {
+  text: string;
+  /** What it adds to (or takes from) the hypothesis' strength, before the rule's weight. */
+  weight: number;
+}
 
 export interface Hypothesis {
   id: string;
@@ -195,6 +247,10 @@ export interface Hypothesis {
   score: number;
   /** Human sentences with the numbers behind the hypothesis (zh-CN). */
   evidence: string[];
+  /** The evidence for it with its weight (absent on outcomes stored before issue 25). */
+  for?: WeighedEvidence[];
+  /** The evidence against it with its (negative) weight. */
+  against?: WeighedEvidence[];
   suggestedAction: string;
   /** Rule that produced it (diagnosis-rules.ts). */
   ruleId: string;

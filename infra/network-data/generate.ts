@@ -78,7 +78,7 @@ function mulberry32(seed: number): () => number {
   };
 }
 
-class Rng {
+export class Rng {
   private next: () => number;
   constructor(seed: number) {
     this.next = mulberry32(seed);
@@ -117,7 +117,7 @@ const DIURNAL = [
   0.25, 0.17, 0.12, 0.1, 0.1, 0.12, 0.22, 0.4, 0.62, 0.7, 0.72, 0.75, 0.78, 0.72, 0.7, 0.72, 0.75, 0.8, 0.88,
   0.95, 1, 0.97, 0.8, 0.5,
 ];
-function load(ms: number): number {
+export function load(ms: number): number {
   const weekend = localDay(ms) === 0 || localDay(ms) === 6;
   return DIURNAL[localHour(ms)]! * (weekend ? 0.9 : 1);
 }
@@ -135,7 +135,7 @@ const COLS = 10;
 const FIRST_SITE = 12345;
 const BANDS = ['B3', 'B39', 'B40', 'B41'] as const;
 
-function makeCells(rng: Rng): Cell[] {
+export function makeCells(rng: Rng): Cell[] {
   const cells: Cell[] = [];
   for (let row = 0; row < ROWS; row++)
     for (let col = 0; col < COLS; col++) {
@@ -169,7 +169,7 @@ function r6(x: number) {
 }
 
 /** The point `distanceM` metres from (lat,lng) in direction `bearing` (flat-earth, fine for < 2 km). */
-function offset(lat: number, lng: number, bearing: number, distanceM: number) {
+export function offset(lat: number, lng: number, bearing: number, distanceM: number) {
   const b = (bearing * Math.PI) / 180;
   return {
     lat: r6(lat + (distanceM * Math.cos(b)) / 111_000),
@@ -180,7 +180,7 @@ function offset(lat: number, lng: number, bearing: number, distanceM: number) {
 // ---------------------------------------------------------------------------------------------
 // KPIs
 
-interface CellProfile {
+export interface CellProfile {
   base: number; // traffic level 0..1
   rsrp50: number;
   spread: number; // p50 - p10
@@ -188,7 +188,7 @@ interface CellProfile {
   tweak?: (ms: number, k: KpiSample, rng: Rng) => void;
 }
 
-function kpiRow(cellId: string, ms: number, p: CellProfile, rng: Rng): KpiSample {
+export function kpiRow(cellId: string, ms: number, p: CellProfile, rng: Rng): KpiSample {
   const L = load(ms) * p.base;
   const prb = clamp(8 + 62 * L + rng.normal(0, 3), 1, 99);
   const congestion = Math.max(0, (prb - 80) / 20);
@@ -637,7 +637,7 @@ export function generateNetworkData(opts: GenerateOptions = {}): {
 }
 
 /** A point in the cell's beam, close enough that the cell serves it (checked, not assumed). */
-function pointServedBy(cells: Cell[], c: Cell): { lat: number; lng: number } {
+export function pointServedBy(cells: Cell[], c: Cell): { lat: number; lng: number } {
   for (const d of [450, 350, 250, 150]) {
     const p = offset(c.lat, c.lng, c.azimuth + 8, d);
     if (serveByCoordinates(cells, p.lat, p.lng, 3).serving?.cellId === c.cellId) return p;

@@ -11,10 +11,10 @@ import type {
 import type { Scenario } from '../../infra/network-data/generate';
 import type { ComplaintInput } from '../../workflows/complaint/contract';
 import {
+  assembleBundle,
   buildEvidenceQuery,
   evidenceOutcome,
   evidenceWindow,
-  gapsOf,
 } from '../../workflows/policy/prediagnosis';
 
 export function complaintOf(s: Scenario): ComplaintInput {
@@ -46,7 +46,7 @@ async function settle<T>(source: SourceName, call: () => Promise<T[]>): Promise<
   }
 }
 
-/** Locates, queries every source in parallel and pre-diagnoses, as gatherEvidence does. */
+/** Locates, queries every source in parallel and pre-diagnoses, as gatherEvidence does (same assembly). */
 export async function gatherDirect(
   acts: EvidenceActivities,
   input: ComplaintInput,
@@ -62,17 +62,13 @@ export async function gatherDirect(
     settle('interference', () => acts.evidenceInterference(q)),
     q.vip ? settle('chr', () => acts.evidenceChr(q)) : undefined,
   ]);
-  const bundle: EvidenceBundle = {
-    query: q,
-    location,
+  const bundle: EvidenceBundle = assembleBundle(input, location, q, {
     kpis,
     alarms,
     changes,
     interference,
-    ...(chr ? { chr } : {}),
-    kpiSummary: [],
-    gaps: gapsOf(location, [kpis, alarms, changes, interference, ...(chr ? [chr] : [])]),
-  };
+    chr,
+  });
   const outcome = evidenceOutcome(bundle, new Date().toISOString(), Date.now() - started);
   return { bundle, outcome, ms: Date.now() - started };
 }

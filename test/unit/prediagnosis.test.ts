@@ -249,8 +249,9 @@ describe('R3.2 R4.6 the draft of the work-order reply: what was checked, what wa
     expect(draft.checked).toMatch(/话统指标（3 个小区共 \d+ 条小时数据）/);
     expect(draft.checked).toMatch(/CHR\/信令回溯：非 VIP 投诉，未调取/);
     expect(draft.checked).toMatch(/未能核查：干扰分析：数据源超时/);
+    // 1.00 since issue 25: both outages fell in the customer's 20:00 and the KPIs show them.
     expect(draft.found).toMatch(
-      /^预判（按可能性排序）：\n1\. 故障告警（可能性 0\.90）：服务小区 460-00-12345-1/,
+      /^预判（按可能性排序）：\n1\. 故障告警（可能性 1\.00）：服务小区 460-00-12345-1/,
     );
     expect(draft.found).toMatch(/建议：按告警处理流程/);
     expect(draft.found).toMatch(/注意：1 项证据缺失，预判可能不完整/);

@@ -8,7 +8,8 @@ import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createMemoryNetworkSources } from '../../activities/evidence/memory';
 import type { EvidenceActivities, EvidenceOutcome, TimeWindow } from '../../activities/evidence/types';
 import { generateNetworkData } from '../../infra/network-data/generate';
-import type { ComplaintInput } from '../../workflows/complaint/contract';
+import type { ComplaintInput, TimelineEntry } from '../../workflows/complaint/contract';
+import { rediagnose } from '../../workflows/policy/prediagnosis';
 import { complaintOf } from '../support/evidence';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 
@@ -24,6 +25,8 @@ type Name = keyof EvidenceActivities;
 const calls: Record<string, number> = {};
 const failing = new Set<Name>();
 const hanging = new Set<Name>();
+/** Fails this many calls, then answers (a source that recovers). */
+const failFirst = new Map<Name, number>();
 
 const activities = Object.fromEntries(
   (Object.keys(real) as Name[]).map((name) => [
@@ -31,6 +34,11 @@ const activities = Object.fromEntries(
     async (arg: never) => {
       calls[name] = (calls[name] ?? 0) + 1;
       if (failing.has(name)) throw new Error(`${name}: connection refused`);
+      const left = failFirst.get(name) ?? 0;
+      if (left > 0) {
+        failFirst.set(name, left - 1);
+        throw new Error(`${name}: connection refused`);
+      }
       if (hanging.has(name)) await Context.current().sleep(30_000);
       return (real[name] as (a: never) => Promise<unknown>)(arg);
     },
@@ -52,7 +60,8 @@ beforeAll(async () => {
     connection: env.nativeConnection,
     taskQueue: TASK_QUEUE,
     workflowBundle: bundle,
-    activities,
+    // The knowledge base the intake gathering reads (R8.5): empty here.
+    activities: { ...activities, knownIssues: async () => [] },
   });
   running = worker.run();
 }, 300_000);
@@ -66,6 +75,7 @@ afterAll(async () => {
 beforeEach(() => {
   failing.clear();
   hanging.clear();
+  failFirst.clear();
   for (const k of Object.keys(calls)) delete calls[k];
 });
 
@@ -138,5 +148,45 @@ describe('R3.1 evidence gathered automatically at intake (workflow step)', () =>
     const out = await gather(scenario('cutover'), window);
     expect(out.bundle.query.window).toEqual(window);
     expect(out.hypotheses.map((h) => h.cause)).not.toContain('RECENT_CHANGE');
+  });
+});
+
+describe('R3.6 live equals offline: the stored pre-diagnosis and missing evidence', () => {
+  it('R3.6 the outcome the workflow stores re-diagnoses to the same hypotheses, each with evidence for and against', async () => {
+    for (const s of manifest.scenarios) {
+      const out = await gather(complaintOf(s));
+      expect({ id: s.id, hypotheses: rediagnose(out) }).toEqual({ id: s.id, hypotheses: out.hypotheses });
+      expect(out.hypotheses[0]!.for![0]!.weight).toBeGreaterThan(0);
+      expect(out.bundle.complaint?.category).toBe(s.complaint.category);
+    }
+  });
+
+  it('R3.6 a source that failed is a named gap, gathered again automatically, and the pre-diagnosis is updated when it arrives', async () => {
+    failFirst.set('evidenceKpis', 3); // the three attempts of the intake gathering
+    n += 1;
+    const input = scenario('capacity');
+    const { evidence, timeline } = (await env.client.workflow.execute('intakeEvidenceTestWorkflow', {
+      taskQueue: TASK_QUEUE,
+      workflowId: `evidence-intake-${input.ticketId}-${n}`,
+      args: [input],
+    })) as { evidence: EvidenceOutcome; timeline: TimelineEntry[] };
+    const gathered = timeline.filter((t) => t.action === 'EVIDENCE_GATHERED');
+    expect(gathered).toHaveLength(2);
+    expect(gathered[0]!.detail).toMatch(/\(1 gaps\)$/);
+    expect(gathered[1]!.detail).toMatch(/^gathered again for kpis: CAPACITY .*\(0 gaps\)$/);
+    expect(Date.parse(gathered[1]!.at) - Date.parse(gathered[0]!.at)).toBeGreaterThanOrEqual(2 * 60_000);
+    expect(calls.evidenceKpis).toBe(4);
+    expect(evidence.bundle.kpis.ok).toBe(true);
+    expect(evidence.bundle.gaps).toEqual([]);
+    expect(evidence.hypotheses[0]?.cause).toBe('CAPACITY');
+    expect(rediagnose(evidence)).toEqual(evidence.hypotheses);
+  }, 120_000);
+
+  it('R3.6 without the KPIs the gap is named and no radio cause is claimed', async () => {
+    failing.add('evidenceKpis');
+    const out = await gather(scenario('capacity'));
+    expect(out.bundle.gaps).toEqual([expect.stringMatching(/^话统指标：数据源出错/)]);
+    expect(out.hypotheses.map((h) => h.cause)).not.toContain('NO_RADIO_CAUSE');
+    expect(rediagnose(out)).toEqual(out.hypotheses);
   });
 });

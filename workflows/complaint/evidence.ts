@@ -12,7 +12,7 @@ import type {
   SourceResult,
   TimeWindow,
 } from '../../activities/evidence/types';
-import { buildEvidenceQuery, evidenceOutcome, evidenceWindow, gapsOf } from '../policy/prediagnosis';
+import { assembleBundle, buildEvidenceQuery, evidenceOutcome, evidenceWindow } from '../policy/prediagnosis';
 import type { ComplaintInput } from './contract';
 
 export type { EvidenceOutcome } from '../../activities/evidence/types';
@@ -39,8 +39,20 @@ async function fromSource<T>(
     return { source, ok: true, items, total: items.length, ms: Date.now() - started };
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
-    return { source, ok: false, gap: failureText(err), ms: Date.now() - started };
+    return { source, ok: false, gap: failureText(err), ms: Date.now() - started, retryable: true };
   }
+}
+
+/** When sources that timed out or failed are gathered again at intake (R3.6): 2 and 10 minutes later. */
+export const REGATHER_AFTER_MS = [2 * 60_000, 10 * 60_000];
+
+/** The sources of an outcome that timed out or failed (not those that could not be asked). */
+export function missingSources(outcome: EvidenceOutcome): SourceName[] {
+  const b = outcome.bundle;
+  return (['kpis', 'alarms', 'changes', 'interference', 'chr'] as const).filter((s) => {
+    const r = b[s];
+    return r !== undefined && !r.ok && r.retryable === true;
+  });
 }
 
 async function locate(input: ComplaintInput): Promise<CellLocation> {
@@ -80,17 +92,13 @@ export async function gatherEvidence(input: ComplaintInput, window?: TimeWindow)
     q.vip ? fromSource('chr', started, () => evidence.evidenceChr(q)) : undefined,
   ]);
 
-  const bundle: EvidenceBundle = {
-    query: q,
-    location,
+  const bundle: EvidenceBundle = assembleBundle(input, location, q, {
     kpis,
     alarms,
     changes,
     interference,
-    ...(chr ? { chr } : {}),
-    kpiSummary: [],
-    gaps: gapsOf(location, [kpis, alarms, changes, interference, ...(chr ? [chr] : [])]),
-  };
+    chr,
+  });
   const outcome = evidenceOutcome(bundle, new Date().toISOString(), Date.now() - started);
   log.info('pre-diagnosis ready', {
     ticketId: input.ticketId,

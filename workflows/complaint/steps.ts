@@ -18,7 +18,7 @@ import { staffMailDeferredUntil, URGENT_STAFF_TEMPLATES } from '../policy/quiet-
 import { withKnownIssues, type KnownIssueRef } from '../policy/mass-incident';
 import type { IncidentActivities } from '../../activities/incidents';
 import type { EvidenceOutcome } from '../../activities/evidence/types';
-import { gatherEvidence } from './evidence';
+import { gatherEvidence, missingSources, REGATHER_AFTER_MS } from './evidence';
 import {
   type SmsReplyInput,
   contactConfirmed,
@@ -595,18 +595,45 @@ export async function gatherAndAttach(
   ctx: Ctx,
   window?: { from: string; to: string },
   by = 'system',
+  opts: { untilComplete?: boolean } = {},
 ): Promise<void> {
   const { state } = ctx;
   let outcome = await gatherEvidence(state.input, window);
   // Added after the first release: the knowledge base of closed mass incidents (R8.5).
-  if (patched('knowledge-base-prediagnosis'))
-    outcome = withKnownIssues(outcome, await knownIssuesOf(outcome));
+  let known: KnownIssueRef[] = [];
+  if (patched('knowledge-base-prediagnosis')) {
+    known = await knownIssuesOf(outcome);
+    outcome = withKnownIssues(outcome, known);
+  }
+  attachEvidence(state, outcome, by);
+  // Added after the first release (#25): a source that timed out or failed is gathered again a
+  // little later, the same window, and the pre-diagnosis is updated when it arrives (R3.6).
+  if (!opts.untilComplete || missingSources(outcome).length === 0 || !patched('evidence-regather-gaps'))
+    return;
+  for (const after of REGATHER_AFTER_MS) {
+    await sleep(after);
+    // A handler's own re-gathering (another window) since then wins; a closed complaint is left.
+    if (state.evidence !== outcome || state.stage === 'CLOSED') return;
+    const missing = missingSources(outcome);
+    const again = withKnownIssues(await gatherEvidence(state.input, outcome.bundle.query.window), known);
+    if (state.evidence !== outcome) return;
+    outcome = again;
+    attachEvidence(state, outcome, by, `gathered again for ${missing.join(', ')}: `);
+    if (missingSources(outcome).length === 0) return;
+  }
+}
+
+function attachEvidence(state: ComplaintState, outcome: EvidenceOutcome, by: string, prefix = ''): void {
   state.evidence = outcome;
   const line = preDiagnosisLine(outcome);
   upsertMemo({ preDiagnosis: line });
   record(
     state,
-    { actor: by, action: 'EVIDENCE_GATHERED', detail: `${line} (${outcome.bundle.gaps.length} gaps)` },
+    {
+      actor: by,
+      action: 'EVIDENCE_GATHERED',
+      detail: `${prefix}${line} (${outcome.bundle.gaps.length} gaps)`,
+    },
     Date.now(),
   );
   state.dirty = true;

@@ -41,7 +41,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   for (const clock of Object.values(state.clockMap)) startClockRunner(ctx, clock);
   ctx.background.push(acknowledgeIntake(state));
-  ctx.background.push(gatherAndAttach(ctx));
+  ctx.background.push(gatherAndAttach(ctx, undefined, 'system', { untilComplete: true }));
 
   // Added after the first release (#9): the staff e-mails of a step go out together and beside
   // the step's commit, not one after the other before it; 1,000 breaches in one minute were

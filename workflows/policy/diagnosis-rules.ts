@@ -1,8 +1,13 @@
-// Pre-diagnosis rules as data (R3.2): which evidence points to which cause, with weights and
+// Pre-diagnosis rules as data (R3.2, R3.5): which evidence points to which cause, with weights and
 // thresholds. prediagnosis.ts evaluates them; changing a threshold is a data change, not code.
-// A hypothesis' score = weight × strength × scope factor, strength 0.6 when a threshold is just met
-// rising to 1.0 at the rule's "full" level.
+// docs/diagnosis.md explains every rule and publishes what they achieve on the labelled months.
+//
+// A hypothesis' score = rule weight × strength, strength = the base of its strongest finding
+// (severity or level × scope: the serving cell before its site's other sectors and the
+// neighbours) plus the weights of the evidence for it and against it (the complaint's time
+// pattern, category and words, the serving cell's hourly KPIs, the place), clamped to 0..1.
 import type { AlarmSeverity, ChangeKind, HypothesisCause } from '../../activities/evidence/types';
+import type { Category } from '../complaint/contract';
 import { frozen } from './frozen';
 
 interface RuleBase {
@@ -11,16 +16,46 @@ interface RuleBase {
   weight: number;
   title: { 'zh-CN': string; en: string };
   suggestedAction: string;
+  /** Weight added by the complaint's category (a cause shows as some symptoms more than others). */
+  categories?: Partial<Record<Category, number>>;
 }
 
-/** A critical/major alarm on the serving cell or its site (or a neighbour) overlapping the complaint window. */
+/** Where the evidence sits relative to the complaint: its serving cell first. */
+export interface Scope {
+  servingCell: number;
+  /** The serving site as a whole (a site-wide alarm or change). */
+  servingSite: number;
+  /** Another sector of the serving site. */
+  sibling: number;
+  /** A cell or site of the neighbours. */
+  neighbour: number;
+}
+
+/** A fault alarm overlapping the complaint window; records of one alarm that flaps are weighed together. */
 export interface AlarmRule extends RuleBase {
   kind: 'alarm';
   /** Strength by severity; a severity not listed is ignored. */
   severities: Partial<Record<AlarmSeverity, number>>;
-  scope: { servingCell: number; servingSite: number; neighbour: number };
+  scope: Scope;
   /** Factor for an alarm already cleared (it overlapped the window but is gone now). */
   cleared: number;
+  /** Factor by alarm type for types that rarely touch service (environment); others 1. */
+  typeFactor: Record<string, number>;
+  /** The alarm was active when the complaint came in (or cleared within this many hours before). */
+  ongoing: { withinHours: number; weight: number };
+  /** Its active time against the time the customer has the problem (see docs/diagnosis.md). */
+  timeMismatch: number;
+  /** First raised within this many hours of when the customer says it started. */
+  onset: { beforeHours: number; afterHours: number; weight: number };
+  /** First raised this many hours or more after that: it did not start the problem. */
+  lateOnset: { hours: number; weight: number };
+  /** Most episodes in the customer's hours of day. */
+  hoursMatch: number;
+  /** The serving cell's KPIs in the alarm's active hours: degraded (for) or normal (against). */
+  kpiDegraded: number;
+  kpiNormal: number;
+  /** Every record raised and cleared inside a change's window on the site: caused by the change. */
+  duringChange: { marginMinutes: number; weight: number };
 }
 
 /** An upgrade/cutover/parameter change on the site shortly before the complaint started. */
@@ -32,9 +67,17 @@ export interface ChangeRule extends RuleBase {
   graceHours: number;
   /** Strength lost linearly from 0 h to lookbackHours before the start. */
   ageDecay: number;
-  scope: { servingSite: number; neighbour: number };
-  /** Serving-cell drop rate after vs the 24 h before the change: a rise of `dropRateRisePct` points adds `bonus`. */
-  degradation: { dropRateRisePct: number; bonus: number };
+  scope: Scope;
+  /** Serving-cell KPIs in the 24 h after vs before: a rise of drop rate or fall of RRC success adds `bonus`. */
+  degradation: { dropRateRisePct: number; rrcFallPct: number; bonus: number };
+  /** Before and after both measured and the serving cell unchanged. */
+  unchanged: { dropRateRisePct: number; rrcFallPct: number; weight: number };
+  /** No hours before the change: the share of degraded hours after it, for above `high`, against below `low`. */
+  afterOnly: { high: number; low: number; for: number; against: number };
+  /** The customer's start within this many hours after the change ended. */
+  onset: { beforeHours: number; afterHours: number; weight: number };
+  /** The customer did not say when it started: the change only has to fall in the window. */
+  unknownStart: number;
 }
 
 /** Busy-hour PRB utilisation above the threshold (capacity). */
@@ -42,7 +85,11 @@ export interface CapacityRule extends RuleBase {
   kind: 'capacity';
   busyHourPrbPct: number;
   fullPrbPct: number;
-  scope: { servingCell: number; neighbour: number };
+  scope: Scope;
+  /** The customer's hours of day are (not) congested hours. */
+  hoursMatch: number;
+  hoursMismatch: number;
+  frequency: Partial<Record<'ALWAYS' | 'DAILY' | 'INTERMITTENT' | 'ONCE', number>>;
 }
 
 /** Uplink interference (noise) above the threshold. */
@@ -50,16 +97,35 @@ export interface InterferenceRule extends RuleBase {
   kind: 'interference';
   ulNoiseDbm: number;
   fullDbm: number;
-  scope: { servingCell: number; neighbour: number };
+  /** Share of the hours above the threshold from which a cell counts as interfered. */
+  minShare: number;
+  scope: Scope;
+  onset: { beforeHours: number; afterHours: number; weight: number };
+  hoursMatch: number;
+  hoursMismatch: number;
+  /** Noise within `withinDb` of the threshold while the serving cell's KPIs stay healthy. */
+  mild: { withinDb: number; maxDegradedShare: number; weight: number };
 }
 
-/** Weak coverage from the RSRP distribution of the serving cell. */
+/** Weak coverage: the serving cell's RSRP distribution and the complaint's place. */
 export interface CoverageRule extends RuleBase {
   kind: 'coverage';
   rsrpP50Dbm: number;
   rsrpP10Dbm: number;
   /** dB below the threshold at which the strength is full. */
   fullDeficitDb: number;
+  /** A weak tail within this many dB of the p10 threshold counts when the place or words say so. */
+  tailMarginDb: number;
+  tailBase: number;
+  /** The complaint's place: far from the site, off the antenna's main beam, close and in the beam. */
+  far: { metres: number; weight: number };
+  offBeam: { degrees: number; weight: number };
+  near: { metres: number; weight: number };
+  indoor: { words: string[]; weight: number };
+  /** Coverage does not change from one day to the next nor with the hour. */
+  chronic: { minDays: number; weight: number };
+  recentStart: { maxDays: number; weight: number };
+  timeOfDay: number;
 }
 
 /** VIP complaints: the CHR shows calls that dropped or failed, and where (R3.1, R7.2). */
@@ -72,18 +138,41 @@ export interface ChrRule extends RuleBase {
   actionsByStep: Record<string, string>;
 }
 
-export type DiagnosisRule = AlarmRule | ChangeRule | CapacityRule | InterferenceRule | CoverageRule | ChrRule;
+/**
+ * No radio cause found: the serving cell's KPIs were read (at least `minHours`) and nothing on the
+ * radio side explains the complaint; it points to the core network, the terminal or billing.
+ */
+export interface NoRadioRule extends RuleBase {
+  kind: 'no-radio';
+  minHours: number;
+  base: number;
+  /** Strength lost per unit of the strongest radio hypothesis' score. */
+  radioPenalty: number;
+  /** The serving cell healthy in the complaint's hours (share of degraded hours below `maxShare`). */
+  healthy: { maxShare: number; weight: number };
+  degraded: { minShare: number; weight: number };
+  /** Words of a customer whose radio is fine ("full bars", "new phone", "topped up"). */
+  words: { words: string[]; weight: number };
+  /** A source that failed: the radio side is not fully checked. */
+  gap: number;
+}
+
+export type DiagnosisRule =
+  AlarmRule | ChangeRule | CapacityRule | InterferenceRule | CoverageRule | ChrRule | NoRadioRule;
 
 export interface DiagnosisRules {
   version: number;
   rules: DiagnosisRule[];
   /** How many hypotheses to keep. */
   maxHypotheses: number;
+  /** An hour of the serving cell is degraded when its drop rate is above or its RRC success below. */
+  health: { dropRatePct: number; rrcSetupPct: number };
 }
 
 export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
-  version: 1,
+  version: 2,
   maxHypotheses: 5,
+  health: { dropRatePct: 1, rrcSetupPct: 98 },
   rules: [
     {
       id: 'alarm',
@@ -93,8 +182,31 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
       title: { 'zh-CN': '故障告警', en: 'Fault alarm on the serving cell or site' },
       suggestedAction: '按告警处理流程派单排障（核查天馈、板件、传输与供电），告警清除后复核话统并回访客户',
       severities: { critical: 1, major: 0.85, minor: 0.4 },
-      scope: { servingCell: 1, servingSite: 0.9, neighbour: 0.55 },
+      scope: { servingCell: 1, servingSite: 0.9, sibling: 0.35, neighbour: 0.3 },
       cleared: 0.9,
+      typeFactor: {
+        HIGH_TEMPERATURE: 0.5,
+        FAN_FAULT: 0.4,
+        POWER_SUPPLY_WARNING: 0.5,
+        CLOCK_SYNC_DEGRADED: 0.5,
+        BATTERY_LOW: 0.3,
+        DOOR_OPEN: 0.2,
+      },
+      ongoing: { withinHours: 2, weight: 0.05 },
+      timeMismatch: -0.8,
+      onset: { beforeHours: 24, afterHours: 12, weight: 0.1 },
+      lateOnset: { hours: 48, weight: -0.3 },
+      hoursMatch: 0.1,
+      kpiDegraded: 0.1,
+      kpiNormal: -0.3,
+      duringChange: { marginMinutes: 30, weight: -0.6 },
+      categories: {
+        NO_SIGNAL: 0.05,
+        DROPPED_CALLS: 0.05,
+        CALL_SETUP_FAILURE: 0.05,
+        NO_DATA: 0.05,
+        OTHER: -0.1,
+      },
     },
     {
       id: 'change',
@@ -107,8 +219,12 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
       lookbackHours: 72,
       graceHours: 2,
       ageDecay: 0.35,
-      scope: { servingSite: 1, neighbour: 0.6 },
-      degradation: { dropRateRisePct: 0.5, bonus: 0.1 },
+      scope: { servingCell: 1, servingSite: 1, sibling: 0.5, neighbour: 0.5 },
+      degradation: { dropRateRisePct: 0.5, rrcFallPct: 1, bonus: 0.1 },
+      unchanged: { dropRateRisePct: 0.2, rrcFallPct: 0.3, weight: -0.6 },
+      afterOnly: { high: 0.5, low: 0.1, for: 0.05, against: -0.4 },
+      onset: { beforeHours: 2, afterHours: 36, weight: 0.1 },
+      unknownStart: -0.1,
     },
     {
       id: 'chr',
@@ -139,7 +255,18 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
       suggestedAction: '扩容（加载波/新增小区）或负载均衡（调整切换与重选参数），短期可开启忙时流控策略',
       busyHourPrbPct: 85,
       fullPrbPct: 98,
-      scope: { servingCell: 1, neighbour: 0.5 },
+      scope: { servingCell: 1, servingSite: 1, sibling: 0.4, neighbour: 0.4 },
+      hoursMatch: 0.15,
+      hoursMismatch: -0.4,
+      frequency: { DAILY: 0.05, ONCE: -0.1 },
+      categories: {
+        SLOW_DATA: 0.1,
+        NO_DATA: 0.05,
+        WEAK_SIGNAL: -0.3,
+        NO_SIGNAL: -0.3,
+        DROPPED_CALLS: -0.1,
+        OTHER: -0.2,
+      },
     },
     {
       id: 'interference',
@@ -151,7 +278,20 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
         '按干扰分析结果排查干扰源（扫频定位外部干扰、核查直放站/互调），必要时上报无线电管理部门',
       ulNoiseDbm: -105,
       fullDbm: -95,
-      scope: { servingCell: 1, neighbour: 0.5 },
+      minShare: 0.15,
+      scope: { servingCell: 1, servingSite: 1, sibling: 0.45, neighbour: 0.45 },
+      onset: { beforeHours: 24, afterHours: 24, weight: 0.1 },
+      hoursMatch: 0.1,
+      hoursMismatch: -0.3,
+      mild: { withinDb: 5, maxDegradedShare: 0.1, weight: -0.25 },
+      categories: {
+        VOICE_QUALITY: 0.1,
+        DROPPED_CALLS: 0.05,
+        CALL_SETUP_FAILURE: 0.05,
+        WEAK_SIGNAL: -0.25,
+        NO_SIGNAL: -0.25,
+        OTHER: -0.2,
+      },
     },
     {
       id: 'coverage',
@@ -163,6 +303,78 @@ export const DEFAULT_DIAGNOSIS_RULES: DiagnosisRules = frozen({
       rsrpP50Dbm: -110,
       rsrpP10Dbm: -118,
       fullDeficitDb: 8,
+      tailMarginDb: 4,
+      tailBase: 0.4,
+      far: { metres: 650, weight: 0.15 },
+      offBeam: { degrees: 45, weight: 0.15 },
+      near: { metres: 300, weight: -0.2 },
+      indoor: {
+        words: [
+          '室内',
+          '家里',
+          '家中',
+          '在家',
+          '进屋',
+          '屋里',
+          '卧室',
+          '地下',
+          '电梯',
+          '楼里',
+          '高层',
+          '车库',
+        ],
+        weight: 0.1,
+      },
+      chronic: { minDays: 14, weight: 0.05 },
+      recentStart: { maxDays: 7, weight: -0.25 },
+      timeOfDay: -0.15,
+      categories: {
+        WEAK_SIGNAL: 0.2,
+        NO_SIGNAL: 0.1,
+        CALL_SETUP_FAILURE: -0.1,
+        NO_DATA: -0.1,
+        SLOW_DATA: -0.05,
+        OTHER: -0.2,
+      },
+    },
+    {
+      id: 'no-radio',
+      kind: 'no-radio',
+      cause: 'NO_RADIO_CAUSE',
+      weight: 0.75,
+      title: {
+        'zh-CN': '未发现无线原因（核心网/终端/计费）',
+        en: 'No radio cause found: core network, terminal or billing',
+      },
+      suggestedAction:
+        '核查用户签约与业务开通（HSS/PCRF、VoLTE、APN）、核心网告警与信令、终端型号与设置、账户状态（欠费停机），必要时请客户换机/换卡对比测试',
+      minHours: 24,
+      base: 0.7,
+      radioPenalty: 0.8,
+      healthy: { maxShare: 0.05, weight: 0.1 },
+      degraded: { minShare: 0.25, weight: -0.3 },
+      words: {
+        words: [
+          '信号满格',
+          '信号很好',
+          '信号正常',
+          '有信号',
+          '显示4G',
+          '新手机',
+          '换了',
+          '充值',
+          '欠费',
+          '停机',
+          '短信',
+          '漫游',
+          '业务',
+          '别人的手机',
+          '高清通话',
+        ],
+        weight: 0.15,
+      },
+      gap: -0.3,
+      categories: { CALL_SETUP_FAILURE: 0.1, NO_DATA: 0.1, OTHER: 0.15, WEAK_SIGNAL: -0.2, NO_SIGNAL: -0.15 },
     },
   ],
 });

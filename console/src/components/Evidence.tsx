@@ -1,11 +1,32 @@
-// Network evidence and the ranked pre-diagnosis (R3.1, R3.2): hypotheses with their score and
-// the numbers behind them, then what each source gave (alarms, changes, interference, KPIs, CHR)
-// and the gaps, so that the site visit is not blind.
+// Network evidence and the ranked pre-diagnosis (R3.1, R3.2, R3.5): hypotheses with their score
+// and the evidence for and against each with its weight, then what each source gave (alarms,
+// changes, interference, KPIs, CHR) and the gaps, so that the site visit is not blind.
 import type { ComplaintView } from '../api';
 import { useT } from '../i18n';
 import { formatDateTime } from '../time';
 
 type Outcome = NonNullable<ComplaintView['evidence']>;
+type Weighed = NonNullable<Outcome['hypotheses'][number]['for']>;
+
+/** Evidence for or against a hypothesis, each with what it adds to or takes from the likelihood. */
+function WeighedList(props: { kind: 'for' | 'against'; title: string; items: Weighed; weightTitle: string }) {
+  return (
+    <div className={`weighed ${props.kind}`} data-testid={`hypothesis-${props.kind}`}>
+      <h5>{props.title}</h5>
+      <ul>
+        {props.items.map((e, i) => (
+          <li key={i}>
+            <span className="weight" title={props.weightTitle}>
+              {e.weight > 0 ? '+' : e.weight < 0 ? '−' : '±'}
+              {Math.abs(e.weight).toFixed(2)}
+            </span>{' '}
+            {e.text}
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}
 
 export function Evidence({ evidence }: { evidence?: Outcome }) {
   const { t, lang } = useT();
@@ -27,11 +48,30 @@ export function Evidence({ evidence }: { evidence?: Outcome }) {
                 <span className="score-text">{Math.round(h.score * 100)}%</span>
               </span>
             </div>
-            <ul>
-              {h.evidence.map((line, i) => (
-                <li key={i}>{line}</li>
-              ))}
-            </ul>
+            {h.for ? (
+              <div className="hyp-weighed">
+                <WeighedList
+                  kind="for"
+                  title={t('evidence.for')}
+                  items={h.for}
+                  weightTitle={t('evidence.weightTitle')}
+                />
+                {h.against && h.against.length > 0 && (
+                  <WeighedList
+                    kind="against"
+                    title={t('evidence.against')}
+                    items={h.against}
+                    weightTitle={t('evidence.weightTitle')}
+                  />
+                )}
+              </div>
+            ) : (
+              <ul>
+                {h.evidence.map((line, i) => (
+                  <li key={i}>{line}</li>
+                ))}
+              </ul>
+            )}
             <p className="muted">
               {t('evidence.suggested')}: {h.suggestedAction}
             </p>
