@@ -2,6 +2,16 @@
 //
 //   hash(n) = sha256( hash(n-1) ‖ canonical JSON of entry n without its hash )
 //
+// Personal detail (issue 22, S8.3): an entry's detail text and IP address may hold personal data,
+// which must be erasable without breaking the chain. Entries written since (v 2) are hashed over a
+// digest of them instead — personalDigest = sha256(salt ‖ canonical JSON of {detail, ip}), with a
+// random salt kept beside them — so erasing removes detail, ip and salt, keeps the digest and the
+// hash, and records who erased it and why; verify still checks every hash and link, and the detail
+// against its digest while it is there. Without the salt the digest cannot be matched to a guessed
+// detail (a phone number has few enough values to try them all). Entries written before (no v)
+// are hashed over the detail itself: their detail can be erased only with that content check given
+// up (verify counts them as erasedUnchecked, their links are still checked).
+//
 // A unique index on (ticketId, seq) makes two concurrent appends race for the same seq: the loser
 // gets a duplicate-key error, reads the new head and tries again, so the chain never forks. A head
 // document per complaint (last seq and hash) lets verify notice a deleted last entry. No
@@ -11,7 +21,7 @@
 // stage before and after) and the worker, after each projection (the complaint's timeline entries
 // not yet audited: system actions such as clocks, SMS, breaches, and the workflow's own record of
 // human actions). dedupeKey (unique) makes a repeated append of the same event a no-op.
-import { createHash, randomUUID } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { ComplaintView } from '../workflows/complaint/contract';
 import { isDuplicateKey, modelOn } from './models';
@@ -37,12 +47,26 @@ export interface AuditInput {
   dedupeKey?: string;
 }
 
+/** Who erased an entry's personal detail, when and why (not part of the hash). */
+export interface AuditErasure {
+  at: string;
+  by: string;
+  reason: string;
+}
+
 export interface AuditEntry extends Required<
   Pick<AuditInput, 'ticketId' | 'at' | 'actor' | 'roles' | 'source' | 'action'>
 > {
   seq: number;
+  /** 2: hashed over personalDigest instead of detail and ip (absent on older entries). */
+  v?: 2;
   detail?: string;
   ip?: string;
+  /** v 2: sha256(salt ‖ canonical {detail, ip}); kept when the detail is erased. */
+  personalDigest?: string;
+  /** v 2: random, kept beside the detail and erased with it (not part of the hash). */
+  salt?: string;
+  erased?: AuditErasure;
   stageBefore?: string;
   stageAfter?: string;
   timelineIndex?: number;
@@ -64,6 +88,7 @@ interface AuditHeadDoc {
 }
 
 export const GENESIS_HASH = '0'.repeat(64);
+/** The fields hashed in entries written before personal digests (no v). */
 const FIELDS = [
   'ticketId',
   'seq',
@@ -80,6 +105,8 @@ const FIELDS = [
   'dedupeKey',
   'prevHash',
 ] as const;
+/** The fields hashed in v 2 entries: the digest of detail and ip instead of the texts. */
+const FIELDS_V2 = [...FIELDS.filter((f) => f !== 'detail' && f !== 'ip'), 'v', 'personalDigest'] as const;
 
 const auditSchema = new Schema<AuditDoc>(
   {
@@ -99,6 +126,10 @@ const auditSchema = new Schema<AuditDoc>(
     dedupeKey: { type: String, required: true },
     prevHash: { type: String, required: true },
     hash: { type: String, required: true },
+    v: Number,
+    personalDigest: String,
+    salt: String,
+    erased: { at: String, by: String, reason: String },
   },
   { versionKey: false, collection: 'audit' },
 );
@@ -129,8 +160,40 @@ export function canonicalJson(value: unknown): string {
 /** The hash of an entry: over the previous hash and the canonical JSON of its fields. */
 export function entryHash(entry: Omit<AuditEntry, 'hash'>): string {
   const fields: Record<string, unknown> = {};
-  for (const f of FIELDS) fields[f] = entry[f];
+  for (const f of entry.v === 2 ? FIELDS_V2 : FIELDS) fields[f] = entry[f];
   return createHash('sha256').update(entry.prevHash).update(canonicalJson(fields)).digest('hex');
+}
+
+/** The digest a v 2 entry keeps of its personal detail (see the head of this file). */
+export function personalDigest(salt: string, detail: string | undefined, ip: string | undefined): string {
+  return createHash('sha256').update(salt).update(canonicalJson({ detail, ip })).digest('hex');
+}
+
+/** A v 2 entry's digest fields for a detail and ip (none when both are absent). */
+export function sealPersonal(
+  detail: string | undefined,
+  ip: string | undefined,
+): Pick<AuditEntry, 'personalDigest' | 'salt'> {
+  if (detail === undefined && ip === undefined) return {};
+  const salt = randomBytes(16).toString('hex');
+  return { salt, personalDigest: personalDigest(salt, detail, ip) };
+}
+
+/** What is wrong with one entry on its own (hash and personal digest); empty: nothing. */
+export function entryProblems(e: AuditEntry): string[] {
+  const problems: string[] = [];
+  const { hash, salt: _salt, erased: _erased, ...rest } = e;
+  const unchecked = e.v !== 2 && e.erased !== undefined;
+  if (!unchecked && entryHash(rest) !== hash) problems.push('content does not match its hash (modified)');
+  if (e.v === 2 && e.personalDigest !== undefined) {
+    if (e.salt !== undefined) {
+      if (personalDigest(e.salt, e.detail, e.ip) !== e.personalDigest)
+        problems.push('detail or IP does not match its digest (modified)');
+    } else if (!e.erased) problems.push('detail removed without a record of its erasure');
+    else if (e.detail !== undefined || e.ip !== undefined)
+      problems.push('erased, but a detail or IP is there again (modified)');
+  }
+  return problems;
 }
 
 export interface VerifyResult {
@@ -138,6 +201,10 @@ export interface VerifyResult {
   ok: boolean;
   entries: number;
   headSeq: number;
+  /** Entries whose personal detail was erased (their hash and links still verified). */
+  erased: number;
+  /** Of those, entries written before digests: only their links could be checked. */
+  erasedUnchecked: number;
   problems: { seq: number; problem: string }[];
 }
 
@@ -147,6 +214,11 @@ export interface AuditStore {
   verify(ticketId: string): Promise<VerifyResult>;
   /** Appends the complaint's timeline entries that are not yet audited. */
   auditTimeline(view: Pick<ComplaintView, 'ticketId' | 'stage' | 'timeline'>): Promise<number>;
+  /**
+   * Erases the personal detail (detail text, IP) of every entry of a chain, keeping each entry's
+   * hash and digest and recording the erasure on it; returns how many entries it changed.
+   */
+  eraseDetails(ticketId: string, erasure: AuditErasure): Promise<number>;
   init(): Promise<void>;
   Audit: Model<AuditDoc>;
   Head: Model<AuditHeadDoc>;
@@ -215,6 +287,8 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
         timelineIndex: input.timelineIndex,
         dedupeKey,
         prevHash: prev?.hash ?? GENESIS_HASH,
+        v: 2,
+        ...sealPersonal(input.detail, input.ip),
       };
       const entry: AuditEntry = { ...base, hash: entryHash(base) };
       try {
@@ -251,7 +325,13 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     const problems: VerifyResult['problems'] = [];
     let prevHash = GENESIS_HASH;
     let expectedSeq = 1;
+    let erased = 0;
+    let erasedUnchecked = 0;
     for (const e of entries) {
+      if (e.erased) {
+        erased += 1;
+        if (e.v !== 2) erasedUnchecked += 1;
+      }
       if (e.seq !== expectedSeq)
         problems.push({ seq: expectedSeq, problem: `entry ${expectedSeq} is missing (next is ${e.seq})` });
       if (e.prevHash !== prevHash)
@@ -259,10 +339,8 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
           seq: e.seq,
           problem: 'does not link to the entry before it (an entry was removed or changed)',
         });
-      const { hash, ...rest } = e;
-      if (entryHash(rest) !== hash)
-        problems.push({ seq: e.seq, problem: 'content does not match its hash (modified)' });
-      prevHash = hash;
+      for (const problem of entryProblems(e)) problems.push({ seq: e.seq, problem });
+      prevHash = e.hash;
       expectedSeq = e.seq + 1;
     }
     const lastSeq = entries.at(-1)?.seq ?? 0;
@@ -274,7 +352,15 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
       });
     else if (head && head.seq === lastSeq && head.hash !== prevHash)
       problems.push({ seq: headSeq, problem: 'the last entry does not match the recorded head (modified)' });
-    return { ticketId, ok: problems.length === 0, entries: entries.length, headSeq, problems };
+    return {
+      ticketId,
+      ok: problems.length === 0,
+      entries: entries.length,
+      headSeq,
+      erased,
+      erasedUnchecked,
+      problems,
+    };
   }
 
   async function auditTimeline(
@@ -330,11 +416,24 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     return appended;
   }
 
+  async function eraseDetails(ticketId: string, erasure: AuditErasure): Promise<number> {
+    // Two equality queries, not one $or (FerretDB v1 evaluates $or over the whole collection).
+    let changed = 0;
+    for (const field of ['detail', 'ip', 'salt'] as const) {
+      const res = await Audit.updateMany(
+        { ticketId, [field]: { $exists: true } },
+        { $unset: { detail: '', ip: '', salt: '' }, $set: { erased: erasure } },
+      );
+      changed += res.modifiedCount;
+    }
+    return changed;
+  }
+
   async function init(): Promise<void> {
     await Promise.all([Audit.init(), Head.init()]);
   }
 
-  return { append, list, verify, auditTimeline, init, Audit, Head };
+  return { append, list, verify, auditTimeline, eraseDetails, init, Audit, Head };
 }
 
 function stripUndefined<T extends object>(o: T): T {

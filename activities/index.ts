@@ -21,6 +21,8 @@ import { createReportActivities } from './reports/activities';
 import { defaultReportConfig, type ReportConfig } from './reports/config';
 import type { ReportActivities } from './reports/types';
 import { createRepeatActivities } from './repeat';
+import { createPrivacyActivities } from './privacy/activities';
+import type { PrivacyActivities } from './privacy/types';
 import type { ComplaintActivities } from './types';
 
 export interface ActivityDeps {
@@ -53,7 +55,8 @@ export function createActivities(
   IncidentActivities &
   GuaranteeActivities &
   VipActivities &
-  SignatureActivities {
+  SignatureActivities &
+  PrivacyActivities {
   const notifications = createNotificationActivities({ ...deps, config: deps.notification });
   return {
     selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
@@ -69,6 +72,15 @@ export function createActivities(
       ...deps,
       connection: deps.models.Complaint.db,
       config: deps.notification,
+    }),
+    // Retention and people's requests (issue 22, S8).
+    ...createPrivacyActivities({
+      models: deps.models,
+      twilio: deps.twilio,
+      temporal: deps.incidents?.temporal,
+      namespace: deps.notification.namespace,
+      policies: deps.policies,
+      logger: deps.logger,
     }),
     ...createIncidentActivities({
       ...deps,

@@ -5,6 +5,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ACCESS, CODEC_ROLES, ROLES, type AccessRule, type RoleName } from './access';
 import { SEED_USERS } from './dev-auth';
+import { PERSONAL_DATA_STORES } from '../activities/privacy/stores';
+import { DEFAULT_RETENTION_POLICY } from '../workflows/policy/retention';
 
 const ROLE_TITLES: Record<RoleName, string> = {
   intake: 'intake',
@@ -15,6 +17,7 @@ const ROLE_TITLES: Record<RoleName, string> = {
   vipManager: 'vipManager',
   analyst: 'analyst',
   admin: 'admin',
+  privacy: 'privacy',
 };
 
 const SCOPED: Partial<Record<RoleName, string>> = {
@@ -41,6 +44,20 @@ export function renderSecurityDocSource(): string {
     (rule) => `| \`${rule.method} ${rule.path}\` | ${ROLES.map((role) => cell(rule, role)).join(' | ')} |`,
   );
   const notes = ACCESS.filter((r) => r.note).map((r) => `- \`${r.method} ${r.path}\`: ${r.note}.`);
+  const retention = DEFAULT_RETENTION_POLICY;
+  const durationOf = (kind: string): string => {
+    if (kind === 'fixed') return 'while the request runs';
+    const base = (retention.complaint as Record<string, string>)[kind];
+    const other = (retention.other as Record<string, string>)[kind];
+    const longer = retention.overrides
+      .map((o) => ({ o, d: (o.keep as Record<string, string | undefined>)[kind] }))
+      .filter((x) => x.d)
+      .map((x) => `${x.d} if ${Object.keys(x.o.match).join(', ')}`);
+    return [base ? `${base} after closing` : other, ...longer].filter(Boolean).join('; ');
+  };
+  const stores = PERSONAL_DATA_STORES.map(
+    (st) => `| ${st.store} | ${st.holds} | \`${st.retention}\`: ${durationOf(st.retention)} | ${st.then} |`,
+  );
   const users = Object.entries(SEED_USERS).map(
     ([user, u]) => `| \`${user}\` | ${u.roles.join(', ')} | ${u.team ?? ''} |`,
   );
@@ -88,6 +105,25 @@ An answer is recorded only once its request was processed successfully, and befo
 request already processed gets a 2xx so that Twilio stops retrying (Twilio retries when it saw no
 success in time, e.g. after its 15 s timeout), and the same TwiML so that a call goes on. The
 records are in MongoDB (\`webhook_receipts\`), so they hold across API restarts.
+
+## Personal data and its retention (S8)
+
+Every store of personal data, the retention that ends it (the kind in the retention policy, with
+the built-in default; admins and privacy officers change it with \`POST /v1/admin/retention\`,
+every version kept) and what happens then. The retention sweep (a Temporal Schedule, daily 03:30,
+\`retentionSweepWorkflow\`) applies it to closed complaints whose workflow has finished; a
+person's erasure request (\`privacyRequestWorkflow\`) applies every kind at once to their closed
+complaints, except those under a legal hold (open, or dispute-prone), which it records with the
+reason. Temporal's retention of closed histories is set on the namespace from
+\`other.temporalHistories\` (at least 1 h).
+
+| store | personal data | retention (default) | when it ends |
+| --- | --- | --- | --- |
+${stores.join('\n')}
+
+Not held by ClosedLoop and out of its reach: the provider's message and call logs (Twilio keeps
+them under the operator's account settings), e-mails already delivered, and log files (numbers,
+IMSI and IMEI are masked there).
 
 ## Credentials (S1)
 

@@ -13,6 +13,8 @@ export const ROLES = [
   'vipManager',
   'analyst',
   'admin',
+  /** the privacy officer: retention and people's requests about their data (issue 22, S8) */
+  'privacy',
 ] as const;
 export type RoleName = (typeof ROLES)[number];
 
@@ -75,6 +77,8 @@ const REPORT_ROLES = ['analyst', 'supervisor', 'interface', 'admin'] as const;
 /** Who sets up, pauses, changes and ends guarantee areas (R7.3), and who may read them. */
 const AREA_CHANGERS = ['vipManager', 'supervisor', 'interface', 'admin'] as const;
 const AREA_READERS = [...AREA_CHANGERS, 'analyst', 'department'] as const;
+/** Who keeps the retention policy and answers people's requests about their data (issue 22, S8). */
+const PRIVACY_ROLES = ['admin', 'privacy'] as const;
 /** Who works a mass incident through its contingency plan (R8.3) and resolves and closes it. */
 const INCIDENT_ACTORS = ['supervisor', 'interface', 'department', 'admin'] as const;
 
@@ -385,6 +389,64 @@ export const ACCESS: readonly AccessRule[] = [
     scope: 'none',
     note: method === 'GET' && path === '/v1/vips' ? 'numbers masked in the list' : undefined,
   })),
+  // Personal data (issue 22, S8): retention as policy data, sweeps, and people's requests.
+  {
+    method: 'GET',
+    path: '/v1/admin/retention',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: "the retention policy per kind of personal data, its versions, and Temporal's retention of closed histories",
+  },
+  {
+    method: 'POST',
+    path: '/v1/admin/retention',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'a new version of the retention policy; also sets the namespace retention of closed histories',
+  },
+  {
+    method: 'POST',
+    path: '/v1/admin/retention/sweeps',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'triggers the retention Schedule now (after a sweep still running)',
+  },
+  { method: 'GET', path: '/v1/admin/retention/sweeps', auth: 'roles', roles: PRIVACY_ROLES, scope: 'none' },
+  {
+    method: 'POST',
+    path: '/v1/admin/privacy/requests',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'export or erase what is kept about a phone number, with the reason; a durable workflow per request',
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/privacy/requests',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'requests without their numbers (only the last two digits)',
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/privacy/requests/{id}',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'its state, what was found, erased and held, and its audit trail',
+  },
+  {
+    method: 'GET',
+    path: '/v1/admin/privacy/requests/{id}/export',
+    auth: 'roles',
+    roles: PRIVACY_ROLES,
+    scope: 'none',
+    note: 'the JSON document of an export request, until it expires',
+  },
   {
     method: 'GET',
     path: '/v1/knowledge',
@@ -493,6 +555,7 @@ export function canAccessComplaint(
       case 'intake':
         return c.submittedBy !== undefined && c.submittedBy === actor.user;
       case 'analyst':
+      case 'privacy':
         return false;
     }
   });

@@ -20,6 +20,7 @@ import { incidentRoutes } from './routes/incidents';
 import { vipRoutes } from './routes/vips';
 import { signatureImageRoute, signatureRoutes } from './routes/signature';
 import { networkDataRoutes } from './routes/network-data';
+import { privacyRoutes } from './routes/privacy';
 import { createSecurity } from './security';
 import { twilioContactRoutes } from './routes/twilio-contact';
 import { createContactModels } from '../activities/contact-models';
@@ -140,6 +141,16 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/worklists', worklistRoutes(service));
   app.use('/v1/policies', policyRoutes(policies));
   app.use('/v1/admin/audit', security.auditRoutes);
+  app.use(
+    '/v1/admin',
+    privacyRoutes({
+      client,
+      mongo: deps.mongo,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      namespace: config.TEMPORAL_NAMESPACE,
+      logger,
+    }),
+  );
   app.use(
     '/v1/reports',
     reportRoutes({

@@ -8,7 +8,8 @@ import type { Principal } from './access';
 import { HttpError } from './errors';
 import { looksLikeJwt, type JwtVerifier } from './jwt';
 
-export type Role = 'intake' | 'handler' | 'supervisor' | 'interface' | 'admin' | 'analyst' | 'vipManager';
+export type Role =
+  'intake' | 'handler' | 'supervisor' | 'interface' | 'admin' | 'analyst' | 'vipManager' | 'privacy';
 
 declare module 'express-serve-static-core' {
   interface Request {

@@ -23,6 +23,7 @@ export const SEED_USERS: Readonly<Record<string, SeedUser>> = {
   'vip.manager': { roles: ['vipManager'], name: 'VIP account manager' },
   'analyst.sun': { roles: ['analyst'], name: '孙 (analyst)' },
   'admin.root': { roles: ['admin'], name: 'administrator' },
+  'privacy.officer': { roles: ['privacy'], name: '个人信息保护负责人 (privacy officer)' },
 };
 
 export const DEV_AUDIENCE_DEFAULT = 'closedloop-api';

@@ -1,7 +1,7 @@
 // People authenticate with JWTs from the operator's identity provider (S1): signature against its
 // JWKS, issuer, audience and expiry are checked by jose. Claims: `sub` (or `preferred_username`)
 // is the user, `roles` the roles (intake, handler, department:<name>, supervisor, interface,
-// vipManager, analyst, admin), `team` the handling team.
+// vipManager, analyst, admin, privacy), `team` the handling team.
 import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload, type JWTVerifyGetKey } from 'jose';
 import { HttpError } from './errors';
 import type { Principal } from './access';
@@ -16,7 +16,8 @@ export interface JwtVerifierOptions {
 
 export type JwtVerifier = (token: string) => Promise<Principal>;
 
-const ROLE = /^(intake|handler|supervisor|interface|vipManager|analyst|admin|department:[a-z0-9_-]{1,40})$/;
+const ROLE =
+  /^(intake|handler|supervisor|interface|vipManager|analyst|admin|privacy|department:[a-z0-9_-]{1,40})$/;
 const ALGORITHMS = ['RS256', 'RS384', 'RS512', 'PS256', 'ES256', 'ES384', 'EdDSA'];
 
 /** Looks like a compact JWS: three base64url parts. */

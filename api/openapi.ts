@@ -8,6 +8,7 @@ import { guaranteeOpenApi } from './openapi-guarantee';
 import { incidentOpenApi, vipOpenApi } from './openapi-incidents';
 import { VipProfileSchema } from './routes/vips';
 import { consoleOpenApi } from './openapi-console';
+import { privacyOpenApi } from './openapi-privacy';
 
 const json = (schema: z.ZodType) => ({
   content: {
@@ -258,6 +259,7 @@ export function buildOpenApi(serverUrl: string) {
       ...incidentOpenApi(standardErrors),
       ...vipOpenApi(standardErrors, VipProfileSchema),
       ...consoleOpenApi(standardErrors),
+      ...privacyOpenApi(standardErrors),
       '/webhooks/twilio/message-status': {
         post: {
           summary: 'Twilio message status callback (signed)',

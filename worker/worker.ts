@@ -15,6 +15,7 @@ import { reportConfigFrom } from './report-config';
 import { workflowBundleOptions } from './workflow-bundle';
 import { connectTemporal } from './temporal-connection';
 import { ensureReportSchedulesFor } from './report-schedules';
+import { ensureRetentionScheduleFor } from './retention-schedule';
 
 export interface RunningWorker {
   worker: Worker;
@@ -123,6 +124,10 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   // Weekly and monthly report Schedules (R9.3); a failure here does not stop complaint handling.
   await ensureReportSchedulesFor(config, logger).catch((err: unknown) =>
     logger.error({ err }, 'report schedules could not be created or updated'),
+  );
+  // The daily retention sweep (issue 22, S8.1).
+  await ensureRetentionScheduleFor(config, logger).catch((err: unknown) =>
+    logger.error({ err }, 'retention schedule could not be created or updated'),
   );
 
   return {

@@ -5,3 +5,5 @@ export { reportRollupsWorkflow, reportWorkflow } from './report/workflow';
 export { areaWatchWorkflow } from './incident/watch';
 export { massIncidentWorkflow } from './incident/workflow';
 export { guaranteeAreaWorkflow } from './guarantee/workflow';
+export { retentionSweepWorkflow } from './privacy/sweep';
+export { privacyRequestWorkflow } from './privacy/request';

@@ -5,6 +5,7 @@ import { getToken, onUnauthorized, setToken, whoAmI, type Me } from './api';
 import { I18nProvider, useT, type Lang } from './i18n';
 import { Complaint } from './pages/Complaint';
 import { Dashboard } from './pages/Dashboard';
+import { Privacy } from './pages/Privacy';
 import { Reports } from './pages/Reports';
 import { SignIn } from './pages/SignIn';
 import { Worklists, WORKLISTS } from './pages/Worklists';
@@ -82,6 +83,8 @@ function Page({ session }: { session: Session }) {
       return <Dashboard />;
     case 'reports':
       return <Reports id={parts[1]} />;
+    case 'privacy':
+      return <Privacy id={parts[1]} />;
     case undefined:
       return null;
     default:
@@ -129,6 +132,7 @@ function TopBar({ session }: { session?: Session }) {
           {(session.hasRole('supervisor') || session.hasRole('interface') || session.hasRole('admin')) &&
             item('/dashboard', t('nav.dashboard'))}
           {session.can('GET /v1/reports') && item('/reports', t('nav.reports'))}
+          {session.can('GET /v1/admin/privacy/requests') && item('/privacy', t.e('nav', 'privacy'))}
         </nav>
       )}
       <span className="spacer" />

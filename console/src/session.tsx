@@ -33,5 +33,6 @@ export function homeOf(s: Session): string {
   if (s.hasRole('supervisor') || s.hasRole('interface') || s.hasRole('admin')) return '/dashboard';
   if (s.can('GET /v1/worklists/{name}')) return s.me.team ? '/worklists/team' : '/worklists/mine';
   if (s.can('GET /v1/reports')) return '/reports';
+  if (s.can('GET /v1/admin/privacy/requests')) return '/privacy';
   return '/worklists/mine';
 }

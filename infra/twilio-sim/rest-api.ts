@@ -1,4 +1,4 @@
-// The subset of Twilio's REST API 2010-04-01 the product uses: Messages, Calls, Recordings.
+// The subset of Twilio's REST API 2010-04-01 the product uses: Messages, Calls, Recordings (and their deletion).
 // Requests are form-encoded as the twilio SDK sends them; errors use Twilio's JSON error shape.
 import { timingSafeEqual } from 'node:crypto';
 import express, { type NextFunction, type Request, type Response } from 'express';
@@ -208,6 +208,13 @@ export function createRestRouter(ctx: SimContext, messaging: Messaging, voice: V
     const rec = sid ? ctx.state.recordings.get(sid) : undefined;
     if (!rec) throw notFound(pathOf(req));
     res.json(recordingJson(rec));
+  });
+
+  // Deleting a recording removes its media too, as on Twilio (issue 22: erasure reaches the provider).
+  router.delete('/Recordings/:file', (req, res) => {
+    const sid = sidFromFile(String(req.params.file), 'RE');
+    if (!sid || !ctx.state.recordings.delete(sid)) throw notFound(pathOf(req));
+    res.status(204).end();
   });
 
   router.use((req: Request) => {
