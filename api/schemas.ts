@@ -2,6 +2,7 @@
 import { z } from 'zod';
 import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
 import { vagueParts, type WorkOrderPart } from '../workflows/policy/work-order';
+import { HYPOTHESIS_CAUSES } from '../activities/evidence/types';
 import type { ContactPolicy } from '../workflows/policy/contact-policy';
 import type { PolicySet } from '../workflows/policy/sla';
 
@@ -116,6 +117,12 @@ export const ResolveSchema = z
       .max(4000),
     rootCause: text(1000),
     actions: text(4000),
+    cause: z
+      .enum(HYPOTHESIS_CAUSES)
+      .optional()
+      .describe(
+        'The cause found, as the pre-diagnosis names causes; the complaint keeps where it ranked among the hypotheses (R3.5)',
+      ),
   })
   .strict()
   .superRefine(specific(['summary', 'rootCause', 'actions']));

@@ -220,6 +220,18 @@ export interface EvidenceBundle {
   complaint?: ComplaintHints;
 }
 
+/** Every cause a hypothesis can name; a handler names one of them when resolving (issue 25). */
+export const HYPOTHESIS_CAUSES = [
+  'FAULT_ALARM',
+  'RECENT_CHANGE',
+  'CAPACITY',
+  'UL_INTERFERENCE',
+  'WEAK_COVERAGE',
+  'CALL_FAILURE_SIGNALLING',
+  'KNOWN_ISSUE',
+  'NO_RADIO_CAUSE',
+] as const;
+
 export type HypothesisCause =
   | 'FAULT_ALARM'
   | 'RECENT_CHANGE'
@@ -282,3 +294,12 @@ export interface EvidenceActivities {
   evidenceInterference(q: EvidenceQuery): Promise<InterferenceSample[]>;
   evidenceChr(q: EvidenceQuery): Promise<ChrRecord[]>;
 }
+
+// The list and the type name the same causes (a cause added to one and not the other fails here).
+type CauseListed = HypothesisCause extends (typeof HYPOTHESIS_CAUSES)[number]
+  ? (typeof HYPOTHESIS_CAUSES)[number] extends HypothesisCause
+    ? true
+    : never
+  : never;
+const everyCauseListed: CauseListed = true;
+void everyCauseListed;

@@ -5,6 +5,11 @@
 // top-3 per cause and, last, `diagnosis: top-1 X % top-3 Y %`. Exit code 1 when R3.5 is not met.
 // Options: --seed <n>[,<n>…] (default: the evaluation seeds; the unit test's seed is 25),
 // --per-cause <n> (default 50), --wrong (list the complaints whose top-1 is wrong).
+// --outcomes <mongodb uri>: instead, how often handlers confirmed the top hypothesis on the real
+// complaints of that read model (the cause named when resolving, issue 25).
+import { connectMongo, createModels } from '../../activities/models';
+import type { ComplaintView, DiagnosisCheck } from '../../workflows/complaint/contract';
+import { formatChecks, summariseChecks } from '../../workflows/policy/diagnosis-check';
 import { EVAL_SEEDS, evaluateSeeds, formatScorecard, meetsR35 } from '../support/diagnosis-eval';
 
 function arg(name: string): string | undefined {
@@ -12,7 +17,26 @@ function arg(name: string): string | undefined {
   return i >= 0 ? process.argv[i + 1] : undefined;
 }
 
+async function outcomes(uri: string): Promise<void> {
+  const connection = await connectMongo(uri, { waitMs: 5_000 });
+  try {
+    const { ComplaintView: Views } = createModels(connection);
+    // Whole views: a rare run by an analyst, not a hot path.
+    const docs = await Views.find({ 'view.resolution.diagnosis': { $exists: true } }).lean();
+    const checks = docs.flatMap((d) => {
+      const check: DiagnosisCheck | undefined = (d.view as unknown as ComplaintView | undefined)?.resolution
+        ?.diagnosis;
+      return check ? [check] : [];
+    });
+    console.log(formatChecks(summariseChecks(checks)));
+  } finally {
+    await connection.close();
+  }
+}
+
 async function main(): Promise<void> {
+  const uri = arg('outcomes');
+  if (uri) return outcomes(uri);
   const seeds = arg('seed')?.split(',').map(Number) ?? [...EVAL_SEEDS];
   if (seeds.some((s) => !Number.isInteger(s)))
     throw new Error('--seed takes whole numbers, e.g. --seed 2511,2512');

@@ -136,6 +136,43 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
     await handle.terminate('test done');
   });
 
+  it('R3.5 the cause a handler names when resolving is kept beside the pre-diagnosis: its rank, and whether the top one was right', async () => {
+    const handle = await h.start(complaintInput());
+    const { evidence } = await h.until(handle, (v) => v.evidence !== undefined);
+    // The harness's evidence may rank nothing: the check is the same with an empty list.
+    const ranked = evidence!.hypotheses.map((x) => x.cause);
+    await h.act(handle, triageUpdate, handler, { decision: 'SELF' });
+    await h.act(handle, recordFindingsUpdate, handler, {
+      checked: '话统指标、告警',
+      found: '小区 12345-1 驻波告警',
+    });
+    const view = await h.act(handle, resolveUpdate, handler, {
+      summary: '更换天线后恢复正常',
+      rootCause: '天线驻波比异常',
+      actions: '更换天馈',
+      cause: 'FAULT_ALARM',
+    });
+    const at = ranked.indexOf('FAULT_ALARM');
+    expect(view.resolution!.diagnosis).toEqual({
+      top: ranked[0] ?? 'NONE',
+      found: 'FAULT_ALARM',
+      rank: at >= 0 ? at + 1 : null,
+      confirmed: at === 0,
+    });
+    // Without a cause named, nothing is claimed.
+    const other = await h.start(complaintInput());
+    await h.act(other, triageUpdate, handler, { decision: 'SELF' });
+    await h.act(other, recordFindingsUpdate, handler, { checked: '告警', found: '无' });
+    const plain = await h.act(other, resolveUpdate, handler, {
+      summary: '更换天线后恢复正常',
+      rootCause: '天线驻波比异常',
+      actions: '更换天馈',
+    });
+    expect(plain.resolution!.diagnosis).toBeUndefined();
+    await other.terminate('test done');
+    await handle.terminate('test done');
+  });
+
   it('R4.5 triage, findings, resolve, reply and close; close without a reply is refused', async () => {
     const input = complaintInput();
     const handle = await h.start(input);

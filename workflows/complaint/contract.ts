@@ -1,7 +1,7 @@
 // Contract of the complaint workflow: task queue, id builder, updates, signals, queries and types.
 // The API imports this file; it holds no logic with side effects.
 import { defineQuery, defineSignal, defineUpdate } from '@temporalio/workflow';
-import type { EvidenceOutcome } from '../../activities/evidence/types';
+import type { EvidenceOutcome, HypothesisCause } from '../../activities/evidence/types';
 import type { ClockView } from '../policy/clocks';
 import type { EscalationSource } from '../policy/escalation';
 import type { PolicySnapshot } from '../policy/sla';
@@ -99,6 +99,19 @@ export interface ResolveInput {
   summary: string;
   rootCause: string;
   actions: string;
+  /** The cause the handler found, named as the pre-diagnosis names causes (R3.5, issue 25). */
+  cause?: HypothesisCause;
+}
+
+/**
+ * The handler's finding beside the pre-diagnosis (R3.5): the top hypothesis when resolved, where
+ * the handler's cause ranked among the hypotheses (1 = the top one; null = not among them).
+ */
+export interface DiagnosisCheck {
+  top: HypothesisCause | 'NONE';
+  found: HypothesisCause;
+  rank: number | null;
+  confirmed: boolean;
 }
 
 export interface ReplyInput {
@@ -297,7 +310,7 @@ export interface ComplaintView {
   triage?: TriageInput & { by: string; at: string };
   verifications: (VerificationInput & { by: string; at: string })[];
   findings: (FindingsInput & { by: string; at: string })[];
-  resolution?: ResolveInput & { by: string; at: string };
+  resolution?: ResolveInput & { by: string; at: string; diagnosis?: DiagnosisCheck };
   /** `notice`: an SMS that informed the customer and asked nothing (a first reply only, R8.4). */
   replies: (ReplyInput & { by: string; at: string; counts: boolean; notice?: boolean })[];
   escalations: EscalationRecord[];

@@ -2,6 +2,7 @@
 // read-only: a refused action writes nothing to the history (HTTP 409 at the API).
 import { ApplicationFailure, condition, setHandler } from '@temporalio/workflow';
 import * as clocks from '../policy/clocks';
+import { checkDiagnosis } from '../policy/diagnosis-check';
 import { parseDuration, isDuration } from '../policy/durations';
 import { contactWorkflowId } from '../contact/contract';
 import { levelOf } from '../policy/escalation';
@@ -157,7 +158,12 @@ export function registerHandlers(ctx: Ctx): void {
     resolveUpdate,
     async ({ actor, input }) => {
       await ready();
-      state.resolution = { ...input, by: actor.user, at: iso() };
+      state.resolution = {
+        ...input,
+        by: actor.user,
+        at: iso(),
+        ...(input.cause ? { diagnosis: checkDiagnosis(state.evidence?.hypotheses, input.cause) } : {}),
+      };
       record(state, { actor: actor.user, action: 'RESOLVED', detail: input.rootCause }, now(), 'RESOLVED');
       return commit(state);
     },

@@ -37,7 +37,12 @@ interface ActionSpec {
 
 const open = (v: ComplaintView) => v.stage !== 'CLOSED';
 
-function specs(v: ComplaintView, t: ReturnType<typeof useT>['t'], myRoles: string[]): ActionSpec[] {
+function specs(
+  v: ComplaintView,
+  t: ReturnType<typeof useT>['t'],
+  myRoles: string[],
+  lang: ReturnType<typeof useT>['lang'],
+): ActionSpec[] {
   const clocks = v.clocks.map((c): [string, string] => [c.name, t.e('clock', c.name)]);
   const running = v.clocks
     .filter((c) => c.state === 'running')
@@ -124,6 +129,20 @@ function specs(v: ComplaintView, t: ReturnType<typeof useT>['t'], myRoles: strin
         { name: 'summary', label: 'field.summary', kind: 'textarea', hint: 'hint.summary', required: true },
         { name: 'rootCause', label: 'field.rootCause', kind: 'text', required: true },
         { name: 'actions', label: 'field.actions', kind: 'textarea', required: true },
+        {
+          // Which of the pre-diagnosis's hypotheses it was (R3.5): kept beside them on the complaint.
+          name: 'cause',
+          label: 'field.cause',
+          kind: 'select',
+          options: [
+            ['', '—'],
+            ...(v.evidence?.hypotheses ?? []).map((h, i): [string, string] => [
+              h.cause,
+              `${i + 1}. ${h.title[lang] ?? h.title.en}`,
+            ]),
+          ],
+          hint: 'hint.cause',
+        },
       ],
     },
     {
@@ -479,9 +498,9 @@ export function Actions({
   view: ComplaintView;
   onDone: (view: ComplaintView | undefined, action: string) => void;
 }) {
-  const { t } = useT();
+  const { t, lang } = useT();
   const session = useSession();
-  const offered = specs(view, t, session.me.roles).filter(
+  const offered = specs(view, t, session.me.roles, lang).filter(
     (s) => session.can(`POST /v1/complaints/{id}/${s.path}`) && s.when(view),
   );
   if (offered.length === 0)
