@@ -2,12 +2,7 @@
 // start: the weekly report every Monday 09:00 and the monthly report on the first of the month
 // 09:00 in REPORT_TIMEZONE, and an hourly refresh of the per-day rollups. Several workers starting
 // at once are fine: the loser of a create updates the same spec.
-import {
-  Client,
-  ScheduleAlreadyRunning,
-  ScheduleOverlapPolicy,
-  type ScheduleOptions,
-} from '@temporalio/client';
+import { type Client, ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
 import type { Logger } from 'pino';
 import {
   REPORT_SCHEDULE_IDS,
@@ -16,8 +11,7 @@ import {
   type ReportRequest,
 } from '../workflows/report/contract';
 import type { Config } from './config';
-import { createDataConverter } from './data-converter';
-import { connectTemporal } from './temporal-connection';
+import { upsertSchedule, withScheduleClient } from './schedules';
 
 export const ROLLUP_SCHEDULE_ID = 'closedloop-report-rollups';
 
@@ -64,40 +58,18 @@ export async function ensureReportSchedules(
   opts: { taskQueue: string; timeZone: string; logger?: Logger },
 ): Promise<string[]> {
   const ids: string[] = [];
-  for (const options of reportScheduleOptions(opts.taskQueue, opts.timeZone)) {
-    try {
-      await client.schedule.create(options);
-      opts.logger?.info({ scheduleId: options.scheduleId }, 'report schedule created');
-    } catch (err) {
-      if (!(err instanceof ScheduleAlreadyRunning)) throw err;
-      await client.schedule.getHandle(options.scheduleId).update((prev) => ({
-        ...prev,
-        spec: options.spec,
-        action: options.action,
-        policies: { ...prev.policies, ...options.policies },
-      }));
-      opts.logger?.debug({ scheduleId: options.scheduleId }, 'report schedule up to date');
-    }
-    ids.push(options.scheduleId);
-  }
+  for (const options of reportScheduleOptions(opts.taskQueue, opts.timeZone))
+    ids.push(await upsertSchedule(client, options, opts.logger, 'report'));
   return ids;
 }
 
 /** ensureReportSchedules over its own client connection (the worker holds a native one). */
-export async function ensureReportSchedulesFor(config: Config, logger: Logger): Promise<string[]> {
-  const connection = await connectTemporal(config.TEMPORAL_ADDRESS); // calls with deadlines (S10)
-  try {
-    const client = new Client({
-      connection,
-      namespace: config.TEMPORAL_NAMESPACE,
-      dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
-    });
-    return await ensureReportSchedules(client, {
+export function ensureReportSchedulesFor(config: Config, logger: Logger): Promise<string[]> {
+  return withScheduleClient(config, (client) =>
+    ensureReportSchedules(client, {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       timeZone: config.REPORT_TIMEZONE,
       logger,
-    });
-  } finally {
-    await connection.close();
-  }
+    }),
+  );
 }
