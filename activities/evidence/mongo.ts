@@ -157,6 +157,46 @@ export const fromDoc = {
 
 const range = (w: TimeWindow) => ({ $gte: new Date(w.from), $lt: new Date(w.to) });
 
+/** Windows up to this many local days are read one (cell, day) at a time; longer ones per cell. */
+const DAY_BY_DAY_MAX = 8;
+
+/**
+ * The hourly rows (KPIs, interference) of some cells in a window, sorted by hour then cell, the
+ * first `limit`. One equality query per cell and local day (`cellId` + `dayKey`, both top-level
+ * equality) instead of one `$in` with a range: FerretDB v1 pushes equality down to PostgreSQL (and
+ * our patch lets the cellId index serve it) but evaluates `$in` and ranges in Go over every row
+ * of the collection — a month of KPIs decoded for each complaint, which under a month's load made
+ * the KPI source time out for most complaints (issue 25). Same rows as the `$in` form.
+ */
+async function hourlyRows(
+  collection: mongo.Collection<Document>,
+  cellIds: string[],
+  window: TimeWindow,
+  limit: number,
+): Promise<Document[]> {
+  if (cellIds.length === 0) return [];
+  const days = dayKeysOf(window);
+  const filters =
+    days.length <= DAY_BY_DAY_MAX
+      ? cellIds.flatMap((cellId) => days.map((dayKey) => ({ cellId, dayKey, hour: range(window) })))
+      : cellIds.map((cellId) => ({ cellId, hour: range(window) }));
+  const parts = await Promise.all(filters.map((f) => collection.find(f).toArray()));
+  const byHourThenCell = (a: Document, b: Document) =>
+    (a.hour as Date).getTime() - (b.hour as Date).getTime() ||
+    (a.cellId < b.cellId ? -1 : a.cellId > b.cellId ? 1 : 0);
+  return parts.flat().sort(byHourThenCell).slice(0, limit);
+}
+
+/** The local days (dayKey, as stored on hourly rows) a window touches. */
+function dayKeysOf(window: TimeWindow): string[] {
+  const from = Date.parse(window.from);
+  const to = Date.parse(window.to);
+  const keys = new Set<string>();
+  for (let t = from; t < to; t += 3_600_000) keys.add(periodKeys(new Date(t)).dayKey);
+  keys.add(periodKeys(new Date(Math.max(from, to - 1))).dayKey);
+  return [...keys];
+}
+
 export function createMongoNetworkSources(connection: Connection): NetworkSources {
   const col = networkCollections(connection);
   return {
@@ -176,13 +216,7 @@ export function createMongoNetworkSources(connection: Connection): NetworkSource
     },
     kpis: {
       async kpis(cellIds, window, limit) {
-        if (cellIds.length === 0) return [];
-        const docs = await col.kpis
-          .find({ cellId: { $in: cellIds }, hour: range(window) })
-          .sort({ hour: 1, cellId: 1 })
-          .limit(limit)
-          .toArray();
-        return docs.map(fromDoc.kpi);
+        return (await hourlyRows(col.kpis, cellIds, window, limit)).map(fromDoc.kpi);
       },
     },
     alarms: {
@@ -216,13 +250,7 @@ export function createMongoNetworkSources(connection: Connection): NetworkSource
     },
     interference: {
       async interference(cellIds, window, limit) {
-        if (cellIds.length === 0) return [];
-        const docs = await col.interference
-          .find({ cellId: { $in: cellIds }, hour: range(window) })
-          .sort({ hour: 1, cellId: 1 })
-          .limit(limit)
-          .toArray();
-        return docs.map(fromDoc.interference);
+        return (await hourlyRows(col.interference, cellIds, window, limit)).map(fromDoc.interference);
       },
     },
     chr: {
