@@ -43,7 +43,10 @@ export const RetentionPolicySchema = z
   })
   .strict();
 
-export const SweepRequestSchema = z.object({}).strict();
+/** Running the sweep out of its schedule is a person's decision: why, for the audit trail (S5). */
+export const SweepRequestSchema = z
+  .object({ reason: z.string().trim().min(1, 'say why the sweep runs now').max(500) })
+  .strict();
 
 export const PrivacyRequestSchema = z
   .object({

@@ -80,7 +80,20 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
   });
 
   r.post('/retention/sweeps', guard('POST', '/v1/admin/retention/sweeps'), async (req, res) => {
-    SweepRequestSchema.parse(req.body);
+    const { reason } = SweepRequestSchema.parse(req.body);
+    const actor = actorOf(req);
+    const at = new Date().toISOString();
+    await audit.append({
+      ticketId: RETENTION_SCHEDULE_ID,
+      at,
+      actor: actor.user,
+      roles: req.grantedRoles ?? actor.roles,
+      source: 'api',
+      action: 'SWEEP_REQUESTED',
+      detail: reason,
+      ip: req.ip,
+      dedupeKey: `${RETENTION_SCHEDULE_ID}:requested:${at}:${actor.user}`,
+    });
     try {
       // After a sweep that is still running, not beside it.
       await deps.client.schedule.getHandle(RETENTION_SCHEDULE_ID).trigger(ScheduleOverlapPolicy.BUFFER_ONE);
@@ -89,7 +102,9 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
         throw new HttpError(409, 'no_schedule', 'the retention schedule is not there yet: start a worker');
       throw err;
     }
-    res.status(202).json({ scheduleId: RETENTION_SCHEDULE_ID, triggered: true, requestedAt: new Date() });
+    res
+      .status(202)
+      .json({ scheduleId: RETENTION_SCHEDULE_ID, triggered: true, requestedAt: new Date(), reason });
   });
 
   r.get('/retention/sweeps', guard('GET', '/v1/admin/retention/sweeps'), async (req, res) => {

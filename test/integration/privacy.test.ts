@@ -220,7 +220,13 @@ async function sweep(): Promise<{
   totals: { complaints: number; skipped: number; workflowsDeleted: number };
 }> {
   const since = Date.now();
-  expect((await stack.http.post('/v1/admin/retention/sweeps', {}, officer())).status).toBe(202);
+  // Out of its schedule only with a reason (400 naming it without one).
+  const noReason = await stack.http.post<{ message: string }>('/v1/admin/retention/sweeps', {}, officer());
+  expect(noReason.status).toBe(400);
+  expect(noReason.body.message).toContain('reason');
+  expect(
+    (await stack.http.post('/v1/admin/retention/sweeps', { reason: '测试：保留期到期' }, officer())).status,
+  ).toBe(202);
   return eventually(
     async () => {
       const res = await stack.http.get<{

@@ -21,6 +21,7 @@ const TEXT = {
     saved: 'Saved version {v}.',
     sweeps: 'Retention sweeps',
     runNow: 'Run the sweep now',
+    sweepReason: 'Why now (kept in the audit trail)',
     triggered: 'Triggered; the outcome appears below when it is done.',
     noSweeps: 'No sweep yet.',
     sweepLine: '{n} complaints ({kinds}), {w} workflow runs deleted, {s} skipped',
@@ -49,6 +50,7 @@ const TEXT = {
     saved: '已保存版本 {v}。',
     sweeps: '到期清理',
     runNow: '立即执行清理',
+    sweepReason: '立即执行的原因（记入审计）',
     triggered: '已触发；完成后结果显示在下方。',
     noSweeps: '尚未执行清理。',
     sweepLine: '{n} 件投诉（{kinds}），删除工作流 {w} 个，跳过 {s} 件',
@@ -194,10 +196,11 @@ function Sweeps() {
   const data = useData(() => get<{ items: SweepItem[] }>('/v1/admin/retention/sweeps?limit=10'), []);
   const [note, setNote] = useState<string>();
   const [error, setError] = useState<unknown>();
+  const [reason, setReason] = useState('');
   const run = async () => {
     setError(undefined);
     try {
-      await post('/v1/admin/retention/sweeps', {});
+      await post('/v1/admin/retention/sweeps', { reason });
       setNote(tx('triggered'));
       setTimeout(data.reload, 3000);
     } catch (err) {
@@ -207,9 +210,15 @@ function Sweeps() {
   return (
     <Section title={tx('sweeps')} id="retention-sweeps">
       {session.can('POST /v1/admin/retention/sweeps') && (
-        <button type="button" onClick={() => void run()}>
-          {tx('runNow')}
-        </button>
+        <p>
+          <label>
+            {tx('sweepReason')}{' '}
+            <input value={reason} onChange={(e) => setReason(e.target.value)} maxLength={500} />
+          </label>{' '}
+          <button type="button" onClick={() => void run()}>
+            {tx('runNow')}
+          </button>
+        </p>
       )}
       {note && <p className="muted">{note}</p>}
       <ErrorNote error={error ?? data.error} />
