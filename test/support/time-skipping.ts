@@ -1,7 +1,7 @@
 // A Temporal time-skipping test server from the provisioned binary, with the product's
 // search attributes registered (the test server has no --search-attribute flag).
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { ensureTestServer } from '../../infra/stack/provision';
 import { ALL_SEARCH_ATTRIBUTES } from '../../workflows/search-attributes';
 import { workflowBundleOptions } from '../../worker/workflow-bundle';
@@ -39,3 +39,32 @@ export function workflowBundle(): Promise<WorkflowBundleWithSourceMap> {
 
 const noop = () => undefined;
 const quietLogger = { trace: noop, debug: noop, info: noop, warn: noop, error: console.error, log: noop };
+
+/**
+ * A time-skipping server with one worker of the product's workflows on `taskQueue` and the given
+ * activities, started before the file's tests and stopped after them. `env()` is the environment.
+ */
+export function useTimeSkippingWorker(taskQueue: string, activities: object): () => TestWorkflowEnvironment {
+  let env: TestWorkflowEnvironment | undefined;
+  let worker: Worker | undefined;
+  let running: Promise<void> | undefined;
+  beforeAll(async () => {
+    env = await createTimeSkippingEnv();
+    worker = await Worker.create({
+      connection: env.nativeConnection,
+      taskQueue,
+      workflowBundle: await workflowBundle(),
+      activities,
+    });
+    running = worker.run();
+  }, 120_000);
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await env?.teardown();
+  });
+  return () => {
+    if (!env) throw new Error('the time-skipping environment is not started (use it inside a test)');
+    return env;
+  };
+}

@@ -3,8 +3,6 @@
 // holds, one audit step per action, the outcome recorded last, failures recorded (S8.2).
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import type { PrivacyActivities } from '../../activities/privacy/types';
 import { DEFAULT_RETENTION_POLICY } from '../../workflows/policy/retention';
 import type {
@@ -15,12 +13,9 @@ import type {
   PrivacyRequestResult,
   SweepResult,
 } from '../../workflows/privacy/contract';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
+import { useTimeSkippingWorker } from '../support/time-skipping';
 
 const taskQueue = 'privacy-test';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 
 /** Every activity call in order, with its input. */
 let calls: { name: string; input: unknown }[] = [];
@@ -88,22 +83,7 @@ const activities = Object.fromEntries(
   ]),
 );
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const env = useTimeSkippingWorker(taskQueue, activities);
 
 beforeEach(() => {
   calls = [];
@@ -115,7 +95,7 @@ const named = (name: string) => calls.filter((c) => c.name === name).map((c) => 
 describe('S8.1 the retention sweep', () => {
   it('S8.1 pages through every candidate, continues as new after 20 pages, and records one outcome with the totals', async () => {
     pages = 23;
-    const result = await env.client.workflow.execute('retentionSweepWorkflow', {
+    const result = await env().client.workflow.execute('retentionSweepWorkflow', {
       taskQueue,
       workflowId: 'sweep-test-1',
       args: [{ trigger: 'test' }],
@@ -147,7 +127,7 @@ describe('S8.1 the retention sweep', () => {
 
 describe('S8.2 a request of a person', () => {
   const start = (input: PrivacyRequestInput) =>
-    env.client.workflow.execute('privacyRequestWorkflow', {
+    env().client.workflow.execute('privacyRequestWorkflow', {
       taskQueue,
       workflowId: `privacy-${input.requestId}`,
       args: [input],

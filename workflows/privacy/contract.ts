@@ -3,7 +3,7 @@
 // number). The API and the worker import this file; it holds no logic with side effects.
 // No personal value ever goes into these workflows' inputs or results: the number of a request
 // stays in MongoDB (privacy_requests.subject) and is dropped when the request ends.
-import { defineQuery } from '@temporalio/workflow';
+import { defineQuery, type ActivityOptions } from '@temporalio/workflow';
 import type { ComplaintDataKind, RetentionPolicy } from '../policy/retention';
 
 export const PRIVACY_TASK_QUEUE = 'complaints';
@@ -11,6 +11,20 @@ export const RETENTION_SWEEP_WORKFLOW_TYPE = 'retentionSweepWorkflow';
 export const PRIVACY_REQUEST_WORKFLOW_TYPE = 'privacyRequestWorkflow';
 /** The Temporal Schedule of the sweep (created idempotently at worker start). */
 export const RETENTION_SCHEDULE_ID = 'closedloop-retention-sweep';
+
+/** How both privacy workflows call their activities; each adds the errors it does not retry. */
+export function privacyActivityOptions(nonRetryableErrorTypes: string[]): ActivityOptions {
+  return {
+    startToCloseTimeout: '2m',
+    retry: {
+      initialInterval: '2s',
+      backoffCoefficient: 2,
+      maximumInterval: '1m',
+      maximumAttempts: 10,
+      nonRetryableErrorTypes,
+    },
+  };
+}
 
 export const PRIVACY_REQUEST_KINDS = ['EXPORT', 'ERASE'] as const;
 export type PrivacyRequestKind = (typeof PRIVACY_REQUEST_KINDS)[number];

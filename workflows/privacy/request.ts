@@ -11,18 +11,10 @@ import {
   type PrivacyRequestInput,
   type PrivacyRequestResult,
   type PrivacyRequestStatus,
+  privacyActivityOptions,
 } from './contract';
 
-const data = proxyActivities<PrivacyActivities>({
-  startToCloseTimeout: '2m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['RequestNotFound', 'SubjectGone'],
-  },
-});
+const data = proxyActivities<PrivacyActivities>(privacyActivityOptions(['RequestNotFound', 'SubjectGone']));
 
 export async function privacyRequestWorkflow(input: PrivacyRequestInput): Promise<PrivacyRequestResult> {
   const { requestId } = input;

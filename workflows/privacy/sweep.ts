@@ -6,18 +6,15 @@
 // past their retention. Deterministic: time is workflow time, all I/O is in activities.
 import { continueAsNew, proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { PrivacyActivities } from '../../activities/privacy/types';
-import type { NamespaceRetentionResult, SweepInput, SweepResult, SweepTotals } from './contract';
+import {
+  privacyActivityOptions,
+  type NamespaceRetentionResult,
+  type SweepInput,
+  type SweepResult,
+  type SweepTotals,
+} from './contract';
 
-const data = proxyActivities<PrivacyActivities>({
-  startToCloseTimeout: '2m',
-  retry: {
-    initialInterval: '2s',
-    backoffCoefficient: 2,
-    maximumInterval: '1m',
-    maximumAttempts: 10,
-    nonRetryableErrorTypes: ['InvalidRetentionPolicy'],
-  },
-});
+const data = proxyActivities<PrivacyActivities>(privacyActivityOptions(['InvalidRetentionPolicy']));
 
 /** Candidates per page, complaints erased at once, pages per run before continue-as-new. */
 const PAGE = 50;
