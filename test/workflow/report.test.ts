@@ -1,6 +1,4 @@
 // The report workflow on the Temporal test server with recording fake activities (R9.3).
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
 import { planFor } from '../../activities/reports/activities';
 import type {
   DeliverReportInput,
@@ -9,12 +7,9 @@ import type {
   ReportActivities,
 } from '../../activities/reports/types';
 import type { ReportRequest, ReportResult } from '../../workflows/report/contract';
-import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
+import { useTimeSkippingWorker } from '../support/time-skipping';
 
 const taskQueue = 'reports-test';
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let running: Promise<void>;
 const calls: { plan: PlanReportInput[]; produce: ProduceReportInput[]; deliver: DeliverReportInput[] } = {
   plan: [],
   produce: [],
@@ -54,22 +49,7 @@ const activities: ReportActivities = {
   refreshReportRollups: async () => ({ rebuilt: 7, passes: 1 }),
 };
 
-beforeAll(async () => {
-  env = await createTimeSkippingEnv();
-  worker = await Worker.create({
-    connection: env.nativeConnection,
-    taskQueue,
-    workflowBundle: await workflowBundle(),
-    activities,
-  });
-  running = worker.run();
-}, 120_000);
-
-afterAll(async () => {
-  worker?.shutdown();
-  await running;
-  await env?.teardown();
-});
+const env = useTimeSkippingWorker(taskQueue, activities);
 
 beforeEach(() => {
   calls.plan.length = 0;
@@ -78,7 +58,7 @@ beforeEach(() => {
 });
 
 const run = (workflowId: string, request: ReportRequest) =>
-  env.client.workflow.execute('reportWorkflow', {
+  env().client.workflow.execute('reportWorkflow', {
     taskQueue,
     workflowId,
     args: [request],
@@ -132,7 +112,7 @@ describe('R9.3 report workflow', () => {
   });
 
   it('R9 the rollup workflow refreshes the changed days', async () => {
-    const out = await env.client.workflow.execute('reportRollupsWorkflow', {
+    const out = await env().client.workflow.execute('reportRollupsWorkflow', {
       taskQueue,
       workflowId: 'report-rollups-test',
       args: [],
