@@ -42,7 +42,7 @@ export type MongoRoute =
   /** FerretDB on PostgreSQL when `postgres` is set, else on SQLite. */
   | { kind: 'ferretdb'; bin: string; postgres?: PostgresServer };
 
-/** A PostgreSQL server installation that the local stack can initdb and run (see stack.ts). */
+/** A PostgreSQL server installation that the local stack can initdb and run (see services/postgres.ts). */
 export interface PostgresServer {
   /** Directory with `postgres`, `initdb` and `psql` of one PostgreSQL version. */
   bindir: string;
