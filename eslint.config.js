@@ -1,5 +1,7 @@
 // ESLint (flat config): typescript-eslint with type information for no-floating-promises,
-// and Temporal's determinism rules for workflows/: no Node built-ins, no I/O libraries.
+// and Temporal's determinism rules for workflows/ and domain/ (which the workflow bundle includes):
+// no Node built-ins, no I/O libraries. The layering and the no-cycle rule are dependency-cruiser's
+// (.dependency-cruiser.cjs), run by `npm run lint` too.
 const tseslint = require('typescript-eslint');
 const { builtinModules } = require('node:module');
 
@@ -15,6 +17,20 @@ const ioModules = [
   'undici',
   'smtp-server',
   'mailparser',
+];
+
+const nonDeterministicImports = [
+  ...builtinModules,
+  ...builtinModules.map((m) => `node:${m}`),
+  ...ioModules,
+].map((name) => ({
+  name,
+  message: 'Workflow code must be deterministic: no Node built-ins or I/O libraries (use an activity).',
+}));
+
+const workflowTimerGlobals = [
+  { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
+  { name: 'setInterval', message: 'Use a workflow timer.' },
 ];
 
 module.exports = tseslint.config(
@@ -50,11 +66,7 @@ module.exports = tseslint.config(
       'no-restricted-imports': [
         'error',
         {
-          paths: [...builtinModules, ...builtinModules.map((m) => `node:${m}`), ...ioModules].map((name) => ({
-            name,
-            message:
-              'Workflow code must be deterministic: no Node built-ins or I/O libraries (use an activity).',
-          })),
+          paths: nonDeterministicImports,
           patterns: [
             {
               group: ['../../activities/*', '../activities/*', '!../../activities/types'],
@@ -68,11 +80,22 @@ module.exports = tseslint.config(
           ],
         },
       ],
-      'no-restricted-globals': [
+      'no-restricted-globals': ['error', ...workflowTimerGlobals],
+    },
+  },
+  {
+    // Shared types and pure policy: bundled into the workflows, so as deterministic as they are,
+    // and plain TypeScript (no Temporal API: the workflow calls the policy, not the other way).
+    files: ['domain/**/*.ts'],
+    rules: {
+      'no-restricted-imports': [
         'error',
-        { name: 'setTimeout', message: 'Use sleep() or condition() from @temporalio/workflow.' },
-        { name: 'setInterval', message: 'Use a workflow timer.' },
+        {
+          paths: nonDeterministicImports,
+          patterns: [{ group: ['@temporalio/*'], message: 'domain/ is plain TypeScript: no Temporal API.' }],
+        },
       ],
+      'no-restricted-globals': ['error', ...workflowTimerGlobals],
     },
   },
   {

@@ -23,7 +23,7 @@
 // human actions). dedupeKey (unique) makes a repeated append of the same event a no-op.
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import type { ComplaintView } from '../workflows/complaint/contract';
+import type { ComplaintView } from '../domain/complaint';
 import { isDuplicateKey, modelOn } from './models';
 
 export interface AuditInput {

@@ -6,7 +6,7 @@
 //   evidence_media   the media bytes, keyed by their SHA-256 (insert-only)
 //   active_contacts  customer number → the contact workflow that inbound SMS from it belong to
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
-import type { ContactPurpose } from '../workflows/contact/contract';
+import type { ContactPurpose } from '../domain/contact';
 
 export interface ContactCallDoc {
   _id: string; // the idempotency key made in the workflow

@@ -2,7 +2,7 @@
 // the confirmation SMS, the clarifying SMS, the notice SMS and the care-callback script. zh-CN
 // first (the operator's customers), English on request. Pure functions: the API renders the TwiML
 // from them, the activities the SMS.
-import type { ContactPurpose } from '../workflows/contact/contract';
+import type { ContactPurpose } from '../domain/contact';
 import type { ContactSmsTemplate, SmsPurpose } from './contact-types';
 
 export type Language = 'zh-CN' | 'en';

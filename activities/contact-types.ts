@@ -1,5 +1,5 @@
 // Inputs and outputs of the customer-contact activities, shared with the workflows as types only.
-import type { ContactPurpose, RecordingEvidence } from '../workflows/contact/contract';
+import type { ContactPurpose, RecordingEvidence } from '../domain/contact';
 import type { SendSmsResult } from './types';
 
 export type ContactSmsTemplate =

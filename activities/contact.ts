@@ -6,7 +6,7 @@ import { createHash } from 'node:crypto';
 import { ApplicationFailure, Context } from '@temporalio/activity';
 import type { Logger } from 'pino';
 import type { Twilio } from 'twilio';
-import { contactWebhookBase, type RecordingEvidence } from '../workflows/contact/contract';
+import { contactWebhookBase, type RecordingEvidence } from '../domain/contact';
 import {
   createContactModels,
   type ContactCallDoc,

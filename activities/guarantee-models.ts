@@ -2,7 +2,7 @@
 // projected by the workflow with a version number) and the periodic test tasks
 // (`guarantee_tests`, `_id` = the workflow's deterministic task id). FerretDB v1 compatible.
 import { Schema, type Connection, type Model } from 'mongoose';
-import type { AreaStatus, GuaranteeAreaView } from '../workflows/guarantee/contract';
+import type { AreaStatus, GuaranteeAreaView } from '../domain/guarantee';
 
 export interface GuaranteeAreaDoc {
   _id: string;

@@ -1,7 +1,7 @@
 // Texts of the guarantee-area notifications (R7.3): the alert, the recovery and the periodic test
 // task. E-mails carry Chinese and English side by side like the other staff e-mails; SMS come in
 // zh-CN or en (the area's notify.language).
-import type { RenderedEmail } from './templates';
+import type { RenderedEmail } from './rendered-email';
 
 type Vars = Record<string, string>;
 type EmailFn = (subject: string, lines: [string, string][], links: Vars) => RenderedEmail;

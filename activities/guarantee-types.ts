@@ -1,6 +1,6 @@
 // Inputs and outputs of the guarantee-area activities (R7.3), shared with the workflow as types only.
-import type { KpiSample } from './evidence/types';
-import type { GuaranteeAreaView, GuaranteeTestTask } from '../workflows/guarantee/contract';
+import type { KpiSample } from '../domain/evidence';
+import type { GuaranteeAreaView, GuaranteeTestTask } from '../domain/guarantee';
 
 export interface ReadAreaKpisInput {
   areaId: string;

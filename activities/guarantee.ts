@@ -2,9 +2,9 @@
 // network data adapter (the same sources as the evidence activities), the area read model and the
 // periodic test tasks in MongoDB. The alert and test e-mails go through the notification outbox.
 import type { Logger } from 'pino';
-import { newestPerCell } from '../workflows/policy/guarantee';
+import { newestPerCell } from '../domain/policy/guarantee';
 import type { NetworkSources } from './evidence/sources';
-import type { KpiSample } from './evidence/types';
+import type { KpiSample } from '../domain/evidence';
 import { areaDocOf, guaranteeModels, type GuaranteeModels } from './guarantee-models';
 import type { GuaranteeActivities } from './guarantee-types';
 import { isDuplicateKey, type Models } from './models';

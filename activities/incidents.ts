@@ -5,22 +5,22 @@
 import type { Client } from '@temporalio/client';
 import mongoose, { Schema, type Connection, type Model } from 'mongoose';
 import type { Logger } from 'pino';
-import type { PolicySet } from '../workflows/policy/sla';
+import type { PolicySet } from '../domain/policy/sla';
 import {
   areaOf,
+  areaWatchWorkflowId,
   DEFAULT_MASS_INCIDENT_POLICY,
   type AreaScope,
   type MassIncidentPolicy,
-} from '../workflows/policy/mass-incident';
+} from '../domain/policy/mass-incident';
 import {
   AREA_WATCH_WORKFLOW_TYPE,
-  areaWatchWorkflowId,
-  complaintFiledSignal,
+  COMPLAINT_FILED_SIGNAL,
   type AreaPlace,
   type ComplaintFiled,
   type IncidentView,
-} from '../workflows/incident/contract';
-import type { ComplaintInput } from '../workflows/complaint/contract';
+} from '../domain/incident';
+import type { ComplaintInput } from '../domain/complaint';
 import type { NetworkSources } from './evidence';
 import { modelOn, type Models } from './models';
 import { createSmsOutbox, type NotificationDeps } from './notifications';
@@ -247,7 +247,7 @@ export function createAreaReporter(
       workflowId: areaWatchWorkflowId(found.place.key),
       taskQueue: deps.taskQueue,
       args: [{ areaKey: found.place.key }],
-      signal: complaintFiledSignal,
+      signal: COMPLAINT_FILED_SIGNAL,
       signalArgs: [signal],
     });
     return { areaKey: found.place.key };

@@ -3,7 +3,7 @@ import type { Client } from '@temporalio/client';
 import type { Logger } from 'pino';
 import type { Transporter } from 'nodemailer';
 import type { Twilio } from 'twilio';
-import { selectPolicy as choosePolicy, type PolicyCriteria, type PolicySet } from '../workflows/policy/sla';
+import { selectPolicy as choosePolicy, type PolicyCriteria, type PolicySet } from '../domain/policy/sla';
 import { createContactActivities } from './contact';
 import type { ContactActivities } from './contact-types';
 import { createEvidenceActivities, type NetworkSources } from './evidence';
@@ -18,7 +18,7 @@ import { createNotificationActivities, type NotificationDeps } from './notificat
 import { withTimelineAudit } from './audit';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports/activities';
-import { defaultReportConfig, type ReportConfig } from './reports/config';
+import { defaultReportConfig, type ReportConfig } from '../domain/reports/config';
 import type { ReportActivities } from './reports/types';
 import { createRepeatActivities } from './repeat';
 import { createPrivacyActivities } from './privacy/activities';

@@ -1,6 +1,7 @@
 // MongoDB collections (mongoose). Only what FerretDB v1 supports: single, compound and unique
 // indexes; no transactions, TTL indexes or change streams.
 import mongoose, { Schema, type ConnectOptions, type Connection, type Model } from 'mongoose';
+import { lookupHasher } from '../platform/lookup-hash';
 import { REPORT_FIELD_PATHS, type ReportFields } from './reports/fields';
 
 export interface ComplaintDoc extends ReportFields {
@@ -17,14 +18,18 @@ export interface ComplaintDoc extends ReportFields {
   slaBreached: boolean;
   escalationLevel: number;
   awaitingAckRole?: string;
+  /** The care callback got no answer and waits for a person (R6.3): the care-callback worklist. */
+  careCallbackAwaitingPerson?: boolean;
   assignee?: string;
   team?: string;
   transferredTo?: string;
   hot: boolean;
   rounds: number;
   major: boolean;
-  /** SHA-256 of the callback number (activities/repeat.ts), for repeat detection without the number. */
+  /** Keyed hash of the callback number (platform/lookup-hash.ts, S7), for repeat detection without the number. */
   callbackHash?: string;
+  /** The lookup key that made `callbackHash` (stamped on write): the migration rehashes the others. */
+  callbackHashKey?: string;
   cellId?: string;
   repeatOf?: string[];
   receivedAt: Date;
@@ -75,6 +80,7 @@ const complaintSchema = new Schema<ComplaintDoc>(
     slaBreached: Boolean,
     escalationLevel: Number,
     awaitingAckRole: String,
+    careCallbackAwaitingPerson: Boolean,
     assignee: String,
     team: String,
     transferredTo: String,
@@ -82,6 +88,7 @@ const complaintSchema = new Schema<ComplaintDoc>(
     rounds: Number,
     major: Boolean,
     callbackHash: String,
+    callbackHashKey: String,
     cellId: String,
     repeatOf: [String],
     receivedAt: Date,
@@ -107,11 +114,27 @@ complaintSchema.index({ nextDueAt: 1 });
 export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId'] as const;
 
 complaintSchema.index({ callbackHash: 1, receivedAt: -1 });
+complaintSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
+  stampCallbackHashKey(this.getUpdate() as UpdateFields | null);
+});
 complaintSchema.index({ cellId: 1, receivedAt: -1 });
 complaintSchema.index({ assignee: 1, nextDueAt: 1 });
 complaintSchema.index({ weekKey: 1 });
 complaintSchema.index({ monthKey: 1 });
 complaintSchema.index({ dayKey: 1 });
+
+type UpdateFields = { $set?: Record<string, unknown>; $unset?: Record<string, unknown> };
+
+/**
+ * Every `callbackHash` written through the model is `numberHash` of this process (the projection),
+ * so it is stamped with this process's current lookup key id; a removed hash takes its stamp along.
+ * The stamp is what tells the hash migration (S7) which summaries still carry another key's hash.
+ */
+function stampCallbackHashKey(update: UpdateFields | null): void {
+  if (typeof update?.$set?.callbackHash === 'string')
+    update.$set.callbackHashKey = lookupHasher().currentKeyId;
+  if (update?.$unset && 'callbackHash' in update.$unset) update.$unset.callbackHashKey = '';
+}
 
 const complaintViewSchema = new Schema<ComplaintViewDoc>(
   {
@@ -161,7 +184,7 @@ export function createModels(connection: Connection = mongoose.connection): Mode
 /**
  * Connections each product process may hold to the database (the driver's `maxPoolSize`; its
  * default is 100). The local stack's FerretDB gets a larger PostgreSQL pool than all product
- * processes together (`FERRETDB_PG_POOL` in infra/stack/stack.ts), so requests queue in the driver,
+ * processes together (`FERRETDB_PG_POOL` in infra/stack/services/ferretdb.ts), so requests queue in the driver,
  * where they have deadlines, and not inside FerretDB, where nothing times out (S10, the freeze in
  * docs/decisions.md). 20 is far above what one process needs: an operation takes a few ms.
  */

@@ -1,7 +1,7 @@
 // Day, ISO-week and month keys computed when a complaint is written, so that reports group by
 // plain fields (FerretDB v1 has no $dateToString). Keys are in the operator's time zone.
 
-import { zoneOffsetMs } from './reports/periods';
+import { zoneOffsetMs } from '../domain/reports/periods';
 
 const TZ_OFFSET_MS: Record<string, number> = { 'Asia/Shanghai': 8 * 3_600_000, UTC: 0 };
 

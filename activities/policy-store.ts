@@ -1,7 +1,7 @@
 // SLA policy sets in MongoDB (R4.1): the active set, editable through the API (admin), with every
 // version kept. Running complaints keep their snapshot until a supervisor applies a new one.
 import { Schema, type Connection, type Model } from 'mongoose';
-import { validatePolicySet, type PolicySet } from '../workflows/policy/sla';
+import { validatePolicySet, type PolicySet } from '../domain/policy/sla';
 import { isDuplicateKey } from './models';
 
 export interface PolicySetDoc {

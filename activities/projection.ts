@@ -1,6 +1,6 @@
 // The complaint read model in MongoDB, written idempotently with a version number:
 // a late retry of an older projection never overwrites newer state.
-import type { ComplaintView } from '../workflows/complaint/contract';
+import type { ComplaintView } from '../domain/complaint';
 import type { Model, QueryFilter } from 'mongoose';
 import { KeyedLock } from './keyed-lock';
 import { isDuplicateKey, type ComplaintDoc, type Models } from './models';
@@ -30,6 +30,7 @@ export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc
     slaBreached: view.slaBreached,
     escalationLevel: view.escalationLevel,
     awaitingAckRole: view.awaitingAckRole,
+    careCallbackAwaitingPerson: careCallbackAwaitingPerson(view) || undefined,
     assignee: view.assignee,
     team: view.team,
     transferredTo: view.stage === 'TRANSFERRED' ? view.triage?.department : undefined,
@@ -46,6 +47,11 @@ export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc
     nextDueAt: nextDue === undefined ? undefined : new Date(nextDue),
     updatedAt: new Date(),
   };
+}
+
+/** Listed for a person and not recorded yet (R6.3). */
+function careCallbackAwaitingPerson(view: ComplaintView): boolean {
+  return view.careCallback?.toPersonAt !== undefined && view.careCallback.byPerson === undefined;
 }
 
 /**

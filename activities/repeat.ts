@@ -1,21 +1,22 @@
 // Repeat complaints (二次投诉, R6.2): a new complaint from the same number after an earlier one of
 // theirs was closed, or about the same cell after a closed complaint whose cause was fixed there,
-// within the policy window, is linked to it. The decision is workflows/policy/repeat.ts; this file
+// within the policy window, is linked to it. The decision is domain/policy/repeat.ts; this file
 // reads the candidates from the read model.
-import { createHash } from 'node:crypto';
 import type { QueryFilter } from 'mongoose';
 import {
   NOT_FIXED_AT_THE_PLACE,
   classifyEarlier,
   type EarlierComplaint,
   type EarlierLink,
-} from '../workflows/policy/repeat';
+} from '../domain/policy/repeat';
+import { numberHashes } from '../platform/lookup-hash';
 import type { ComplaintDoc, Models } from './models';
 
-/** Numbers are matched by a keyed-free SHA-256, so the summary collection holds no number in clear. */
-export function numberHash(e164: string): string {
-  return createHash('sha256').update(`closedloop:msisdn:${e164}`).digest('hex').slice(0, 32);
-}
+/**
+ * Numbers are matched by their keyed hash (HMAC, S7: platform/lookup-hash.ts), so the summary
+ * collection holds no number in clear. Exported here too for the modules that import it from here.
+ */
+export { numberHash } from '../platform/lookup-hash';
 
 export interface RepeatQuery {
   ticketId: string;
@@ -60,6 +61,8 @@ export interface RepeatSubquery {
  * complaints closed within the window (the repeat candidates; by cell only those whose cause was
  * fixed there, so that a busy cell's other closures or a mass incident's cannot crowd them out) and
  * the ones received within the window and still open (related: they stop it being a repeat).
+ * During a rotation of the lookup key the number's two queries are made per accepted key (current
+ * first), each still one equality, so that complaints hashed with the previous key are found too.
  */
 export function repeatSubqueries(q: RepeatQuery): RepeatSubquery[] {
   const since = new Date(q.since);
@@ -68,11 +71,10 @@ export function repeatSubqueries(q: RepeatQuery): RepeatSubquery[] {
   const open = { stage: { $ne: 'CLOSED' }, receivedAt: { $gte: since } };
   const byClosing = { closedAt: -1 } as const;
   const byReceipt = { receivedAt: -1 } as const;
-  const hash = numberHash(q.callback);
-  const subqueries: RepeatSubquery[] = [
+  const subqueries: RepeatSubquery[] = numberHashes(q.callback).flatMap((hash): RepeatSubquery[] => [
     { name: 'number-closed', filter: { callbackHash: hash, ...closed, ...notSelf }, sort: byClosing },
     { name: 'number-open', filter: { callbackHash: hash, ...open, ...notSelf }, sort: byReceipt },
-  ];
+  ]);
   if (q.cellId)
     subqueries.push(
       {
@@ -102,7 +104,7 @@ export function createRepeatActivities({ models }: { models: Models }) {
           >,
       ),
     );
-    const hash = numberHash(q.callback);
+    const hashes = new Set(numberHashes(q.callback));
     const candidates: EarlierComplaint[] = found.flat().map((d) => ({
       ticketId: d._id,
       stage: d.stage,
@@ -110,7 +112,7 @@ export function createRepeatActivities({ models }: { models: Models }) {
       closedAt: d.closedAt?.toISOString(),
       rootCause: d.rootCause,
       massIncidentId: d.massIncidentId,
-      sameNumber: d.callbackHash === hash,
+      sameNumber: d.callbackHash !== undefined && hashes.has(d.callbackHash),
       sameCell: q.cellId !== undefined && d.cellId === q.cellId,
     }));
     return classifyEarlier(candidates, { ticketId: q.ticketId, since: q.since }).repeats;

@@ -1,5 +1,6 @@
 // Customer and staff texts. Customer texts are zh-CN first (the operator's customers), English on request.
 import { AREA_SMS, renderAreaEmail } from './guarantee-templates';
+import type { RenderedEmail } from './rendered-email';
 import type { EmailTemplate, SmsTemplate } from './types';
 
 type Vars = Record<string, string>;
@@ -27,11 +28,7 @@ const CLOCK_NAMES: Record<string, string> = {
   handling: '处理时限 handling',
 };
 
-export interface RenderedEmail {
-  subject: string;
-  text: string;
-  html: string;
-}
+export type { RenderedEmail };
 
 function escapeHtml(s: string): string {
   return s.replace(

@@ -1,7 +1,7 @@
 // Inputs and outputs of the activities, shared with the workflows as types only.
-import type { PolicyCriteria, PolicySnapshot } from '../workflows/policy/sla';
+import type { PolicyCriteria, PolicySnapshot } from '../domain/policy/sla';
 import type { RepeatMatch, RepeatQuery } from './repeat';
-import type { ComplaintView } from '../workflows/complaint/contract';
+import type { ComplaintView } from '../domain/complaint';
 
 export type SmsTemplate = 'intakeAcknowledgement' | 'areaAlert' | 'areaRecovered' | 'vipAssistantUpdate';
 export type EmailTemplate =

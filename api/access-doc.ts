@@ -6,7 +6,7 @@ import path from 'node:path';
 import { ACCESS, CODEC_ROLES, ROLES, type AccessRule, type RoleName } from './access';
 import { SEED_USERS } from './dev-auth';
 import { PERSONAL_DATA_STORES } from '../activities/privacy/stores';
-import { DEFAULT_RETENTION_POLICY } from '../workflows/policy/retention';
+import { DEFAULT_RETENTION_POLICY } from '../domain/policy/retention';
 
 const ROLE_TITLES: Record<RoleName, string> = {
   intake: 'intake',
@@ -14,6 +14,7 @@ const ROLE_TITLES: Record<RoleName, string> = {
   department: 'department:&lt;name&gt;',
   supervisor: 'supervisor',
   interface: 'interface',
+  leader: 'leader',
   vipManager: 'vipManager',
   analyst: 'analyst',
   admin: 'admin',
@@ -129,9 +130,11 @@ IMSI and IMEI are masked there).
 
 - **Systems** send an API key: \`Authorization: Bearer <key>\`; keys, their user, roles and
   (for people's keys) team are in \`API_KEYS\`.
-- **People** send a JWT from the operator's identity provider: signature checked against
-  \`AUTH_JWKS_URL\`, issuer \`AUTH_ISSUER\`, audience \`AUTH_AUDIENCE\`, expiry. Claims: \`sub\`
-  (or \`preferred_username\`) is the user, \`roles\` the roles, \`team\` the handling team.
+- **People** send an access token (JWT) from the operator's OpenID Connect provider (S9):
+  signature checked against the JWKS of \`OIDC_ISSUER\` (from its discovery), issuer, audience
+  \`OIDC_AUDIENCE\`, expiry. The user is \`OIDC_USER_CLAIM\` (else \`sub\`); roles, team and
+  departments come from the groups in \`OIDC_ROLES_CLAIM\` through \`OIDC_GROUP_MAP\`; a token that
+  maps to no role is refused with 403 \`no_role\` naming the claim.
 - The codec server (\`/codec\`) serves the roles ${CODEC_ROLES.join(', ')}: they read personal
   data of every complaint. \`CODEC_AUTH=off\` (local stack only) opens it for the dev Web UI.
 

@@ -5,7 +5,7 @@ import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import swaggerUi from 'swagger-ui-express';
 import type { Models } from '../activities/models';
-import type { Config } from '../worker/config';
+import type { Config } from '../platform/config';
 import { createComplaintService } from './complaints-service';
 import { checkHealth } from './deadlines';
 import { errorMiddleware, HttpError } from './errors';
@@ -25,10 +25,23 @@ import { createSecurity } from './security';
 import { twilioContactRoutes } from './routes/twilio-contact';
 import { createContactModels } from '../activities/contact-models';
 import { createWebhookHandlers, verifyTwilioSignature } from './webhooks';
+import { consoleSignIn } from './auth';
 import { consoleStatic, meRoutes, recordingRoutes } from './routes/console';
 import { createAreaReporter } from '../activities/incidents';
 import { networkSourcesFor } from '../activities/evidence';
 import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
+import { DEFAULT_LADDER } from '../domain/policy/escalation';
+import { DEFAULT_DEPARTMENTS, type PolicySet } from '../domain/policy/sla';
+import type { PolicyVocabulary } from './complaints-service';
+import { TMF_BASE, tmfRoutes } from './tmf/router';
+
+/** The departments and ladder levels of a policy set, with the built-in defaults it falls back on. */
+function vocabularyOf(set: PolicySet): PolicyVocabulary {
+  return {
+    departments: set.departments ?? DEFAULT_DEPARTMENTS,
+    levels: (set.escalation ?? DEFAULT_LADDER).map((l) => l.level),
+  };
+}
 
 export interface AppDeps {
   config: Config;
@@ -77,7 +90,7 @@ export function createApp(deps: AppDeps): Express {
   const openapi = security.openapi(buildOpenApi(config.PUBLIC_BASE_URL));
   app.get('/openapi.json', (_req, res) => res.json(openapi));
   app.use('/docs', swaggerUi.serve, swaggerUi.setup(openapi));
-  app.use('/console', consoleStatic());
+  app.use('/console', consoleStatic(undefined, consoleSignIn(config)));
 
   // Every Twilio webhook: the signature first, then the idempotency token (S4, docs/security.md).
   const webhooks = createWebhookHandlers({ client, models, logger });
@@ -119,6 +132,7 @@ export function createApp(deps: AppDeps): Express {
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     temporalUiUrl: config.TEMPORAL_UI_URL,
     namespace: config.TEMPORAL_NAMESPACE,
+    vocabulary: () => policies.active().then(vocabularyOf),
     onStarted: (input, at) =>
       void reportToArea({ ticketId: input.ticketId, at, location: input.location }).catch((err: unknown) =>
         logger.warn(
@@ -176,6 +190,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/incidents', incidents);
   app.use('/v1/knowledge', incidents.knowledge);
   app.use('/v1/vips', vipRoutes(deps.mongo));
+  app.use(TMF_BASE, tmfRoutes({ service, models, security, logger }));
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));

@@ -64,3 +64,20 @@ export function actorOf(req: Request): Actor {
   if (!req.actor) throw new HttpError(401, 'unauthenticated', 'no credentials');
   return { user: req.actor.user, roles: req.actor.roles };
 }
+
+/** What the console needs to sign people in through the identity provider (S9.1). */
+export interface ConsoleSignIn {
+  issuer: string;
+  clientId: string;
+  scopes: string;
+}
+
+/** The console's sign-in settings, when OIDC_ISSUER and OIDC_CLIENT_ID are configured. */
+export function consoleSignIn(config: {
+  OIDC_ISSUER: string;
+  OIDC_CLIENT_ID: string;
+  OIDC_SCOPES: string;
+}): ConsoleSignIn | undefined {
+  if (!config.OIDC_ISSUER || !config.OIDC_CLIENT_ID) return undefined;
+  return { issuer: config.OIDC_ISSUER, clientId: config.OIDC_CLIENT_ID, scopes: config.OIDC_SCOPES };
+}

@@ -7,7 +7,7 @@ import type { Payload, PayloadCodec } from '@temporalio/common';
 import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { PayloadDecryptionError } from '../worker/codec';
+import { PayloadDecryptionError } from '../platform/codec';
 import { corsAllowList } from './cors';
 import { HttpError } from './errors';
 import { guard } from './guard';

@@ -1,63 +1,31 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
-import type { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from './on-site-schemas';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import type { UpdateDefinition } from '@temporalio/common';
 import type { Models } from '../activities/models';
 import {
   COMPLAINT_WORKFLOW_TYPE,
-  closeUpdate,
   complaintWorkflowId,
   escalateSignal,
   getComplaintQuery,
-  recordFindingsUpdate,
-  recordReplyUpdate,
-  recordVerificationUpdate,
-  resolveUpdate,
   ticketIdFor,
-  triageUpdate,
-  proposeOnSiteTestUpdate,
-  recordOnSiteResultUpdate,
-  requestSignatureUpdate,
-  acknowledgeEscalationUpdate,
-  applyPolicyUpdate,
-  assignUpdate,
-  extendClockUpdate,
-  markMajorUpdate,
-  pauseClockUpdate,
-  resumeClockUpdate,
-  submitMajorReportUpdate,
-  contactCustomerUpdate,
-  markDisputeProneUpdate,
-  regatherEvidenceUpdate,
+  type Acting,
   type Actor,
   type ComplaintInput,
   type ComplaintView,
+  type EscalationInput,
 } from '../workflows/complaint/contract';
 import * as SA from '../workflows/search-attributes';
 import { HttpError, notFound } from './errors';
 import type { z } from 'zod';
-import type {
-  AcknowledgeSchema,
-  ApplyPolicySchema,
-  AssignSchema,
-  ContactCustomerSchema,
-  MarkDisputeProneSchema,
-  RegatherEvidenceSchema,
-  ExtendClockSchema,
-  MajorReportSchema,
-  MarkMajorSchema,
-  PauseClockSchema,
-  ResumeClockSchema,
-  WorklistParam,
-  WorklistQuerySchema,
-  CloseSchema,
-  FindingsSchema,
-  IntakeBody,
-  ListQuerySchema,
-  ReplySchema,
-  ResolveSchema,
-  TriageSchema,
-  VerificationSchema,
-} from './schemas';
+import type { IntakeBody, ListQuerySchema, WorklistParam, WorklistQuerySchema } from './schemas';
+
+/** What the active policy set defines that requests are checked against (policy data, not code). */
+export interface PolicyVocabulary {
+  /** The departments a complaint can be transferred to. */
+  departments: readonly string[];
+  /** The levels of the escalation ladder. */
+  levels: readonly number[];
+}
 
 export interface ServiceDeps {
   client: Client;
@@ -70,6 +38,8 @@ export interface ServiceDeps {
    * mass-incident watch at once (R8.1). Must not throw; the workflow reports itself as well.
    */
   onStarted?: (input: ComplaintInput, startedAt: number) => void;
+  /** The active policy set's departments and ladder; without it any is passed on to the workflow. */
+  vocabulary?: () => Promise<PolicyVocabulary>;
 }
 
 export interface IntakeResult {
@@ -164,19 +134,42 @@ export function createComplaintService(deps: ServiceDeps) {
     }
   }
 
-  const update =
-    <T>(def: { name: string }) =>
-    async (ticketId: string, actor: Actor, input: T): Promise<ComplaintView> => {
-      await ensureExists(ticketId);
-      return handle(ticketId).executeUpdate<ComplaintView, [{ actor: Actor; input: T }]>(def.name, {
-        args: [{ actor, input }],
-      });
-    };
+  /**
+   * A department or escalation level in a request must be one the active policy set defines: the
+   * lists are data (admins change them with /v1/policies), so the schemas check only their form.
+   */
+  async function checkVocabulary(input: unknown): Promise<void> {
+    if (!deps.vocabulary || typeof input !== 'object' || input === null) return;
+    const { department, level } = input as { department?: unknown; level?: unknown };
+    if (department === undefined && level === undefined) return;
+    const known = await deps.vocabulary();
+    if (typeof department === 'string' && !known.departments.includes(department))
+      throw invalidField(
+        'department',
+        `not a department of the active policy set (${known.departments.join(', ')})`,
+      );
+    if (typeof level === 'number' && !known.levels.includes(level))
+      throw invalidField('level', `not a level of the escalation ladder (${known.levels.join(', ')})`);
+  }
 
-  async function escalate(ticketId: string, actor: Actor, input: { level: number; reason: string }) {
+  /** A human action: the workflow update `def` with the acting person; answers the complaint as GET does. */
+  async function act<I>(
+    def: UpdateDefinition<ComplaintView, [Acting<I>], string>,
+    ticketId: string,
+    actor: Actor,
+    input: I,
+  ): Promise<ComplaintView & { links: IntakeResult['links'] }> {
+    await checkVocabulary(input);
+    await ensureExists(ticketId);
+    const view = await handle(ticketId).executeUpdate(def, { args: [{ actor, input }] });
+    return { ...view, links: links(ticketId) };
+  }
+
+  async function escalate(ticketId: string, actor: Actor, input: EscalationInput) {
+    await checkVocabulary(input);
     await ensureExists(ticketId);
     await handle(ticketId).signal(escalateSignal, { actor, input });
-    return { accepted: true, ticketId };
+    return { accepted: true as const, ticketId };
   }
 
   /** Worklists ordered by the nearest deadline (issue 3): what a person should work on next. */
@@ -196,6 +189,8 @@ export function createComplaintService(deps: ServiceDeps) {
       breached: () => ({ ...open, slaBreached: true }),
       'escalated-to-me': () => ({ ...open, awaitingAckRole: { $in: actor.roles } }),
       hot: () => ({ ...open, hot: true }),
+      // Closed complaints whose care callback nobody answered: a person calls and records it (R6.3).
+      'care-callback': () => ({ careCallbackAwaitingPerson: true }),
     };
     const filter = filters[name]();
     const due = await models.Complaint.find({ nextDueAt: { $ne: null }, ...filter })
@@ -220,30 +215,13 @@ export function createComplaintService(deps: ServiceDeps) {
     list,
     worklist,
     escalate,
-    assign: update<z.infer<typeof AssignSchema>>(assignUpdate),
-    acknowledge: update<z.infer<typeof AcknowledgeSchema>>(acknowledgeEscalationUpdate),
-    pauseClock: update<z.infer<typeof PauseClockSchema>>(pauseClockUpdate),
-    resumeClock: update<z.infer<typeof ResumeClockSchema>>(resumeClockUpdate),
-    extendClock: update<z.infer<typeof ExtendClockSchema>>(extendClockUpdate),
-    applyPolicy: update<z.infer<typeof ApplyPolicySchema>>(applyPolicyUpdate),
-    markMajor: update<z.infer<typeof MarkMajorSchema>>(markMajorUpdate),
-    majorReport: update<z.infer<typeof MajorReportSchema>>(submitMajorReportUpdate),
-    contact: update<z.infer<typeof ContactCustomerSchema>>(contactCustomerUpdate),
-    markDisputeProne: update<z.infer<typeof MarkDisputeProneSchema>>(markDisputeProneUpdate),
-    /** R3.1/R3.2: gather the network evidence again for another window (a new pre-diagnosis). */
-    regatherEvidence: update<z.output<typeof RegatherEvidenceSchema>>(regatherEvidenceUpdate),
-    /** R3.3: offer on-site test slots to the customer; record the test's results. */
-    proposeOnSite: update<z.output<typeof ProposeOnSiteTestSchema>>(proposeOnSiteTestUpdate),
-    onSiteResult: update<z.output<typeof OnSiteResultSchema>>(recordOnSiteResultUpdate),
-    /** R5.5: a one-time link by SMS for the customer to sign the result. */
-    requestSignature: update<z.output<typeof RequestSignatureSchema>>(requestSignatureUpdate),
-    triage: update<z.infer<typeof TriageSchema>>(triageUpdate),
-    verify: update<z.infer<typeof VerificationSchema>>(recordVerificationUpdate),
-    findings: update<z.infer<typeof FindingsSchema>>(recordFindingsUpdate),
-    resolve: update<z.infer<typeof ResolveSchema>>(resolveUpdate),
-    reply: update<z.infer<typeof ReplySchema>>(recordReplyUpdate),
-    close: update<z.infer<typeof CloseSchema>>(closeUpdate),
+    act,
   };
 }
 
 export type ComplaintService = ReturnType<typeof createComplaintService>;
+
+/** A 400 naming one field, as a failed schema check would. */
+function invalidField(field: string, message: string): HttpError {
+  return new HttpError(400, 'validation_failed', `${field}: ${message}`, [{ field, message }]);
+}

@@ -1,6 +1,6 @@
 // The API's health probe (S10, issue 26): answers within a second whatever its dependencies do. The
 // calls' own deadlines are set on the connections: the database's in activities/models.ts
-// (connectMongo), Temporal's in worker/temporal-connection.ts.
+// (connectMongo), Temporal's in platform/temporal-connection.ts.
 import type { Client } from '@temporalio/client';
 import type { Connection as MongoConnection } from 'mongoose';
 

@@ -19,6 +19,7 @@ export const SEED_USERS: Readonly<Record<string, SeedUser>> = {
   'handler.zhao': { roles: ['handler'], team: 'haidian', name: '赵工 (handler, team haidian)' },
   'supervisor.wang': { roles: ['supervisor'], name: '王主管 (supervisor)' },
   'interface.chen': { roles: ['interface'], name: '陈 (optimisation-centre interface person)' },
+  'leader.liu': { roles: ['leader'], name: '刘总 (network department / branch leader, 分公司领导)' },
   'dept.network': { roles: ['department:network'], name: '网络部 (network department)' },
   'vip.manager': { roles: ['vipManager'], name: 'VIP account manager' },
   'analyst.sun': { roles: ['analyst'], name: '孙 (analyst)' },

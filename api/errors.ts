@@ -1,4 +1,5 @@
-// Central error middleware: every failure becomes a JSON answer that names the problem.
+// Central error middleware: every failure becomes a problem document (RFC 9457,
+// application/problem+json) that names the problem with a stable `error` code and a `message`.
 // Clients never see a stack trace; unexpected errors are logged and answered 500.
 import {
   isGrpcServiceError,
@@ -11,6 +12,7 @@ import {
 import type { ErrorRequestHandler } from 'express';
 import type { Logger } from 'pino';
 import { ZodError } from 'zod';
+import { PROBLEM_MEDIA } from './operations/define';
 
 export class HttpError extends Error {
   constructor(
@@ -68,7 +70,7 @@ function isMongoDown(err: unknown): boolean {
 /** A dependency is down (#9): 503 with a message that says which one, so the client retries later. */
 function unavailable(err: unknown): HttpError | undefined {
   if (temporalCode(err) === 4 || err instanceof WorkflowUpdateRPCTimeoutOrCancelledError)
-    // S10: the call's deadline passed (worker/temporal-connection.ts); a request the server got may still apply.
+    // S10: the call's deadline passed (platform/temporal-connection.ts); a request the server got may still apply.
     return new HttpError(
       503,
       'unavailable',
@@ -126,10 +128,16 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
         logger.warn({ path: req.path, reason: http.message }, 'dependency unavailable');
         res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
       } else if (http.status >= 500) logger.error({ err, path: req.path }, 'request failed');
-      res.status(http.status).json({ error: http.code, message: http.message, details: http.details });
+      res
+        .status(http.status)
+        .type(PROBLEM_MEDIA)
+        .json({ error: http.code, message: http.message, details: http.details });
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'unexpected error');
-    res.status(500).json({ error: 'internal', message: 'internal error; it has been logged' });
+    res
+      .status(500)
+      .type(PROBLEM_MEDIA)
+      .json({ error: 'internal', message: 'internal error; it has been logged' });
   };
 }

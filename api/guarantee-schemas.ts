@@ -1,7 +1,7 @@
 // Request schemas of the guarantee-area routes (R7.3); the OpenAPI document is generated from them.
 // Shapes here; the rules that need the configuration (minimum interval) in areaProblems().
 import { z } from 'zod';
-import { AREA_ID_PATTERN, CELL_ID_PATTERN, GUARANTEE_KPIS } from '../workflows/policy/guarantee';
+import { AREA_ID_PATTERN, CELL_ID_PATTERN, GUARANTEE_KPIS } from '../domain/policy/guarantee';
 
 const Duration = z
   .string()

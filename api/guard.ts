@@ -1,6 +1,6 @@
 // Applies the access table (./access) to a request: the roles a route allows, then the person's
 // assignment to the complaint it names (S2). 401 without credentials, 403 when denied.
-import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import type { NextFunction, Request, RequestHandler, Response, Router } from 'express';
 import {
   accessSummaryOf,
   canAccessComplaint,
@@ -13,6 +13,8 @@ import {
   type RoleName,
 } from './access';
 import { HttpError } from './errors';
+import { operationById } from './operations';
+import { expressPath } from './operations/define';
 
 declare module 'express-serve-static-core' {
   interface Request {
@@ -60,4 +62,16 @@ export function requireRule(rule: AccessRule, load?: ComplaintLoader): RequestHa
 /** The rule of `method path` from the table (throws at start when a route has none). */
 export function guard(method: AccessRule['method'], path: string, load?: ComplaintLoader): RequestHandler {
   return requireRule(ruleFor(method, path), load);
+}
+
+/**
+ * Serves the declared operation `operationId` (api/operations) on a router mounted at `mount`: its
+ * method and path come from the declaration, its rule is checked first. A declaration that does
+ * not exist, or does not lie below `mount`, fails at start.
+ */
+export function serve(r: Router, mount: string, operationId: string, ...handlers: RequestHandler[]): void {
+  const o = operationById(operationId);
+  if (!o.path.startsWith(mount)) throw new Error(`${operationId} (${o.path}) is not below ${mount}`);
+  const method = o.method.toLowerCase() as 'get' | 'post' | 'put' | 'patch' | 'delete';
+  r[method](expressPath(o.path, mount), requireRule(o), ...handlers);
 }

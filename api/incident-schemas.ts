@@ -1,6 +1,6 @@
 // Request schemas of the mass-incident routes (R8); they validate the requests and make the OpenAPI.
 import { z } from 'zod';
-import { CHECKLIST_ITEMS } from '../workflows/policy/mass-incident';
+import { CHECKLIST_ITEMS } from '../domain/policy/mass-incident';
 import { INCIDENT_ID_PATTERN } from '../workflows/incident/contract';
 
 const text = (max: number, min = 1) => z.string().trim().min(min).max(max);

@@ -1,7 +1,6 @@
-// Adds to the OpenAPI document what issue 8 brought: the codec server, the dev issuer, the audit
-// routes, both kinds of credentials, and each operation's roles taken from the access table, so
-// that the document, docs/security.md and the enforced rules cannot drift apart.
-import { z } from 'zod';
+// Adds to the OpenAPI document what depends on the configuration (issue 8): both kinds of
+// credentials, the dev issuer only with DEV_AUTH=on, the codec server open with CODEC_AUTH=off, and
+// each operation's roles from the access table in its description and x-roles.
 import { ACCESS, type AccessRule } from './access';
 
 type Operation = {
@@ -14,33 +13,6 @@ type Doc = {
   components?: { securitySchemes?: Record<string, unknown>; [k: string]: unknown };
   paths: Record<string, Record<string, Operation>>;
   [k: string]: unknown;
-};
-
-const jsonBody = (schema: z.ZodType) => ({
-  required: true,
-  content: { 'application/json': { schema: z.toJSONSchema(schema, { io: 'input' }) } },
-});
-const errorRef = { description: 'Error naming the problem' };
-const errors = (...codes: string[]) => Object.fromEntries(codes.map((c) => [c, errorRef]));
-
-const CodecBody = z.object({
-  payloads: z.array(
-    z.object({
-      metadata: z.record(z.string(), z.string().describe('base64')).optional(),
-      data: z.string().describe('base64').optional(),
-    }),
-  ),
-});
-const TokenBody = z.object({
-  user: z.string().describe('a seeded user, e.g. handler.li'),
-  expiresInSec: z.number().int().min(1).max(86_400).optional(),
-});
-const ticketParam = {
-  name: 'ticketId',
-  in: 'path',
-  required: true,
-  schema: { type: 'string' },
-  description: 'ticket id: CHANNEL-externalId',
 };
 
 function rolesText(rule: AccessRule, codecAuth: boolean): string {
@@ -70,57 +42,14 @@ export function withSecurity<T extends object>(doc: T, opts: { devAuth: boolean;
     },
   };
   d.security = [{ bearer: [] }];
-  const secured = (codec = false) => (codec && !opts.codecAuth ? { security: [] } : {});
-  d.paths['/codec/decode'] = {
-    post: {
-      summary: 'Codec server: decrypt payloads for the Temporal Web UI',
-      ...secured(true),
-      requestBody: jsonBody(CodecBody),
-      responses: { '200': { description: 'the decoded payloads' }, ...errors('400', '401', '403', '429') },
-    },
-  };
-  d.paths['/codec/encode'] = {
-    post: {
-      summary: 'Codec server: encrypt payloads',
-      ...secured(true),
-      requestBody: jsonBody(CodecBody),
-      responses: { '200': { description: 'the encoded payloads' }, ...errors('400', '401', '403', '429') },
-    },
-  };
-  d.paths['/v1/admin/audit/{ticketId}'] = {
-    get: {
-      summary: 'The audit trail of one complaint (hash chain)',
-      parameters: [ticketParam],
-      responses: { '200': { description: 'entries in order' }, ...errors('400', '401', '403') },
-    },
-  };
-  d.paths['/v1/admin/audit/{ticketId}/verify'] = {
-    get: {
-      summary: 'Verify the audit chain of one complaint',
-      parameters: [ticketParam],
-      responses: { '200': { description: '{ ok, entries, problems }' }, ...errors('400', '401', '403') },
-    },
-  };
-  if (opts.devAuth) {
-    d.paths['/dev/jwks.json'] = {
-      get: {
-        summary: 'Dev identity provider: its JWKS (DEV_AUTH=on only)',
-        security: [],
-        responses: { '200': { description: 'JWKS' } },
-      },
-    };
-    d.paths['/dev/token'] = {
-      post: {
-        summary: 'Dev identity provider: a token for a seeded user (DEV_AUTH=on only)',
-        security: [],
-        requestBody: jsonBody(TokenBody),
-        responses: {
-          '200': { description: '{ access_token, token_type, expires_in }' },
-          ...errors('400', '404'),
-        },
-      },
-    };
-  }
+  // The dev issuer's routes exist only with DEV_AUTH=on; the codec server is open with CODEC_AUTH=off.
+  if (!opts.devAuth)
+    for (const path of Object.keys(d.paths)) if (path.startsWith('/dev/')) delete d.paths[path];
+  if (!opts.codecAuth)
+    for (const path of ['/codec/decode', '/codec/encode']) {
+      const op = d.paths[path]?.post;
+      if (op) op.security = [];
+    }
   for (const rule of ACCESS) {
     const op = d.paths[rule.path]?.[rule.method.toLowerCase()];
     if (!op) continue;
@@ -128,8 +57,6 @@ export function withSecurity<T extends object>(doc: T, opts: { devAuth: boolean;
     const rest = (op.description ?? '').replace(/^Roles: [^.]*\.\s*/, '');
     op.description = rest ? `${text} ${rest}` : text;
     op['x-roles'] = [...rule.roles];
-    if (rule.auth === 'roles' || (rule.auth === 'codec' && opts.codecAuth))
-      op.responses = { ...op.responses, '429': errorRef };
   }
   return doc;
 }

@@ -1,279 +1,178 @@
-// The OpenAPI 3.1 document, generated from the same zod schemas that validate the requests.
+// The OpenAPI 3.1 document, generated from the operations' declarations (api/operations): every
+// operation with its operationId, tags, typed path and query parameters, request body and a schema
+// for every JSON answer, errors included (RFC 9457 problem documents). Nothing is written by hand.
 import { z } from 'zod';
-import * as S from './schemas';
-import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from './on-site-schemas';
-import { networkDataOpenApi } from './routes/network-data-openapi';
-import { reportOpenApi } from './openapi-reports';
-import { guaranteeOpenApi } from './openapi-guarantee';
-import { incidentOpenApi, vipOpenApi } from './openapi-incidents';
-import { VipProfileSchema } from './routes/vips';
-import { consoleOpenApi } from './openapi-console';
-import { privacyOpenApi } from './openapi-privacy';
+import { OPERATIONS, type Operation } from './operations';
+import * as V from './operations/views';
+import { COMMON_ERRORS, PROBLEM_MEDIA, ProblemSchema, pathParamsOf, type Reply } from './operations/define';
 
-const json = (schema: z.ZodType) => ({
-  content: {
-    'application/json': { schema: z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) },
-  },
-});
-const errorResponse = {
-  description: 'Error naming the problem',
-  content: {
-    'application/json': {
-      schema: {
-        type: 'object',
-        properties: {
-          error: { type: 'string' },
-          message: { type: 'string' },
-          details: {
-            type: 'array',
-            items: { type: 'object', properties: { field: { type: 'string' }, message: { type: 'string' } } },
-          },
-        },
-        required: ['error', 'message'],
-      },
-    },
-  },
-};
-const standardErrors = {
-  '400': errorResponse,
-  '401': errorResponse,
-  '403': errorResponse,
-  '404': errorResponse,
-  '409': errorResponse,
-};
-const ticket = {
-  name: 'id',
-  in: 'path',
-  required: true,
-  schema: { type: 'string' },
-  description: 'ticket id: CHANNEL-externalId',
+type JsonSchema = Record<string, unknown>;
+
+/** Request side: what a client may send (defaults optional, before transforms). */
+const input = (schema: z.ZodType): JsonSchema => {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' });
+  return rest;
 };
 
-function action(summary: string, schema: z.ZodType, roles: string) {
+const ERROR_TEXT: Record<number, string> = {
+  400: 'the request is not valid: `message` and `details` name the field',
+  401: 'no or invalid credentials',
+  403: 'the roles or the assignment do not allow it',
+  404: 'not found',
+  409: 'the action does not fit the current state; `message` says why',
+  410: 'gone',
+  413: 'the body is too large',
+  415: 'unsupported media type',
+  422: 'understood but not acceptable; `message` and `details` say what is wrong',
+  429: 'too many requests: wait for Retry-After',
+  503: 'a dependency does not answer: retry after Retry-After',
+};
+
+/**
+ * The answers' schemas as components: every JSON answer and the problem document are registered
+ * once (by their `id` meta, else `<OperationId><status>`) and referenced from the operations.
+ */
+function responseComponents(ops: readonly Operation[]) {
+  const registry = z.registry<{ id: string }>();
+  const refs = new Map<z.ZodType, string>();
+  const register = (schema: z.ZodType, fallback: string): string => {
+    const known = refs.get(schema);
+    if (known) return known;
+    const id = (z.globalRegistry.get(schema)?.id as string | undefined) ?? fallback;
+    if (!registry.has(schema)) registry.add(schema, { id });
+    refs.set(schema, id);
+    return id;
+  };
+  register(ProblemSchema, 'Problem');
+  // Named views first, so that one nested in several answers is one component (not zod's __shared).
+  for (const schema of Object.values(V))
+    if (schema instanceof z.ZodType && z.globalRegistry.get(schema)?.id) register(schema, '');
+  for (const o of ops) {
+    for (const [status, reply] of Object.entries(o.responses))
+      if ('schema' in reply) register(reply.schema, `${pascal(o.operationId)}${status}`);
+    if (o.errorBody) register(o.errorBody.schema, `${pascal(o.operationId)}Error`);
+  }
+  const { schemas } = z.toJSONSchema(registry, {
+    io: 'output',
+    unrepresentable: 'any',
+    uri: (id) => `#/components/schemas/${id}`,
+  }) as { schemas: Record<string, JsonSchema> };
+  for (const s of Object.values(schemas)) {
+    delete s.$schema;
+    delete s.$id;
+  }
+  return { schemas, refOf: (schema: z.ZodType) => ({ $ref: `#/components/schemas/${refs.get(schema)!}` }) };
+}
+
+const pascal = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
+
+function parametersOf(o: Operation) {
+  const shape = (obj: z.ZodObject | undefined) => Object.entries(obj?.shape ?? {}) as [string, z.ZodType][];
+  const inPath = shape(o.params);
+  const declared = inPath.map(([name]) => name).sort();
+  const named = pathParamsOf(o.path).sort();
+  if (declared.join() !== named.join())
+    throw new Error(
+      `${o.operationId}: path parameters ${named.join(', ')} but declared ${declared.join(', ')}`,
+    );
+  return [
+    ...inPath.map(([name, schema]) => {
+      const { description, ...rest } = input(schema);
+      return { name, in: 'path', required: true, schema: rest, ...(description ? { description } : {}) };
+    }),
+    ...shape(o.query).map(([name, schema]) => {
+      const { description, ...rest } = input(schema);
+      const required = !schema.safeParse(undefined).success;
+      return { name, in: 'query', required, schema: rest, ...(description ? { description } : {}) };
+    }),
+  ];
+}
+
+function requestBodyOf(o: Operation) {
+  if (!o.body && !o.otherBodies) return undefined;
   return {
-    post: {
-      summary,
-      description: `Roles: ${roles}. Answers 409 when the action does not fit the complaint's current stage.`,
-      parameters: [ticket],
-      requestBody: { required: true, ...json(schema) },
-      responses: { '200': { description: 'the complaint after the action' }, ...standardErrors },
+    required: true,
+    content: {
+      ...(o.body ? { 'application/json': { schema: input(o.body) } } : {}),
+      ...Object.fromEntries(Object.entries(o.otherBodies ?? {}).map(([type, schema]) => [type, { schema }])),
     },
   };
 }
 
+function replyOf(reply: Reply, refOf: (s: z.ZodType) => JsonSchema) {
+  if ('schema' in reply)
+    return {
+      description: reply.description,
+      content: { 'application/json': { schema: refOf(reply.schema) } },
+    };
+  if ('media' in reply)
+    return { description: reply.description, content: { [reply.media]: { schema: { type: 'string' } } } };
+  return { description: reply.description };
+}
+
+/** The error answers as shared components: one per status, all problem documents. */
+function errorResponses(problem: JsonSchema) {
+  const answer = (description: string) => ({
+    description,
+    content: { [PROBLEM_MEDIA]: { schema: problem } },
+  });
+  return {
+    ...Object.fromEntries(Object.entries(ERROR_TEXT).map(([s, text]) => [`Error${s}`, answer(text)])),
+    Error: answer('any other error (500: logged, no details)'),
+  };
+}
+
+function errorsOf(o: Operation, refOf: (s: z.ZodType) => JsonSchema) {
+  const statuses = o.auth === 'public' || o.auth === 'dev' ? [400, 404] : [...COMMON_ERRORS];
+  const all = [...new Set([...statuses, ...(o.errors ?? [])])].sort();
+  const own = o.errorBody;
+  const answer = (name: string, status?: number) =>
+    own
+      ? {
+          description: (status && ERROR_TEXT[status]) ?? 'error',
+          content: { [own.media]: { schema: refOf(own.schema) } },
+        }
+      : { $ref: `#/components/responses/${name}` };
+  return {
+    ...Object.fromEntries(all.map((s) => [String(s), answer(`Error${s}`, s)])),
+    default: answer('Error'),
+  };
+}
+
 export function buildOpenApi(serverUrl: string) {
+  const { schemas, refOf } = responseComponents(OPERATIONS);
+  const problem = refOf(ProblemSchema);
+  const paths: Record<string, Record<string, unknown>> = {};
+  for (const o of OPERATIONS) {
+    const parameters = parametersOf(o);
+    const requestBody = requestBodyOf(o);
+    (paths[o.path] ??= {})[o.method.toLowerCase()] = {
+      operationId: o.operationId,
+      tags: [...o.tags],
+      summary: o.summary,
+      ...(o.description ? { description: o.description } : {}),
+      ...(o.auth === 'public' || o.auth === 'dev' || o.auth === 'twilio' ? { security: [] } : {}),
+      ...(parameters.length ? { parameters } : {}),
+      ...(requestBody ? { requestBody } : {}),
+      responses: {
+        ...Object.fromEntries(Object.entries(o.responses).map(([s, r]) => [s, replyOf(r, refOf)])),
+        ...errorsOf(o, refOf),
+      },
+    };
+  }
+  const tags = [...new Set(OPERATIONS.flatMap((o) => o.tags))].map((name) => ({ name }));
   return {
     openapi: '3.1.0',
     info: {
       title: 'ClosedLoop API',
       version: '0.1.0',
       description:
-        'Complaint handling for a mobile network operator (投诉分析处理). Each complaint is a durable Temporal workflow.',
+        'Complaint handling for a mobile network operator (投诉分析处理). Each complaint is a durable Temporal workflow. ' +
+        'Errors are RFC 9457 problem documents (application/problem+json) with a stable `error` code and a `message` that names the problem.',
     },
     servers: [{ url: serverUrl }],
-    components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer', description: 'API key' } } },
-    security: [{ apiKey: [] }],
-    paths: {
-      '/v1/complaints': {
-        post: {
-          summary: 'File a complaint (idempotent per channel and external ticket id)',
-          description: 'Roles: intake. 201 when created, 200 when the same ticket was filed before.',
-          requestBody: { required: true, ...json(S.IntakeSchema) },
-          responses: {
-            '201': { description: 'created' },
-            '200': { description: 'already filed' },
-            ...standardErrors,
-          },
-        },
-        get: {
-          summary: 'List complaints',
-          parameters: Object.keys(S.ListQuerySchema.shape).map((name) => ({
-            name,
-            in: 'query',
-            required: false,
-            schema: { type: 'string' },
-          })),
-          responses: { '200': { description: 'a page of complaints' }, ...standardErrors },
-        },
-      },
-      '/v1/complaints/{id}': {
-        get: {
-          summary: 'One complaint with its clocks and timeline',
-          parameters: [ticket],
-          responses: { '200': { description: 'the complaint' }, ...standardErrors },
-        },
-      },
-      '/v1/complaints/{id}/major-report.html': {
-        get: {
-          summary: 'The written report of a major complaint as a printable zh-CN/English page (R5.3)',
-          description:
-            'The report with the key facts, the escalations and the resolution; self-contained HTML (no script, no external assets). 404 when the complaint has no report.',
-          parameters: [ticket],
-          responses: {
-            '200': { description: 'the page', content: { 'text/html': { schema: { type: 'string' } } } },
-            ...standardErrors,
-          },
-        },
-      },
-      '/v1/complaints/{id}/evidence/regather': action(
-        'Gather the network evidence again for another window (R3.1, R3.2): a new pre-diagnosis',
-        S.RegatherEvidenceSchema,
-        'handler, supervisor, interface, department',
-      ),
-      '/v1/complaints/{id}/triage': action(
-        'Triage: solve it myself, in the team, or transfer',
-        S.TriageSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/verification': action(
-        'A department answers a transfer',
-        S.VerificationSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/findings': action(
-        'Record what was checked and found',
-        S.FindingsSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/on-site-tests': action(
-        'Offer on-site test slots (R3.3): the customer picks one by SMS, the engineer is e-mailed that slot',
-        ProposeOnSiteTestSchema,
-        'handler, supervisor, interface',
-      ),
-      '/v1/complaints/{id}/on-site-tests/result': action(
-        'Record the on-site test results (measurements, photo links, conclusion) from the chosen slot on',
-        OnSiteResultSchema,
-        'handler, supervisor, interface',
-      ),
-      '/v1/complaints/{id}/signature-requests': action(
-        "Text the customer a one-time link to read the result and sign it (R5.5): the signature is kept as evidence of the customer's final opinion",
-        RequestSignatureSchema,
-        'handler, supervisor, interface',
-      ),
-      '/v1/complaints/{id}/signatures/{sig}': {
-        get: {
-          summary: "The customer's signature image (PNG) with its SHA-256 in X-Content-SHA256 (R5.5)",
-          parameters: [ticket, { name: 'sig', in: 'path', required: true, schema: { type: 'string' } }],
-          responses: { '200': { description: 'image/png' }, ...standardErrors },
-        },
-      },
-      '/v1/complaints/{id}/resolve': action(
-        'Resolve with root cause and actions',
-        S.ResolveSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/replies': action(
-        'Record a reply to the customer',
-        S.ReplySchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/close': action(
-        'Close (needs a recorded reply)',
-        S.CloseSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/escalations': {
-        post: {
-          summary: 'Escalate (signal)',
-          description: 'Roles: supervisor, interface.',
-          parameters: [ticket],
-          requestBody: { required: true, ...json(S.EscalationSchema) },
-          responses: { '202': { description: 'accepted' }, ...standardErrors },
-        },
-      },
-      '/v1/complaints/{id}/assign': action(
-        'Reassign the handler (history kept)',
-        S.AssignSchema,
-        'supervisor, interface',
-      ),
-      '/v1/complaints/{id}/escalations/acknowledge': action(
-        'Acknowledge an escalation at a level (by the role it reached); unacknowledged ones climb',
-        S.AcknowledgeSchema,
-        'the role of the level',
-      ),
-      '/v1/complaints/{id}/clocks/pause': action(
-        'Pause an SLA clock with a reason',
-        S.PauseClockSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/clocks/resume': action(
-        'Resume a paused SLA clock',
-        S.ResumeClockSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/clocks/extend': action(
-        'Extend a running deadline with a reason',
-        S.ExtendClockSchema,
-        'supervisor',
-      ),
-      '/v1/complaints/{id}/policy': action(
-        'Apply the current SLA policy set (paused time kept)',
-        S.ApplyPolicySchema,
-        'supervisor',
-      ),
-      '/v1/complaints/{id}/major': action(
-        'Mark major: owned by the interface person (R5.3)',
-        S.MarkMajorSchema,
-        'supervisor, interface',
-      ),
-      '/v1/complaints/{id}/major-report': action(
-        'The written report of a major complaint',
-        S.MajorReportSchema,
-        'interface',
-      ),
-      '/v1/complaints/{id}/contact': action(
-        'Reply through the contact workflow: phone first (recorded when dispute-prone), SMS confirmed',
-        S.ContactCustomerSchema,
-        'handler, supervisor',
-      ),
-      '/v1/complaints/{id}/dispute-prone': action(
-        'Mark dispute-prone (R5.5)',
-        S.MarkDisputeProneSchema,
-        'handler, supervisor',
-      ),
-      '/v1/worklists/{name}': {
-        get: {
-          summary: 'A worklist ordered by the nearest deadline',
-          parameters: [
-            { name: 'name', in: 'path', required: true, schema: { type: 'string', enum: [...S.WORKLISTS] } },
-            { name: 'limit', in: 'query', required: false, schema: { type: 'integer' } },
-            { name: 'withinHours', in: 'query', required: false, schema: { type: 'number' } },
-          ],
-          responses: { '200': { description: 'the worklist' }, ...standardErrors },
-        },
-      },
-      '/v1/policies': {
-        get: {
-          summary: 'The active SLA policy set and its versions',
-          responses: { '200': { description: 'policies' }, ...standardErrors },
-        },
-        post: {
-          summary: 'Store a new version of the SLA policy set (admin); 422 names what is wrong',
-          requestBody: { required: true, ...json(S.PolicySetSchema) },
-          responses: { '201': { description: 'the new version' }, ...standardErrors },
-        },
-      },
-      ...networkDataOpenApi(standardErrors),
-      ...reportOpenApi(standardErrors),
-      ...guaranteeOpenApi(standardErrors),
-      ...incidentOpenApi(standardErrors),
-      ...vipOpenApi(standardErrors, VipProfileSchema),
-      ...consoleOpenApi(standardErrors),
-      ...privacyOpenApi(standardErrors),
-      '/webhooks/twilio/message-status': {
-        post: {
-          summary: 'Twilio message status callback (signed)',
-          security: [],
-          responses: { '204': { description: 'ok' }, '400': errorResponse, '403': errorResponse },
-        },
-      },
-      '/healthz': {
-        get: {
-          summary: 'Ready when Temporal and MongoDB answer',
-          security: [],
-          responses: { '200': { description: 'ready' }, '503': { description: 'not ready' } },
-        },
-      },
-    },
+    tags,
+    components: { schemas, responses: errorResponses(problem) },
+    paths,
   };
 }

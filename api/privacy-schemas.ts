@@ -1,7 +1,7 @@
 // Request schemas of the retention and privacy routes (issue 22, S8): validation at the edge, and
 // the same schemas describe the operations in /openapi.json.
 import { z } from 'zod';
-import { isDuration } from '../workflows/policy/durations';
+import { isDuration } from '../domain/policy/durations';
 import { CATEGORIES, CHANNELS } from '../workflows/complaint/contract';
 import { PRIVACY_REQUEST_ID_PATTERN, PRIVACY_REQUEST_KINDS } from '../workflows/privacy/contract';
 

@@ -1,7 +1,7 @@
 // Request schemas of the report routes (R9); the OpenAPI document is generated from them.
 import { z } from 'zod';
 import { CSV_TABLES } from '../activities/reports/csv';
-import { periodProblem } from '../activities/reports/periods';
+import { periodProblem } from '../domain/reports/periods';
 import { REPORT_ID_PATTERN, REPORT_KINDS } from '../workflows/report/contract';
 
 export const ReportRequestSchema = z

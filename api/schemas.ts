@@ -1,10 +1,34 @@
 // Request schemas (zod). The same schemas validate requests and generate the OpenAPI document.
 import { z } from 'zod';
-import { CATEGORIES, CHANNELS, DEPARTMENTS, EXTERNAL_ID_PATTERN } from '../workflows/complaint/contract';
-import { vagueParts, type WorkOrderPart } from '../workflows/policy/work-order';
-import { HYPOTHESIS_CAUSES } from '../activities/evidence/types';
-import type { ContactPolicy } from '../workflows/policy/contact-policy';
-import type { PolicySet } from '../workflows/policy/sla';
+import {
+  CATEGORIES,
+  CHANNELS,
+  EXTERNAL_ID_PATTERN,
+  STAGES,
+  type AcknowledgeInput,
+  type ApplyPolicyInput,
+  type AssignInput,
+  type CareCallbackOutcomeInput,
+  type CloseInput,
+  type ContactCustomerInput,
+  type EscalationInput,
+  type ExtendClockInput,
+  type FindingsInput,
+  type MajorReportInput,
+  type MarkDisputeProneInput,
+  type MarkMajorInput,
+  type PauseClockInput,
+  type RegatherEvidenceInput,
+  type ReplyInput,
+  type ResolveInput,
+  type ResumeClockInput,
+  type TriageInput,
+  type VerificationInput,
+} from '../workflows/complaint/contract';
+import { vagueParts, type WorkOrderPart } from '../domain/policy/work-order';
+import { HYPOTHESIS_CAUSES } from '../domain/evidence';
+import type { ContactPolicy } from '../domain/policy/contact-policy';
+import { INTAKE_CLOCKS, type PolicySet } from '../domain/policy/sla';
 
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
 const text = (max: number) =>
@@ -76,10 +100,19 @@ export const TicketIdParam = z
   .string()
   .regex(/^[A-Z_]+-[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/, 'not a ticket id (CHANNEL-externalId)');
 
+/**
+ * A department's name. Which departments exist is policy data (the active set's `departments`):
+ * the service checks the name against it, the schema only its form.
+ */
+export const DepartmentName = z
+  .string()
+  .regex(/^[a-z_]{1,40}$/, 'a department of the active policy set, such as network')
+  .describe('a department of the active policy set (GET /v1/policies: active.departments)');
+
 export const TriageSchema = z
   .object({
     decision: z.enum(['SELF', 'TEAM', 'TRANSFER']),
-    department: z.enum(DEPARTMENTS).optional(),
+    department: DepartmentName.optional(),
     assignee: text(100).optional(),
     note: text(2000).optional(),
   })
@@ -87,12 +120,14 @@ export const TriageSchema = z
   .refine((t) => t.decision !== 'TRANSFER' || t.department, {
     message: 'a transfer names the department',
     path: ['department'],
-  });
+  }) satisfies z.ZodType<TriageInput>;
 
-export const VerificationSchema = z.object({ department: z.enum(DEPARTMENTS), result: text(4000) }).strict();
+export const VerificationSchema = z
+  .object({ department: DepartmentName, result: text(4000) })
+  .strict() satisfies z.ZodType<VerificationInput>;
 
 /**
- * R4.6: each named part of the work-order reply must say something (workflows/policy/work-order);
+ * R4.6: each named part of the work-order reply must say something (domain/policy/work-order);
  * the 400 names the part and says what is missing. A part that already failed is not judged again.
  */
 const specific =
@@ -106,7 +141,7 @@ const specific =
 export const FindingsSchema = z
   .object({ checked: text(4000), found: text(4000), onSite: z.boolean().optional() })
   .strict()
-  .superRefine(specific(['checked', 'found']));
+  .superRefine(specific(['checked', 'found'])) satisfies z.ZodType<FindingsInput>;
 
 export const ResolveSchema = z
   .object({
@@ -125,7 +160,7 @@ export const ResolveSchema = z
       ),
   })
   .strict()
-  .superRefine(specific(['summary', 'rootCause', 'actions']));
+  .superRefine(specific(['summary', 'rootCause', 'actions'])) satisfies z.ZodType<ResolveInput>;
 
 export const ReplySchema = z
   .object({
@@ -135,28 +170,27 @@ export const ReplySchema = z
     customerConfirmed: z.boolean(),
     satisfied: z.boolean().optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<ReplyInput>;
 
-export const CloseSchema = z.object({ note: text(2000).optional() }).strict();
+export const CloseSchema = z.object({ note: text(2000).optional() }).strict() satisfies z.ZodType<CloseInput>;
+
+/** A level of the escalation ladder: the ladder is policy data, so the service checks the level. */
+const ladderLevel = z
+  .number()
+  .int()
+  .min(1)
+  .max(99)
+  .describe(
+    'a level of the escalation ladder of the active policy set (GET /v1/policies: active.escalation)',
+  );
 
 export const EscalationSchema = z
-  .object({ level: z.number().int().min(1).max(4), reason: text(2000) })
-  .strict();
+  .object({ level: ladderLevel, reason: text(2000) })
+  .strict() satisfies z.ZodType<EscalationInput>;
 
 export const ListQuerySchema = z
   .object({
-    stage: z
-      .enum([
-        'RECEIVED',
-        'TRIAGED',
-        'TRANSFERRED',
-        'IN_PROGRESS',
-        'RESOLVED',
-        'REPLYING',
-        'CLOSED',
-        'REOPENED',
-      ])
-      .optional(),
+    stage: z.enum(STAGES).optional(),
     channel: z.enum(CHANNELS).optional(),
     region: z.string().max(40).optional(),
     breached: z.enum(['true', 'false']).optional(),
@@ -171,11 +205,17 @@ export const TwilioMessageStatusSchema = z.object({
   ErrorCode: z.string().optional(),
 });
 
+/**
+ * The clocks a complaint runs: those from intake (domain/policy/sla.ts), one per department a
+ * transfer verifies (verification:<department>) and one per escalation to acknowledge
+ * (escalationAck:<level>).
+ */
+export const CLOCK_KINDS = [...INTAKE_CLOCKS, 'verification', 'escalationAck'] as const;
 const clockName = z
   .string()
   .regex(
-    /^(acceptance|firstReply|handling|careCallback|verification:[a-z_]+)$/,
-    'a clock such as handling or verification:network',
+    new RegExp(`^(${INTAKE_CLOCKS.join('|')}|verification:[a-z_]{1,40}|escalationAck:\\d{1,2})$`),
+    `a clock: ${INTAKE_CLOCKS.join(', ')}, verification:<department> or escalationAck:<level>`,
   );
 
 export const AssignSchema = z
@@ -184,21 +224,42 @@ export const AssignSchema = z
     team: text(40).optional(),
     reason: text(500).optional(),
   })
-  .strict();
+  .strict() satisfies z.ZodType<AssignInput>;
 export const AcknowledgeSchema = z
-  .object({ level: z.number().int().min(1).max(9), note: text(1000).optional() })
-  .strict();
-export const PauseClockSchema = z.object({ clock: clockName, reason: text(500) }).strict();
-export const ResumeClockSchema = z.object({ clock: clockName }).strict();
+  .object({ level: ladderLevel, note: text(1000).optional() })
+  .strict() satisfies z.ZodType<AcknowledgeInput>;
+/** What a person found on the care callback nobody answered (R6.3). */
+export const CareCallbackOutcomeSchema = z
+  .object({
+    reached: z.boolean().describe('the person reached the customer'),
+    answer: z
+      .enum(['SATISFIED', 'NOT_SATISFIED'])
+      .optional()
+      .describe('when reached: the problem stayed fixed, or it is back (reopens the complaint)'),
+    note: text(1000),
+  })
+  .strict()
+  .refine((b) => b.reached === (b.answer !== undefined), {
+    path: ['answer'],
+    message: 'required when reached is true, and only then',
+  }) satisfies z.ZodType<CareCallbackOutcomeInput>;
+export const PauseClockSchema = z
+  .object({ clock: clockName, reason: text(500) })
+  .strict() satisfies z.ZodType<PauseClockInput>;
+export const ResumeClockSchema = z
+  .object({ clock: clockName })
+  .strict() satisfies z.ZodType<ResumeClockInput>;
 export const ExtendClockSchema = z
   .object({
     clock: clockName,
     by: z.string().regex(/^\d+(\.\d+)?(m|h|d)$/, 'a duration such as 30m, 4h or 2d'),
     reason: text(500),
   })
-  .strict();
-export const ApplyPolicySchema = z.object({ reason: text(500) }).strict();
-export const MarkMajorSchema = z.object({ reason: text(2000) }).strict();
+  .strict() satisfies z.ZodType<ExtendClockInput>;
+export const ApplyPolicySchema = z
+  .object({ reason: text(500) })
+  .strict() satisfies z.ZodType<ApplyPolicyInput>;
+export const MarkMajorSchema = z.object({ reason: text(2000) }).strict() satisfies z.ZodType<MarkMajorInput>;
 export const MajorReportSchema = z
   .object({
     title: text(200),
@@ -208,9 +269,18 @@ export const MajorReportSchema = z
     actions: text(4000),
     result: text(4000),
   })
-  .strict();
+  .strict() satisfies z.ZodType<MajorReportInput>;
 
-export const WORKLISTS = ['mine', 'team', 'due-soon', 'breached', 'escalated-to-me', 'hot'] as const;
+export const WORKLISTS = [
+  'mine',
+  'team',
+  'due-soon',
+  'breached',
+  'escalated-to-me',
+  'hot',
+  /** care callbacks nobody answered, waiting for a person (R6.3) */
+  'care-callback',
+] as const;
 export const WorklistParam = z.enum(WORKLISTS);
 export const WorklistQuerySchema = z
   .object({
@@ -229,7 +299,7 @@ const clockPolicy = z
   })
   .strict();
 const hhmm = z.string().regex(/^\d\d:\d\d$/, 'a local time HH:MM');
-/** How the customer is called and texted (R4.3, R4.4); workflows/policy/contact-policy. */
+/** How the customer is called and texted (R4.3, R4.4); domain/policy/contact-policy. */
 const ContactPolicySchema = z
   .object({
     callAttempts: z.number().int().min(0).max(10),
@@ -262,6 +332,17 @@ export const PolicySetSchema = z
     careCallbackAfter: duration
       .optional()
       .describe('How long after closing the care callback is made (R6.1); default 7d'),
+    careCallback: z
+      .object({
+        callAttempts: z.number().int().min(1).max(10),
+        callSpacing: duration,
+        smsAnswerWait: duration,
+      })
+      .strict()
+      .optional()
+      .describe(
+        'A care callback nobody answers (R6.3): calls inside the allowed hours, then an SMS asking for the answer, then a person; default 3 calls 4h apart, 24h for the SMS',
+      ),
     contact: ContactPolicySchema.optional().describe('How the customer is called and texted (R4.3, R4.4)'),
     calendars: z
       .record(
@@ -377,8 +458,10 @@ export const ContactCustomerSchema = z
       .min(10, 'tell the customer specifically what was checked and done (R4.6)')
       .max(1000),
   })
-  .strict();
-export const MarkDisputeProneSchema = z.object({ reason: text(2000) }).strict();
+  .strict() satisfies z.ZodType<ContactCustomerInput>;
+export const MarkDisputeProneSchema = z
+  .object({ reason: text(2000) })
+  .strict() satisfies z.ZodType<MarkDisputeProneInput>;
 
 const instant = z.iso.datetime({
   offset: true,
@@ -401,4 +484,7 @@ export const RegatherEvidenceSchema = z
         message: `the window is at most ${MAX_EVIDENCE_WINDOW_DAYS} days; from → to is ${(ms / 86_400_000).toFixed(1)} days`,
       });
   })
-  .transform((w) => ({ from: new Date(w.from).toISOString(), to: new Date(w.to).toISOString() }));
+  .transform((w) => ({
+    from: new Date(w.from).toISOString(),
+    to: new Date(w.to).toISOString(),
+  })) satisfies z.ZodType<RegatherEvidenceInput>;

@@ -6,14 +6,20 @@ import { createLocalJWKSet } from 'jose';
 import type { Connection } from 'mongoose';
 import type { Logger } from 'pino';
 import { createAuditStore, type AuditStore } from '../activities/audit';
-import { createPayloadCodec } from '../worker/data-converter';
-import type { Config } from '../worker/config';
+import { createPayloadCodec } from '../platform/data-converter';
+import type { Config } from '../platform/config';
 import { authenticate } from './auth';
 import { codecRoutes } from './codec-server';
 import { corsAllowList } from './cors';
 import { createDevIssuer, DEV_AUDIENCE_DEFAULT, type DevIssuer } from './dev-auth';
 import { applyTrustProxy, rateLimitPerKey, securityHeaders } from './edge';
-import { createJwtVerifier, remoteJwks, type JwtVerifier } from './jwt';
+import {
+  createJwtVerifier,
+  discoveredJwks,
+  oidcClaimMapping,
+  verifierByIssuer,
+  type JwtVerifier,
+} from './jwt';
 import { withSecurity } from './openapi-security';
 import { auditRecorder, auditRoutes } from './routes/audit';
 import type { ActionRecorder } from './routes/complaints';
@@ -35,31 +41,13 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
   const { config, logger } = deps;
   const devIssuer = config.DEV_AUTH
     ? createDevIssuer({
-        issuer: config.AUTH_ISSUER || `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/dev`,
-        audience: config.AUTH_AUDIENCE || DEV_AUDIENCE_DEFAULT,
+        issuer: `${config.PUBLIC_BASE_URL.replace(/\/$/, '')}/dev`,
+        audience: config.OIDC_AUDIENCE || DEV_AUDIENCE_DEFAULT,
       })
     : undefined;
   if (devIssuer)
     logger.warn({ issuer: devIssuer.issuer }, 'DEV_AUTH=on: the dev identity provider is serving tokens');
-
-  let verifyJwt: JwtVerifier | undefined;
-  if (config.AUTH_JWKS_URL)
-    verifyJwt = createJwtVerifier({
-      keys: remoteJwks(config.AUTH_JWKS_URL),
-      issuer: config.AUTH_ISSUER,
-      audience: config.AUTH_AUDIENCE,
-    });
-  else if (devIssuer) {
-    const local = devIssuer;
-    verifyJwt = createJwtVerifier({
-      keys: async (header) => {
-        const { keys } = await local.jwks();
-        return createLocalJWKSet({ keys })(header);
-      },
-      issuer: local.issuer,
-      audience: local.audience,
-    });
-  }
+  const verifyJwt = verifierByIssuer(jwtVerifiers(config, devIssuer));
 
   const auth = authenticate(config.API_KEYS, verifyJwt);
   const audit = createAuditStore(deps.mongo);
@@ -98,4 +86,30 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
     devIssuer,
     openapi: (doc) => withSecurity(doc, { devAuth: config.DEV_AUTH, codecAuth: config.CODEC_AUTH }),
   };
+}
+
+/** The operator's OpenID Connect provider (S9) and, with DEV_AUTH=on, the dev issuer, by issuer. */
+function jwtVerifiers(config: Config, devIssuer: DevIssuer | undefined): Map<string, JwtVerifier> {
+  const verifiers = new Map<string, JwtVerifier>();
+  if (config.OIDC_ISSUER)
+    verifiers.set(
+      config.OIDC_ISSUER,
+      createJwtVerifier({
+        keys: discoveredJwks(config.OIDC_ISSUER, config.OIDC_JWKS_URL),
+        issuer: config.OIDC_ISSUER,
+        audience: config.OIDC_AUDIENCE,
+        claims: oidcClaimMapping(config),
+      }),
+    );
+  // The dev issuer's tokens carry ClosedLoop's own `roles` and `team` claims (the default mapping).
+  if (devIssuer)
+    verifiers.set(
+      devIssuer.issuer,
+      createJwtVerifier({
+        keys: async (header) => createLocalJWKSet(await devIssuer.jwks())(header),
+        issuer: devIssuer.issuer,
+        audience: devIssuer.audience,
+      }),
+    );
+  return verifiers;
 }

@@ -1,14 +1,17 @@
 // API process entry: `npm run api`.
 import { Client } from '@temporalio/client';
 import { connectMongo, createModels, ensureCollections } from '../activities/models';
-import { ConfigError, loadConfig } from '../worker/config';
-import { createDataConverter } from '../worker/data-converter';
-import { createLogger } from '../worker/logger';
-import { connectTemporal } from '../worker/temporal-connection';
+import { ConfigError, loadConfig } from '../platform/config';
+import { createDataConverter } from '../platform/data-converter';
+import { createLogger } from '../platform/logger';
+import { usePersonalDataKeys } from '../platform/lookup-hash';
+import { connectTemporal } from '../platform/temporal-connection';
 import { createApp } from './app';
 
 async function main(): Promise<void> {
   const config = loadConfig();
+  // Lookup hashes and VIP identifiers at rest (S7) use the configured keys.
+  usePersonalDataKeys(config);
   const logger = createLogger('api', config.LOG_LEVEL);
   // A person waits on every API call: with the database down, fail within 2 s (503 / intake without
   // its audit entry) rather than the driver's 10 s; a database that does not answer, within 4 s per call (S10).

@@ -1,7 +1,7 @@
 // Worker process entry: `npm run worker`.
 import { Runtime } from '@temporalio/worker';
-import { ConfigError, loadConfig } from './config';
-import { createLogger } from './logger';
+import { ConfigError, loadConfig } from '../platform/config';
+import { createLogger } from '../platform/logger';
 import { temporalLogger } from './temporal-logger';
 import { createWorker } from './worker';
 

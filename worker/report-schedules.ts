@@ -10,7 +10,7 @@ import {
   type ReportKind,
   type ReportRequest,
 } from '../workflows/report/contract';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 import { upsertSchedule, withScheduleClient } from './schedules';
 
 export const ROLLUP_SCHEDULE_ID = 'closedloop-report-rollups';

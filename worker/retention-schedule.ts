@@ -8,7 +8,7 @@ import {
   RETENTION_SWEEP_WORKFLOW_TYPE,
   type SweepInput,
 } from '../workflows/privacy/contract';
-import type { Config } from './config';
+import type { Config } from '../platform/config';
 import { upsertSchedule, withScheduleClient } from './schedules';
 
 export function retentionScheduleOptions(taskQueue: string, timeZone: string): ScheduleOptions {

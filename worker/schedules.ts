@@ -3,9 +3,9 @@
 // one). One place for both, so that every schedule is kept the same way.
 import { Client, ScheduleAlreadyRunning, type ScheduleOptions } from '@temporalio/client';
 import type { Logger } from 'pino';
-import type { Config } from './config';
-import { createDataConverter } from './data-converter';
-import { connectTemporal } from './temporal-connection';
+import type { Config } from '../platform/config';
+import { createDataConverter } from '../platform/data-converter';
+import { connectTemporal } from '../platform/temporal-connection';
 
 /** Creates the schedule, or updates its spec, action and policies when it exists. Returns its id. */
 export async function upsertSchedule(

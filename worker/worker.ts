@@ -5,15 +5,17 @@ import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
 import { createActivities } from '../activities';
+import { migrateLookupHashes } from '../activities/lookup-hash-migration';
 import { createNetworkSources } from '../activities/evidence';
 import { connectMongo, createModels, ensureCollections } from '../activities/models';
 import { PolicyStore } from '../activities/policy-store';
 import { createTwilioClient } from '../activities/twilio-redirect';
-import type { Config } from './config';
-import { createDataConverter } from './data-converter';
-import { reportConfigFrom } from './report-config';
+import type { Config } from '../platform/config';
+import { createDataConverter } from '../platform/data-converter';
+import { usePersonalDataKeys } from '../platform/lookup-hash';
+import { reportConfigFrom } from '../platform/report-config';
 import { workflowBundleOptions } from './workflow-bundle';
-import { connectTemporal } from './temporal-connection';
+import { connectTemporal } from '../platform/temporal-connection';
 import { ensureReportSchedulesFor } from './report-schedules';
 import { ensureRetentionScheduleFor } from './retention-schedule';
 
@@ -25,6 +27,8 @@ export interface RunningWorker {
 }
 
 export async function createWorker(config: Config, logger: Logger): Promise<RunningWorker> {
+  // Lookup hashes and VIP identifiers at rest (S7) use the configured keys, not the environment's.
+  usePersonalDataKeys(config);
   const mongo = await connectMongo(config.MONGODB_URI);
   const models = createModels(mongo);
   await Promise.all(Object.values(models).map((m: { init(): Promise<unknown> }) => m.init()));
@@ -92,6 +96,12 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   // Every model now exists: their collections and indexes are made before any activity runs, so no
   // activity creates metadata under load (S10, docs/decisions.md "The freeze").
   await ensureCollections(mongo);
+  // Stored hashes and VIP identifiers of older keys are brought to the current ones (S7). In the
+  // background: lookups accept every configured key meanwhile, so nothing waits for it.
+  void migrateLookupHashes(mongo, logger).then(
+    (result) => logger.info({ result }, 'lookup hashes migrated'),
+    (err: unknown) => logger.error({ err }, 'lookup hash migration failed (it runs again at the next start)'),
+  );
 
   const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
   const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;

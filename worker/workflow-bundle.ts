@@ -9,7 +9,7 @@
 // Shared modules must hold no per-workflow state: no module-level `let`, no mutable collection, no
 // workflow API called at module scope (the SDK looks the running workflow up at call time, which is
 // what `proxyActivities`, `defineUpdate` and the like at module scope rely on). The policy
-// constants are deep-frozen (`workflows/policy/frozen.ts`); test/unit/workflow-bundle.test.ts
+// constants are deep-frozen (`domain/policy/frozen.ts`); test/unit/workflow-bundle.test.ts
 // checks every workflow module for the rest.
 import type { BundleOptions } from '@temporalio/worker';
 

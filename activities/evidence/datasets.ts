@@ -12,7 +12,7 @@ import {
   type ChrRecord,
   type InterferenceSample,
   type KpiSample,
-} from './types';
+} from '../../domain/evidence';
 
 export const DATASET_KINDS = ['cells', 'kpis', 'alarms', 'changes', 'interference', 'chr'] as const;
 export type DatasetKind = (typeof DATASET_KINDS)[number];

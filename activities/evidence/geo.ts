@@ -1,6 +1,6 @@
 // Geometry for the cell lookup: great-circle distance, bearing, sector beams and a grid key that
 // MongoDB/FerretDB can index (FerretDB v1 has no geospatial indexes).
-import type { Cell, LocatedCell } from './types';
+import type { Cell, LocatedCell } from '../../domain/evidence';
 
 const EARTH_RADIUS_M = 6_371_000;
 const rad = (deg: number) => (deg * Math.PI) / 180;

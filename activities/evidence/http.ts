@@ -4,7 +4,7 @@
 import type { z } from 'zod';
 import { AlarmRow, CellRow, ChangeRow, ChrRow, InterferenceRow, KpiRow } from './datasets';
 import type { NetworkSources } from './sources';
-import type { TimeWindow } from './types';
+import type { TimeWindow } from '../../domain/evidence';
 
 export interface HttpSourceOptions {
   baseUrl: string;

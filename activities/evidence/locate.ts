@@ -4,7 +4,7 @@
 // (there is no geocoder offline).
 import { locatedFrom, serveByCoordinates } from './geo';
 import type { CellTable } from './sources';
-import type { CellLocation, ComplaintLocation } from './types';
+import type { CellLocation, ComplaintLocation } from '../../domain/evidence';
 
 export interface LocateOptions {
   /** How many neighbours to return for a location given by coordinates. */

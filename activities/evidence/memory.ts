@@ -2,7 +2,15 @@
 // plain arrays of validated records.
 import { haversineM } from './geo';
 import type { NetworkSources } from './sources';
-import type { Alarm, Cell, ChangeEvent, ChrRecord, InterferenceSample, KpiSample, TimeWindow } from './types';
+import type {
+  Alarm,
+  Cell,
+  ChangeEvent,
+  ChrRecord,
+  InterferenceSample,
+  KpiSample,
+  TimeWindow,
+} from '../../domain/evidence';
 
 export interface NetworkDataSet {
   cells: Cell[];

@@ -7,7 +7,15 @@ import { periodKeys } from '../period-keys';
 import { DATASETS, type DatasetKind } from './datasets';
 import { gridKey, gridKeysAround } from './geo';
 import type { NetworkSources } from './sources';
-import type { Alarm, Cell, ChangeEvent, ChrRecord, InterferenceSample, KpiSample, TimeWindow } from './types';
+import type {
+  Alarm,
+  Cell,
+  ChangeEvent,
+  ChrRecord,
+  InterferenceSample,
+  KpiSample,
+  TimeWindow,
+} from '../../domain/evidence';
 
 /** Far future: `activeUntil` of an alarm that is not cleared yet. */
 const OPEN_END = new Date('9999-12-31T00:00:00.000Z');

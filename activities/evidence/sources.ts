@@ -1,7 +1,15 @@
 // One interface per network data source (R3.4). Implementations: MongoDB over imported data
 // (mongo.ts, the default), an HTTP northbound endpoint (http.ts) and in-memory data (memory.ts,
 // for the simulator and tests). Chosen by NETWORK_DATA_SOURCE.
-import type { Alarm, Cell, ChangeEvent, ChrRecord, InterferenceSample, KpiSample, TimeWindow } from './types';
+import type {
+  Alarm,
+  Cell,
+  ChangeEvent,
+  ChrRecord,
+  InterferenceSample,
+  KpiSample,
+  TimeWindow,
+} from '../../domain/evidence';
 
 export interface CellTable {
   cell(cellId: string): Promise<Cell | undefined>;

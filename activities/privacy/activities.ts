@@ -6,15 +6,15 @@ import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import type { Twilio } from 'twilio';
 import type { Models } from '../models';
-import { parseDuration } from '../../workflows/policy/durations';
+import { parseDuration } from '../../domain/policy/durations';
 import {
   dueKinds,
   shortestRetentionMs,
   temporalRetentionMs,
   validateRetentionPolicy,
-} from '../../workflows/policy/retention';
-import type { PolicySet } from '../../workflows/policy/sla';
-import type { RetentionCandidate } from '../../workflows/privacy/contract';
+} from '../../domain/policy/retention';
+import type { PolicySet } from '../../domain/policy/sla';
+import type { RetentionCandidate } from '../../domain/privacy';
 import { createEraser, type PrivacyMarks } from './erase';
 import { createFinder } from './find';
 import { createPrivacyModels, createRetentionStore } from './models';

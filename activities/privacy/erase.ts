@@ -8,16 +8,16 @@ import type { Twilio } from 'twilio';
 import { createAuditStore, type AuditStore } from '../audit';
 import { createContactModels, type ContactModels } from '../contact-models';
 import type { Models } from '../models';
-import { numberHash } from '../repeat';
+import { numberHashes } from '../../platform/lookup-hash';
 import { createSignatureModels, type SignatureModels } from '../signature';
 import { vipModel } from '../vip';
-import { complaintWorkflowId, type ComplaintView } from '../../workflows/complaint/contract';
+import { complaintWorkflowId, type ComplaintView } from '../../domain/complaint';
 import {
   COMPLAINT_DATA_KINDS,
   keepNumberHashUntil,
   type ComplaintDataKind,
-} from '../../workflows/policy/retention';
-import type { EraseComplaintInput, EraseComplaintResult } from '../../workflows/privacy/contract';
+} from '../../domain/policy/retention';
+import type { EraseComplaintInput, EraseComplaintResult } from '../../domain/privacy';
 import { anonymiseView, ERASED } from './scrub';
 import { deleteFinishedExecutions, isRunning } from './temporal';
 
@@ -241,7 +241,7 @@ export function createEraser(deps: EraseDeps) {
     heldTickets: readonly string[],
   ): Promise<Record<string, number>> {
     const notHeld = { $nin: [...heldTickets] };
-    const vip = await s.vip.deleteMany({ numberHash: numberHash(number) });
+    const vip = await s.vip.deleteMany({ numberHash: { $in: numberHashes(number) } });
     const active = await s.contact.ActiveContact.deleteMany({ _id: number, ticketId: notHeld });
     const outbox = await models.Outbox.updateMany(
       { to: number, ticketId: notHeld },

@@ -4,10 +4,10 @@
 // JSON document.
 import type { Client } from '@temporalio/client';
 import type { Models } from '../models';
-import { numberHash } from '../repeat';
-import type { ComplaintView } from '../../workflows/complaint/contract';
-import { legalHold } from '../../workflows/policy/retention';
-import type { FoundComplaint, FoundSummary } from '../../workflows/privacy/contract';
+import { numberHashes } from '../../platform/lookup-hash';
+import type { ComplaintView } from '../../domain/complaint';
+import { legalHold } from '../../domain/policy/retention';
+import type { FoundComplaint, FoundSummary } from '../../domain/privacy';
 import { workflowIdsOf, type Stores } from './erase';
 import { isRunning } from './temporal';
 
@@ -33,7 +33,10 @@ export function createFinder(deps: FinderDeps) {
 
   /** Ticket ids of the complaints the number filed (by its hash) or is named in (calling, called). */
   async function ticketsOf(number: string): Promise<string[]> {
-    const byHash = await models.Complaint.find({ callbackHash: numberHash(number) }, { _id: 1 }).lean();
+    const byHash = await models.Complaint.find(
+      { callbackHash: { $in: numberHashes(number) } },
+      { _id: 1 },
+    ).lean();
     const named = await Promise.all(
       (['callback', 'calling', 'called'] as const).map((field) =>
         models.ComplaintView.find({ [`view.input.numbers.${field}`]: number }, { _id: 1 }).lean(),
@@ -72,7 +75,7 @@ export function createFinder(deps: FinderDeps) {
       models.Outbox.countDocuments({ to: number }),
       s.contact.Evidence.countDocuments({ ...inTickets, url: { $exists: true } }),
       s.signatures.Signature.countDocuments(inTickets),
-      s.vip.exists({ numberHash: numberHash(number) }),
+      s.vip.exists({ numberHash: { $in: numberHashes(number) } }),
       s.audit.Audit.countDocuments(inTickets),
     ]);
     return {
@@ -101,7 +104,7 @@ export function createFinder(deps: FinderDeps) {
         s.contact.Evidence.find(inTickets).lean(),
         s.signatures.Signature.find(inTickets).lean(),
         s.signatures.Request.find(inTickets, { token: 0 }).lean(),
-        s.vip.findOne({ numberHash: numberHash(number) }, { numberHash: 0 }).lean(),
+        s.vip.findOne({ numberHash: { $in: numberHashes(number) } }, { numberHash: 0 }).lean(),
       ]);
     let budget = MAX_EMBEDDED_BYTES;
     const embed = (bytes: Buffer | undefined | null) => {

@@ -9,13 +9,13 @@ import {
   DEFAULT_RETENTION_POLICY,
   validateRetentionPolicy,
   type RetentionPolicy,
-} from '../../workflows/policy/retention';
+} from '../../domain/policy/retention';
 import type {
   PrivacyRequestKind,
   PrivacyRequestState,
   PrivacyRequestStatus,
   SweepResult,
-} from '../../workflows/privacy/contract';
+} from '../../domain/privacy';
 import { isDuplicateKey, modelOn } from '../models';
 
 export interface RetentionPolicyDoc {

@@ -5,7 +5,7 @@
 // description). What the reports and the record need stays: ids, stages, categories, region, cell,
 // times, clocks, levels, decisions, the root cause and measures (the network's, not the person's).
 // Pure: no I/O.
-import type { ComplaintView } from '../../workflows/complaint/contract';
+import type { ComplaintView } from '../../domain/complaint';
 
 export const ERASED = '[erased]';
 

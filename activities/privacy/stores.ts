@@ -1,7 +1,7 @@
 // Every store of personal data (issue 22, S8), what it holds, which retention applies, and what the
 // sweep and an erasure request do to it. docs/security.md is generated from this table (api/access-doc.ts);
 // keep it in step with activities/privacy/erase.ts.
-import type { ComplaintDataKind, OtherDataKind } from '../../workflows/policy/retention';
+import type { ComplaintDataKind, OtherDataKind } from '../../domain/policy/retention';
 
 export interface PersonalDataStore {
   store: string;

@@ -3,7 +3,7 @@
 // attributes). Histories are encrypted by the payload codec, but only deletion erases them.
 import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import { msNumberToTs, tsToMs } from '@temporalio/common/lib/time';
-import type { NamespaceRetentionResult } from '../../workflows/privacy/contract';
+import type { NamespaceRetentionResult } from '../../domain/privacy';
 
 /** Sets the namespace's retention of closed histories to `ms` (when it differs) and reads it back. */
 export async function applyNamespaceRetention(

@@ -1,5 +1,5 @@
 // The privacy activities (issue 22, S8) as the workflows see them. Types only.
-import type { RetentionPolicy } from '../../workflows/policy/retention';
+import type { RetentionPolicy } from '../../domain/policy/retention';
 import type {
   CandidatePage,
   EraseComplaintInput,
@@ -9,7 +9,7 @@ import type {
   PrivacyRequestStatus,
   SweepCursor,
   SweepResult,
-} from '../../workflows/privacy/contract';
+} from '../../domain/privacy';
 
 export interface PrivacyActivities {
   /** The active retention policy (the newest stored version, else the built-in default). */

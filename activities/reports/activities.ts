@@ -8,17 +8,23 @@ import {
   type ReportDelivered,
   type ReportPlan,
   type ReportProduced,
-} from '../../workflows/report/contract';
+} from '../../domain/reports/report';
 import type { Models } from '../models';
 import { claim } from '../notifications';
 import { mergeAggs, rowOf, type PeriodAgg } from './aggregate';
 import { CSV_TABLES, csvFileName, renderCsv } from './csv';
 import { FIRST_REPLY_LIMIT_MS } from './fields';
-import type { ReportConfig } from './config';
-import type { HotRule } from './hot';
+import type { ReportConfig } from '../../domain/reports/config';
+import type { HotRule } from '../../domain/reports/hot';
 import { renderReportHtml, renderReportText } from './html';
 import { buildReport, hotTopics, TOP, type Report } from './model';
-import { endOfDay, lastCompletedPeriod, periodBounds, periodProblem, shiftPeriod } from './periods';
+import {
+  endOfDay,
+  lastCompletedPeriod,
+  periodBounds,
+  periodProblem,
+  shiftPeriod,
+} from '../../domain/reports/periods';
 import { createReportSource, type ReportSource } from './source';
 import { reportModels, type ReportModels } from './store';
 import type {

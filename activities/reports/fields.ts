@@ -6,7 +6,7 @@
 // counts such as escalation events). One $unwind and one $group with a single `$sum: 1` then give
 // every figure of a period: FerretDB v1.24 computes only the first accumulator of a $group
 // correctly (the others read an iterator the first one has used up) and has no $cond. Pure.
-import type { ComplaintView } from '../../workflows/complaint/contract';
+import type { ComplaintView } from '../../domain/complaint';
 
 export const FIRST_REPLY_LIMIT_MS = 48 * 3_600_000;
 const TEXT_KEY_MAX = 80;
@@ -32,6 +32,9 @@ export const METRICS = [
   'transferred',
   'verified',
   'mass',
+  'careCalled',
+  'careUnanswered',
+  'careByPerson',
   'verifyMs',
 ] as const;
 export type Metric = (typeof METRICS)[number];
@@ -172,6 +175,11 @@ export function reportFields(view: ComplaintView, dayKey: string, now: number = 
     transferred: bit(transferred !== undefined),
     verified: bit(verificationMs !== undefined),
     mass: bit(massIncidentId !== undefined),
+    // The care callback (R6.1) made, unanswered by calls and SMS so handed to a person, and that
+    // person's record (R6.3): handed over minus recorded is what still waits on the worklist.
+    careCalled: bit(view.careCallback?.answer !== undefined),
+    careUnanswered: bit(view.careCallback?.toPersonAt !== undefined),
+    careByPerson: bit(view.careCallback?.byPerson !== undefined),
   };
   const reportTags = [
     'all',

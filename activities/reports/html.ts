@@ -220,6 +220,10 @@ ${table(
       ['mass incidents (complaints linked)', `${f.massIncidents.incidents} (${f.massIncidents.complaints})`],
       ['hot complaints (closed)', `${f.hotComplaints.count} (${f.hotComplaints.closed})`],
       ['major complaints', f.major],
+      [
+        'care callbacks: unanswered, handed to a person / recorded / waiting (关怀回访未接通转人工)',
+        `${f.careCallbacks.unanswered} / ${f.careCallbacks.recordedByPerson} / ${f.careCallbacks.awaitingPerson} of ${f.careCallbacks.called}`,
+      ],
     ],
   )}</div>
 </div>`;

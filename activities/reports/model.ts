@@ -2,10 +2,10 @@
 // change against the previous period, hot topics by the data definition in ./hot, how last period's
 // hot topics were controlled, the top five with analysis and measures, and the overall picture.
 // Pure: the aggregations come from ./source, the rendering is ./render.
-import { CATEGORIES, CHANNELS } from '../../workflows/complaint/contract';
-import type { ReportKind, ReportPlan } from '../../workflows/report/contract';
+import { CATEGORIES, CHANNELS } from '../../domain/complaint';
+import type { ReportKind, ReportPlan } from '../../domain/reports/report';
 import { percentile, rowOf, rowsOf, type PeriodAgg, type TagRow } from './aggregate';
-import { describeHotRule, growthPct, hotReasons, round1, type HotRule } from './hot';
+import { describeHotRule, growthPct, hotReasons, round1, type HotRule } from '../../domain/reports/hot';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -59,6 +59,11 @@ export interface HandlingFigures {
   massIncidents: { incidents: number; complaints: number; list: { incident: string; complaints: number }[] };
   hotComplaints: { count: number; closed: number };
   major: number;
+  /**
+   * Care callbacks (R6.1, R6.3): made, answered by nobody (calls nor SMS) and handed to a person,
+   * recorded by that person, and still waiting on the care-callback worklist.
+   */
+  careCallbacks: { called: number; unanswered: number; recordedByPerson: number; awaitingPerson: number };
 }
 
 export interface TextCount {
@@ -291,6 +296,12 @@ export function handlingFigures(
     massIncidents: { incidents: mass.length, complaints: m.mass, list: mass },
     hotComplaints: { count: m.hot, closed: m.hotClosed },
     major: m.major,
+    careCallbacks: {
+      called: m.careCalled,
+      unanswered: m.careUnanswered,
+      recordedByPerson: m.careByPerson,
+      awaitingPerson: m.careUnanswered - m.careByPerson,
+    },
   };
 }
 

@@ -23,7 +23,7 @@ import {
   valuesPipeline,
   type PeriodAgg,
 } from './aggregate';
-import { weekOfDay } from './periods';
+import { weekOfDay } from '../../domain/reports/periods';
 import { reportModels, type ReportModels } from './store';
 
 /** What a fold needs of a summary (everything else is left in the database). */

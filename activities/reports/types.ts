@@ -1,10 +1,5 @@
 // Inputs and outputs of the report activities, shared with the report workflow as types only.
-import type {
-  ReportDelivered,
-  ReportKind,
-  ReportPlan,
-  ReportProduced,
-} from '../../workflows/report/contract';
+import type { ReportDelivered, ReportKind, ReportPlan, ReportProduced } from '../../domain/reports/report';
 
 export interface PlanReportInput {
   kind: ReportKind;

@@ -2,7 +2,7 @@
 import { Router, type Request } from 'express';
 import type { Logger } from 'pino';
 import type { AuditStore } from '../../activities/audit';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import * as S from '../schemas';
 import type { ActionRecorder } from './complaints';
 
@@ -10,11 +10,11 @@ const ticket = (req: Request) => S.TicketIdParam.parse(req.params.ticketId);
 
 export function auditRoutes(store: AuditStore): Router {
   const r = Router();
-  r.get('/:ticketId', guard('GET', '/v1/admin/audit/{ticketId}'), async (req, res) => {
+  serve(r, '/v1/admin/audit', 'getAuditTrail', async (req, res) => {
     const ticketId = ticket(req);
     res.json({ ticketId, entries: await store.list(ticketId) });
   });
-  r.get('/:ticketId/verify', guard('GET', '/v1/admin/audit/{ticketId}/verify'), async (req, res) => {
+  serve(r, '/v1/admin/audit', 'verifyAuditTrail', async (req, res) => {
     res.json(await store.verify(ticket(req)));
   });
   return r;

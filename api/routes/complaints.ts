@@ -1,14 +1,23 @@
-// Complaint routes: one line each over the service; validation in the schemas, errors in the
-// middleware, who may do what in ../access (applied by ../guard), every accepted action audited.
+// Complaint routes, mounted from the declarations in ../operations/complaints: every human action is
+// one row of COMPLAINT_ACTIONS (update, body schema, roles, audit name) and is served by the same
+// code here. Who may do what is applied by ../guard, errors by the middleware.
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import { actorOf } from '../auth';
 import type { ComplaintService } from '../complaints-service';
-import { guard } from '../guard';
 import { HttpError } from '../errors';
+import { requireRule } from '../guard';
 import { hasMajorReport, renderMajorReportHtml } from '../major-report-html';
-import type { z } from 'zod';
+import {
+  COMPLAINT_ACTIONS,
+  escalateComplaint,
+  fileComplaint,
+  getComplaint,
+  getMajorReportPage,
+  listComplaints,
+  TicketParams,
+} from '../operations/complaints';
+import { expressPath, type Operation } from '../operations/define';
 import * as S from '../schemas';
-import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from '../on-site-schemas';
 
 type Handler = (req: Request, res: Response) => Promise<unknown>;
 const route =
@@ -16,7 +25,8 @@ const route =
   (req, res, next) => {
     fn(req, res).catch(next);
   };
-const id = (req: Request) => S.TicketIdParam.parse(req.params.id);
+const id = (req: Request) => TicketParams.parse(req.params).id;
+const MOUNT = '/v1/complaints';
 
 /** Records an accepted human action (S5, R10.2); never throws. */
 export type ActionRecorder = (
@@ -27,24 +37,12 @@ export type ActionRecorder = (
 export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = async () => {}): Router {
   const r = Router();
   const load = (req: Request) => svc.get(id(req));
-  const rule = (method: 'GET' | 'POST', path: string) =>
-    guard(method, `/v1/complaints${path}`, path.includes('{id}') ? load : undefined);
-  const at = (path: string) => path.replace(':id', '{id}');
-  const post = (path: string) => rule('POST', at(path));
-  const act = <T extends { ticketId: string; stage: string }>(
-    action: string,
-    fn: (req: Request) => Promise<T>,
-  ) =>
-    route(async (req, res) => {
-      const view = await fn(req);
-      const stageBefore = req.complaintAccess?.stage;
-      await record(req, { ticketId: view.ticketId, action, stageBefore, stageAfter: view.stage });
-      res.json(view);
-    });
+  const at = (o: Operation) => expressPath(o.path, MOUNT);
+  const rule = (o: Operation) => requireRule(o, o.scope === 'complaint' ? load : undefined);
 
   r.post(
-    '/',
-    rule('POST', ''),
+    at(fileComplaint),
+    rule(fileComplaint),
     route(async (req, res) => {
       const out = await svc.intake(S.IntakeSchema.parse(req.body), actorOf(req));
       if (out.created)
@@ -56,19 +54,19 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
     }),
   );
   r.get(
-    '/',
-    rule('GET', ''),
+    at(listComplaints),
+    rule(listComplaints),
     route(async (req, res) => res.json(await svc.list(S.ListQuerySchema.parse(req.query), req.listScope))),
   );
   r.get(
-    '/:id',
-    rule('GET', '/{id}'),
+    at(getComplaint),
+    rule(getComplaint),
     route(async (req, res) => res.json(await svc.get(id(req)))),
   );
   // R5.3: the written report of a major complaint as a printable page (linked from its e-mail).
   r.get(
-    '/:id/major-report.html',
-    rule('GET', '/{id}/major-report.html'),
+    at(getMajorReportPage),
+    rule(getMajorReportPage),
     route(async (req, res) => {
       const view = await svc.get(id(req));
       if (!hasMajorReport(view))
@@ -85,41 +83,26 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
         .send(renderMajorReportHtml(view));
     }),
   );
-  // Every human action on a complaint: path, audit name, service call, body schema.
-  const step = <T, V extends { ticketId: string; stage: string }>(
-    path: string,
-    action: string,
-    fn: (ticketId: string, actor: ReturnType<typeof actorOf>, input: T) => Promise<V>,
-    schema: z.ZodType<T>,
-  ) =>
+  // Every human action: validate the body, send the update, audit, answer with the complaint.
+  for (const action of COMPLAINT_ACTIONS)
     r.post(
-      path,
-      post(path),
-      act(action, (req) => fn(id(req), actorOf(req), schema.parse(req.body ?? {}))),
+      at(action),
+      rule(action),
+      route(async (req, res) => {
+        const view = await svc.act(action.update, id(req), actorOf(req), action.body.parse(req.body ?? {}));
+        const stageBefore = req.complaintAccess?.stage;
+        await record(req, {
+          ticketId: view.ticketId,
+          action: action.audit,
+          stageBefore,
+          stageAfter: view.stage,
+        });
+        res.json(view);
+      }),
     );
-  step('/:id/triage', 'TRIAGE', svc.triage, S.TriageSchema);
-  step('/:id/on-site-tests', 'ON_SITE_PROPOSED', svc.proposeOnSite, ProposeOnSiteTestSchema);
-  step('/:id/on-site-tests/result', 'ON_SITE_RESULT', svc.onSiteResult, OnSiteResultSchema);
-  step('/:id/signature-requests', 'SIGNATURE_REQUEST', svc.requestSignature, RequestSignatureSchema);
-  step('/:id/verification', 'VERIFICATION', svc.verify, S.VerificationSchema);
-  step('/:id/findings', 'FINDINGS', svc.findings, S.FindingsSchema);
-  step('/:id/resolve', 'RESOLVE', svc.resolve, S.ResolveSchema);
-  step('/:id/replies', 'REPLY', svc.reply, S.ReplySchema);
-  step('/:id/close', 'CLOSE', svc.close, S.CloseSchema);
-  step('/:id/assign', 'ASSIGN', svc.assign, S.AssignSchema);
-  step('/:id/escalations/acknowledge', 'ACKNOWLEDGE', svc.acknowledge, S.AcknowledgeSchema);
-  step('/:id/clocks/pause', 'PAUSE_CLOCK', svc.pauseClock, S.PauseClockSchema);
-  step('/:id/clocks/resume', 'RESUME_CLOCK', svc.resumeClock, S.ResumeClockSchema);
-  step('/:id/clocks/extend', 'EXTEND_CLOCK', svc.extendClock, S.ExtendClockSchema);
-  step('/:id/policy', 'APPLY_POLICY', svc.applyPolicy, S.ApplyPolicySchema);
-  step('/:id/major', 'MARK_MAJOR', svc.markMajor, S.MarkMajorSchema);
-  step('/:id/major-report', 'MAJOR_REPORT', svc.majorReport, S.MajorReportSchema);
-  step('/:id/contact', 'CONTACT', svc.contact, S.ContactCustomerSchema);
-  step('/:id/dispute-prone', 'DISPUTE_PRONE', svc.markDisputeProne, S.MarkDisputeProneSchema);
-  step('/:id/evidence/regather', 'REGATHER_EVIDENCE', svc.regatherEvidence, S.RegatherEvidenceSchema);
   r.post(
-    '/:id/escalations',
-    post('/:id/escalations'),
+    at(escalateComplaint),
+    rule(escalateComplaint),
     route(async (req, res) => {
       const out = await svc.escalate(id(req), actorOf(req), S.EscalationSchema.parse(req.body));
       const stage = req.complaintAccess?.stage;

@@ -8,9 +8,10 @@ import express, { Router, type RequestHandler } from 'express';
 import { z } from 'zod';
 import type { ContactModels } from '../../activities/contact-models';
 import { ACCESS, grantedRoles } from '../access';
+import type { ConsoleSignIn } from '../auth';
 import type { ComplaintService } from '../complaints-service';
 import { HttpError, notFound } from '../errors';
-import { guard } from '../guard';
+import { guard, serve } from '../guard';
 import { TicketIdParam } from '../schemas';
 
 /** Every role-guarded route the principal's roles allow, as `METHOD /path` of the access table. */
@@ -22,7 +23,7 @@ export function permissionsOf(actor: { roles: string[] }): string[] {
 
 export function meRoutes(): Router {
   const r = Router();
-  r.get('/', guard('GET', '/v1/me'), (req, res) => {
+  serve(r, '/v1/me', 'getMe', (req, res) => {
     const actor = req.actor!;
     res.json({
       user: actor.user,
@@ -73,27 +74,39 @@ export function recordingRoutes(svc: ComplaintService, contact: ContactModels): 
  * The console's page: `default-src 'self'` (no CDN, no fonts or tiles from elsewhere), recordings
  * and downloads as blob: URLs made from authenticated fetches, nothing may frame it.
  */
-const CONSOLE_CSP = [
-  "default-src 'self'",
-  "script-src 'self'",
-  "style-src 'self' 'unsafe-inline'",
-  "img-src 'self' data: blob:",
-  "media-src 'self' blob:",
-  "connect-src 'self'",
-  "font-src 'self'",
-  "object-src 'none'",
-  "base-uri 'self'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+const consoleCsp = (connect: readonly string[]) =>
+  [
+    "default-src 'self'",
+    "script-src 'self'",
+    "style-src 'self' 'unsafe-inline'",
+    "img-src 'self' data: blob:",
+    "media-src 'self' blob:",
+    // The identity provider's discovery, token and JWKS endpoints are fetched by the page (S9).
+    ['connect-src', "'self'", ...connect].join(' '),
+    "font-src 'self'",
+    "object-src 'none'",
+    "base-uri 'self'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
 
-/** /console: the built files, index.html for every client route, a clear 503 when not built. */
-export function consoleStatic(distDir = path.resolve(__dirname, '..', '..', 'console', 'dist')): Router {
+/**
+ * /console: the built files, index.html for every client route, a clear 503 when not built, and
+ * /console/auth-config.json: how the page signs people in (S9.1; nothing secret in it).
+ */
+export function consoleStatic(
+  distDir = path.resolve(__dirname, '..', '..', 'console', 'dist'),
+  signIn?: ConsoleSignIn,
+): Router {
   const r = Router();
   const index = path.join(distDir, 'index.html');
+  const csp = consoleCsp(signIn ? [new URL(signIn.issuer).origin] : []);
   r.use((_req, res, next) => {
-    res.set('Content-Security-Policy', CONSOLE_CSP);
+    res.set('Content-Security-Policy', csp);
     next();
+  });
+  r.get('/auth-config.json', (_req, res) => {
+    res.set('Cache-Control', 'no-cache').json({ oidc: signIn ?? null });
   });
   r.use(
     '/assets',

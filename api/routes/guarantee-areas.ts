@@ -28,7 +28,7 @@ import {
   areaProblems,
   withDefaults,
   type GuaranteeAreaChange,
-} from '../../workflows/policy/guarantee';
+} from '../../domain/policy/guarantee';
 import { actorOf } from '../auth';
 import { HttpError, notFound } from '../errors';
 import {
@@ -41,7 +41,7 @@ import {
   PauseAreaSchema,
   ResumeAreaSchema,
 } from '../guarantee-schemas';
-import { guard } from '../guard';
+import { serve } from '../guard';
 
 export interface GuaranteeRouteDeps {
   client: Client;
@@ -133,7 +133,7 @@ export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
     }
   }
 
-  r.post('/', guard('POST', '/v1/guarantee-areas'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'createGuaranteeArea', async (req, res) => {
     const { areaId, ...fields } = GuaranteeAreaCreateSchema.parse(req.body);
     const area = withDefaults(fields);
     const problems = areaProblems(area, deps.minWatchIntervalMs);
@@ -171,7 +171,7 @@ export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
       .json({ created: true, areaId, workflowId, status: 'OK', definition: area, links: links(areaId) });
   });
 
-  r.get('/', guard('GET', '/v1/guarantee-areas'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'listGuaranteeAreas', async (req, res) => {
     const q = GuaranteeAreaListQuery.parse(req.query);
     const docs = await store.Area.find(q.status ? { status: q.status } : {})
       .select({ view: 0 })
@@ -199,12 +199,12 @@ export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
     });
   });
 
-  r.get('/:id', guard('GET', '/v1/guarantee-areas/{id}'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'getGuaranteeArea', async (req, res) => {
     const areaId = areaIdOf(req);
     res.json({ ...(await view(areaId)), links: links(areaId) });
   });
 
-  r.get('/:id/tests', guard('GET', '/v1/guarantee-areas/{id}/tests'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'listGuaranteeTests', async (req, res) => {
     const areaId = areaIdOf(req);
     const q = GuaranteeTestListQuery.parse(req.query);
     await ensureExists(areaId);
@@ -212,25 +212,25 @@ export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
     res.json({ items: docs.map(({ _id, ...d }) => ({ taskId: _id, ...d })) });
   });
 
-  r.post('/:id/pause', guard('POST', '/v1/guarantee-areas/{id}/pause'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'pauseGuaranteeArea', async (req, res) => {
     const areaId = areaIdOf(req);
     const input = PauseAreaSchema.parse(req.body);
     res.json(await act(areaId, pauseAreaUpdate, actorOf(req), input));
   });
 
-  r.post('/:id/resume', guard('POST', '/v1/guarantee-areas/{id}/resume'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'resumeGuaranteeArea', async (req, res) => {
     const areaId = areaIdOf(req);
     const input = ResumeAreaSchema.parse(req.body);
     res.json(await act(areaId, resumeAreaUpdate, actorOf(req), input));
   });
 
-  r.post('/:id/end', guard('POST', '/v1/guarantee-areas/{id}/end'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'endGuaranteeArea', async (req, res) => {
     const areaId = areaIdOf(req);
     const input = EndAreaSchema.parse(req.body);
     res.json(await act(areaId, endAreaUpdate, actorOf(req), input));
   });
 
-  r.patch('/:id', guard('PATCH', '/v1/guarantee-areas/{id}'), async (req, res) => {
+  serve(r, '/v1/guarantee-areas', 'changeGuaranteeArea', async (req, res) => {
     const areaId = areaIdOf(req);
     const change = GuaranteeAreaChangeSchema.parse(req.body) as GuaranteeAreaChange;
     const current = await view(areaId);

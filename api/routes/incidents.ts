@@ -14,7 +14,7 @@ import {
 } from '../../workflows/incident/contract';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import * as S from '../incident-schemas';
 
 /** How long the list waits for an open incident's workflow before it shows the projected figures. */
@@ -74,9 +74,10 @@ export function incidentRoutes(deps: { client: Client; mongo: Connection }): Rou
       );
     });
 
-  r.get(
-    '/',
-    guard('GET', '/v1/incidents'),
+  serve(
+    r,
+    '/v1/incidents',
+    'listIncidents',
     route(async (req, res) => {
       const q = S.IncidentListQuery.parse(req.query);
       const filter: Record<string, unknown> = {};
@@ -103,36 +104,22 @@ export function incidentRoutes(deps: { client: Client; mongo: Connection }): Rou
       });
     }),
   );
-  r.get(
-    '/:id',
-    guard('GET', '/v1/incidents/{id}'),
+  serve(
+    r,
+    '/v1/incidents',
+    'getIncident',
     route(async (req, res) => res.json(await get(id(req)))),
   );
-  r.post(
-    '/:id/owner',
-    guard('POST', '/v1/incidents/{id}/owner'),
-    update(takeOwnershipUpdate, S.TakeOwnershipSchema),
-  );
-  r.post(
-    '/:id/checklist',
-    guard('POST', '/v1/incidents/{id}/checklist'),
-    update(checkItemUpdate, S.CheckItemSchema),
-  );
-  r.post(
-    '/:id/resolve',
-    guard('POST', '/v1/incidents/{id}/resolve'),
-    update(resolveIncidentUpdate, S.ResolveIncidentSchema),
-  );
-  r.post(
-    '/:id/close',
-    guard('POST', '/v1/incidents/{id}/close'),
-    update(closeIncidentUpdate, S.CloseIncidentSchema),
-  );
+  serve(r, '/v1/incidents', 'takeIncidentOwnership', update(takeOwnershipUpdate, S.TakeOwnershipSchema));
+  serve(r, '/v1/incidents', 'checkIncidentItem', update(checkItemUpdate, S.CheckItemSchema));
+  serve(r, '/v1/incidents', 'resolveIncident', update(resolveIncidentUpdate, S.ResolveIncidentSchema));
+  serve(r, '/v1/incidents', 'closeIncident', update(closeIncidentUpdate, S.CloseIncidentSchema));
 
   const knowledge = Router();
-  knowledge.get(
-    '/',
-    guard('GET', '/v1/knowledge'),
+  serve(
+    knowledge,
+    '/v1/knowledge',
+    'searchKnowledge',
     route(async (req, res) => {
       const q = S.KnowledgeQuery.parse(req.query);
       const filter: Record<string, unknown> = {};

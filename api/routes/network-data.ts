@@ -8,7 +8,7 @@ import { DATASET_KINDS, DATASETS } from '../../activities/evidence/datasets';
 import { importDataset, type ImportFormat } from '../../activities/evidence/import';
 import { networkCollections } from '../../activities/evidence/mongo';
 import { HttpError } from '../errors';
-import { guard } from '../guard';
+import { serve } from '../guard';
 
 export const DatasetKindParam = z.enum(DATASET_KINDS, { error: `one of ${DATASET_KINDS.join(', ')}` });
 /** CSV bodies may be larger than the API's JSON limit (256 kB); bigger JSON files: CSV or the CLI. */
@@ -28,7 +28,7 @@ export function networkDataRoutes(mongo: Connection): Router {
   const r = Router();
   const collections = networkCollections(mongo);
 
-  r.get('/', guard('GET', '/v1/network-data'), (_req, res, next) => {
+  serve(r, '/v1/network-data', 'countNetworkData', (_req, res, next) => {
     // One count after the other: FerretDB v1 counts by reading every row, and each call has the
     // API's answer deadline (4 s, S10); six at once on two busy cores can make the KPIs' count
     // miss it (seen once in a clean-clone run beside other work: no counts came back).
@@ -39,9 +39,10 @@ export function networkDataRoutes(mongo: Connection): Router {
     })().then((counts) => res.json({ counts }), next);
   });
 
-  r.post(
-    '/:kind',
-    guard('POST', '/v1/network-data/{kind}'),
+  serve(
+    r,
+    '/v1/network-data',
+    'importNetworkData',
     express.text({ type: ['text/csv', 'application/csv'], limit: CSV_LIMIT }),
     (req, res, next) => {
       const kind = DatasetKindParam.parse(req.params.kind);

@@ -3,18 +3,18 @@ import { Router } from 'express';
 import type { PolicyStore } from '../../activities/policy-store';
 import { actorOf } from '../auth';
 import { conflict, HttpError } from '../errors';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import { PolicySetSchema } from '../schemas';
 
 export function policyRoutes(store: PolicyStore): Router {
   const r = Router();
-  r.get('/', guard('GET', '/v1/policies'), (_req, res, next) => {
+  serve(r, '/v1/policies', 'getPolicies', (_req, res, next) => {
     Promise.all([store.active(), store.history()]).then(
       ([active, history]) => res.json({ active, history }),
       next,
     );
   });
-  r.post('/', guard('POST', '/v1/policies'), (req, res, next) => {
+  serve(r, '/v1/policies', 'savePolicySet', (req, res, next) => {
     const body = PolicySetSchema.parse(req.body);
     store
       .save(body, actorOf(req).user)

@@ -15,7 +15,7 @@ import type { Logger } from 'pino';
 import { createAuditStore } from '../../activities/audit';
 import { createPrivacyModels, createRetentionStore } from '../../activities/privacy/models';
 import { applyNamespaceRetention } from '../../activities/privacy/temporal';
-import { temporalRetentionMs } from '../../workflows/policy/retention';
+import { temporalRetentionMs } from '../../domain/policy/retention';
 import {
   PRIVACY_REQUEST_WORKFLOW_TYPE,
   RETENTION_SCHEDULE_ID,
@@ -25,7 +25,7 @@ import {
 } from '../../workflows/privacy/contract';
 import { actorOf } from '../auth';
 import { conflict, HttpError, notFound } from '../errors';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import {
   ListLimitQuery,
   PrivacyRequestIdParam,
@@ -52,7 +52,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
   const retention = createRetentionStore(deps.mongo);
   const audit = createAuditStore(deps.mongo);
 
-  r.get('/retention', guard('GET', '/v1/admin/retention'), async (_req, res) => {
+  serve(r, '/v1/admin', 'getRetention', async (_req, res) => {
     const [active, history] = await Promise.all([retention.active(), retention.history()]);
     let temporalHours: number | undefined;
     try {
@@ -65,7 +65,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
     res.json({ active, history, temporal: { namespace: deps.namespace, hours: temporalHours } });
   });
 
-  r.post('/retention', guard('POST', '/v1/admin/retention'), async (req, res) => {
+  serve(r, '/v1/admin', 'saveRetention', async (req, res) => {
     const body = RetentionPolicySchema.parse(req.body);
     const out = await retention.save(body, actorOf(req).user);
     if ('conflict' in out) throw conflict(out.conflict);
@@ -79,7 +79,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
     res.status(201).json({ version: out.policy.version, policy: out.policy, temporal });
   });
 
-  r.post('/retention/sweeps', guard('POST', '/v1/admin/retention/sweeps'), async (req, res) => {
+  serve(r, '/v1/admin', 'triggerRetentionSweep', async (req, res) => {
     const { reason } = SweepRequestSchema.parse(req.body);
     const actor = actorOf(req);
     const at = new Date().toISOString();
@@ -107,13 +107,13 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
       .json({ scheduleId: RETENTION_SCHEDULE_ID, triggered: true, requestedAt: new Date(), reason });
   });
 
-  r.get('/retention/sweeps', guard('GET', '/v1/admin/retention/sweeps'), async (req, res) => {
+  serve(r, '/v1/admin', 'listRetentionSweeps', async (req, res) => {
     const q = ListLimitQuery.parse(req.query);
     const items = await pm.RetentionRun.find().sort({ finishedAt: -1 }).limit(q.limit).lean();
     res.json({ items: items.map(({ _id, ...rest }) => ({ id: _id, ...rest })) });
   });
 
-  r.post('/privacy/requests', guard('POST', '/v1/admin/privacy/requests'), async (req, res) => {
+  serve(r, '/v1/admin', 'startPrivacyRequest', async (req, res) => {
     const body = PrivacyRequestSchema.parse(req.body);
     const actor = actorOf(req);
     const requestId = newRequestId();
@@ -149,7 +149,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
     res.status(202).json({ requestId, workflowId, state: 'RECEIVED', links: links(requestId) });
   });
 
-  r.get('/privacy/requests', guard('GET', '/v1/admin/privacy/requests'), async (req, res) => {
+  serve(r, '/v1/admin', 'listPrivacyRequests', async (req, res) => {
     const q = ListLimitQuery.parse(req.query);
     const docs = await pm.Request.find({}, { subject: 0 }).sort({ requestedAt: -1 }).limit(q.limit).lean();
     res.json({ items: docs.map(({ _id, ...rest }) => ({ requestId: _id, ...rest, links: links(_id) })) });
@@ -162,7 +162,7 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
     return doc;
   };
 
-  r.get('/privacy/requests/:id', guard('GET', '/v1/admin/privacy/requests/{id}'), async (req, res) => {
+  serve(r, '/v1/admin', 'getPrivacyRequest', async (req, res) => {
     const { _id, ...doc } = await load(req);
     // The live state while it runs (the query), else what the workflow recorded.
     let live: unknown;
@@ -186,20 +186,16 @@ export function privacyRoutes(deps: PrivacyRouteDeps): Router {
     });
   });
 
-  r.get(
-    '/privacy/requests/:id/export',
-    guard('GET', '/v1/admin/privacy/requests/{id}/export'),
-    async (req, res) => {
-      const doc = await load(req);
-      const out = await pm.Export.findById(doc._id).lean();
-      if (!out || out.expiresAt.getTime() <= Date.now()) throw notFound(`export of request ${doc._id}`);
-      res
-        .type('application/json')
-        .setHeader('Content-Disposition', `attachment; filename="${doc._id}.json"`)
-        .setHeader('Cache-Control', 'no-store')
-        .send(out.document);
-    },
-  );
+  serve(r, '/v1/admin', 'getPrivacyExport', async (req, res) => {
+    const doc = await load(req);
+    const out = await pm.Export.findById(doc._id).lean();
+    if (!out || out.expiresAt.getTime() <= Date.now()) throw notFound(`export of request ${doc._id}`);
+    res
+      .type('application/json')
+      .setHeader('Content-Disposition', `attachment; filename="${doc._id}.json"`)
+      .setHeader('Cache-Control', 'no-store')
+      .send(out.document);
+  });
 
   return r;
 }

@@ -7,7 +7,7 @@ import { reportLinks } from '../../activities/reports/activities';
 import { CSV_TABLES, csvFileName, renderCsv } from '../../activities/reports/csv';
 import { renderReportHtml } from '../../activities/reports/html';
 import type { Report } from '../../activities/reports/model';
-import { lastCompletedPeriod } from '../../activities/reports/periods';
+import { lastCompletedPeriod } from '../../domain/reports/periods';
 import { reportModels, type ReportDoc } from '../../activities/reports/store';
 import {
   REPORT_WORKFLOW_TYPE,
@@ -18,7 +18,7 @@ import {
 } from '../../workflows/report/contract';
 import { actorOf } from '../auth';
 import { HttpError, notFound } from '../errors';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import { CsvTableParam, ReportIdParam, ReportListQuery, ReportRequestSchema } from '../report-schemas';
 
 export interface ReportRouteDeps {
@@ -46,7 +46,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     return doc;
   }
 
-  r.post('/', guard('POST', '/v1/reports'), async (req, res: Response) => {
+  serve(r, '/v1/reports', 'produceReport', async (req, res: Response) => {
     const body = ReportRequestSchema.parse(req.body ?? {});
     const period = body.period ?? lastCompletedPeriod(body.kind, Date.now(), deps.timeZone);
     const id = reportId(body.kind, period);
@@ -87,7 +87,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     res.status(201).json({ ...base, status: 'COMPLETED', ...waited.result });
   });
 
-  r.get('/', guard('GET', '/v1/reports'), async (req, res) => {
+  serve(r, '/v1/reports', 'listReports', async (req, res) => {
     const q = ReportListQuery.parse(req.query);
     const docs = await store.Report.find(q.kind ? { kind: q.kind } : {})
       .select({ _id: 1, kind: 1, period: 1, revision: 1, generatedAt: 1, timeZone: 1 })
@@ -107,7 +107,7 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
     res.json({ items });
   });
 
-  r.get('/:id.html', guard('GET', '/v1/reports/{id}.html'), async (req, res) => {
+  serve(r, '/v1/reports', 'getReportPage', async (req, res) => {
     const doc = await load(req.params.id as string);
     const base = `/v1/reports/${encodeURIComponent(doc._id)}`;
     res
@@ -115,14 +115,14 @@ export function reportRoutes(deps: ReportRouteDeps): Router {
       .send(renderReportHtml(doc.report, { csv: (t) => `${base}/${t}.csv` }));
   });
 
-  r.get('/:id/:table.csv', guard('GET', '/v1/reports/{id}/{table}.csv'), async (req, res) => {
+  serve(r, '/v1/reports', 'getReportTable', async (req, res) => {
     const table = CsvTableParam.parse(req.params.table);
     const doc = await load(req.params.id as string);
     const report: Report = doc.report;
     res.type('text/csv; charset=utf-8').attachment(csvFileName(report, table)).send(renderCsv(report, table));
   });
 
-  r.get('/:id', guard('GET', '/v1/reports/{id}'), async (req, res) => {
+  serve(r, '/v1/reports', 'getReport', async (req, res) => {
     const doc = await load(req.params.id as string);
     res.json({ ...doc.report, revision: doc.revision, links: links(doc._id) });
   });

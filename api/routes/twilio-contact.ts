@@ -26,7 +26,7 @@ import {
   smsReplySignal,
   type CallEventInput,
 } from '../../workflows/contact/contract';
-import { answerFromDigits, parseCustomerAnswer } from '../../workflows/policy/customer-answer';
+import { answerFromDigits, parseCustomerAnswer } from '../../domain/policy/customer-answer';
 import { verifyTwilioSignature } from '../webhooks';
 
 export interface TwilioContactDeps {

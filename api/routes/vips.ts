@@ -3,64 +3,12 @@
 import { randomUUID } from 'node:crypto';
 import { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Connection } from 'mongoose';
-import { z } from 'zod';
 import { numberHash } from '../../activities/repeat';
-import { vipModel } from '../../activities/vip';
+import { vipModel, vipNumberFilter } from '../../activities/vip';
 import { actorOf } from '../auth';
 import { HttpError } from '../errors';
-import { guard } from '../guard';
-
-const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'an E.164 number such as +8613912345678');
-const place = z
-  .object({
-    label: z.string().trim().min(1).max(100),
-    address: z.string().trim().max(300).optional(),
-    coordinates: z
-      .object({ lat: z.number().min(-90).max(90), lng: z.number().min(-180).max(180) })
-      .strict()
-      .optional(),
-    cellIds: z
-      .array(z.string().regex(/^[0-9A-Za-z-]{3,40}$/))
-      .max(50)
-      .optional(),
-  })
-  .strict();
-
-export const VipProfileSchema = z
-  .object({
-    number: e164,
-    name: z.string().trim().max(100).optional(),
-    imsi: z
-      .string()
-      .regex(/^\d{14,15}$/, '14–15 digits')
-      .optional(),
-    imei: z
-      .string()
-      .regex(/^\d{14,16}$/, '14–16 digits')
-      .optional(),
-    terminalModel: z.string().trim().max(100).optional(),
-    vipLevel: z.number().int().min(1).max(5),
-    office: place.optional(),
-    residence: place.optional(),
-    activityLocations: z.array(place).max(20).default([]),
-    assistants: z
-      .array(
-        z
-          .object({
-            name: z.string().trim().min(1).max(100),
-            phone: e164.optional(),
-            email: z.email().optional(),
-          })
-          .strict()
-          .refine((a) => a.phone || a.email, 'an assistant needs a phone or an e-mail address'),
-      )
-      .min(1, "at least one leader's assistant to keep informed (R7.2)")
-      .max(10),
-    active: z.boolean().default(true),
-  })
-  .strict();
-
-const IdParam = z.string().regex(/^vip-[0-9a-f-]{36}$/, 'a VIP profile id such as vip-…');
+import { serve } from '../guard';
+import { VipIdParam as IdParam, VipProfileSchema } from '../vip-schemas';
 
 const mask = (n: string) => `${n.slice(0, 6)}****${n.slice(-2)}`;
 
@@ -85,13 +33,14 @@ export function vipRoutes(mongo: Connection): Router {
     return { profileId: _id, ...rest };
   };
 
-  r.post(
-    '/',
-    guard('POST', '/v1/vips'),
+  serve(
+    r,
+    '/v1/vips',
+    'createVip',
     route(async (req, res) => {
       const body = VipProfileSchema.parse(req.body);
       const hash = numberHash(body.number);
-      if (await Vip.exists({ numberHash: hash }))
+      if (await Vip.exists(vipNumberFilter(body.number)))
         throw new HttpError(409, 'duplicate', 'a VIP profile with this number exists: change it with PUT');
       const doc = {
         _id: `vip-${randomUUID()}`,
@@ -105,9 +54,10 @@ export function vipRoutes(mongo: Connection): Router {
       res.status(201).json(out(doc));
     }),
   );
-  r.get(
-    '/',
-    guard('GET', '/v1/vips'),
+  serve(
+    r,
+    '/v1/vips',
+    'listVips',
     route(async (_req, res) => {
       const docs = await Vip.find({}).sort({ updatedAt: -1 }).limit(500).lean();
       res.json({
@@ -123,20 +73,22 @@ export function vipRoutes(mongo: Connection): Router {
       });
     }),
   );
-  r.get(
-    '/:id',
-    guard('GET', '/v1/vips/{id}'),
+  serve(
+    r,
+    '/v1/vips',
+    'getVip',
     route(async (req, res) => res.json(out(await load(id(req))))),
   );
-  r.put(
-    '/:id',
-    guard('PUT', '/v1/vips/{id}'),
+  serve(
+    r,
+    '/v1/vips',
+    'replaceVip',
     route(async (req, res) => {
       const profileId = id(req);
       const before = await load(profileId);
       const body = VipProfileSchema.parse(req.body);
       const hash = numberHash(body.number);
-      if (hash !== before.numberHash && (await Vip.exists({ numberHash: hash })))
+      if (await Vip.exists({ ...vipNumberFilter(body.number), _id: { $ne: profileId } }))
         throw new HttpError(409, 'duplicate', 'another VIP profile has this number');
       const doc = {
         ...body,
@@ -149,9 +101,10 @@ export function vipRoutes(mongo: Connection): Router {
       res.json(out({ _id: profileId, ...doc }));
     }),
   );
-  r.delete(
-    '/:id',
-    guard('DELETE', '/v1/vips/{id}'),
+  serve(
+    r,
+    '/v1/vips',
+    'deleteVip',
     route(async (req, res) => {
       const profileId = id(req);
       await load(profileId);

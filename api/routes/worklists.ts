@@ -2,12 +2,12 @@
 import { Router } from 'express';
 import { actorOf } from '../auth';
 import type { ComplaintService } from '../complaints-service';
-import { guard } from '../guard';
+import { serve } from '../guard';
 import { WorklistParam, WorklistQuerySchema } from '../schemas';
 
 export function worklistRoutes(svc: ComplaintService): Router {
   const r = Router();
-  r.get('/:name', guard('GET', '/v1/worklists/{name}'), (req, res, next) => {
+  serve(r, '/v1/worklists', 'getWorklist', (req, res, next) => {
     svc
       // The team comes with the principal (actorOf keeps only user and roles, as the workflow records them).
       .worklist(

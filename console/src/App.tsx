@@ -1,13 +1,21 @@
-// The console's shell: sign-in, the session from GET /v1/me, the navigation the roles allow,
-// the language switch, and the pages by URL.
+// The console's shell: sign-in through the identity provider (./auth), the session from GET /v1/me,
+// the navigation the roles allow, the language switch, and the pages by URL.
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import { getToken, onUnauthorized, setToken, whoAmI, type Me } from './api';
+import { ApiError, getToken, onUnauthorized, setToken, whoAmI, type Me } from './api';
+import {
+  createAuth,
+  isSignedOutPage,
+  isSignInCallback,
+  loadOidcSettings,
+  type Auth,
+  type SignInReason,
+} from './auth';
 import { I18nProvider, useT, type Lang } from './i18n';
 import { Complaint } from './pages/Complaint';
 import { Dashboard } from './pages/Dashboard';
 import { Privacy } from './pages/Privacy';
 import { Reports } from './pages/Reports';
-import { SignIn } from './pages/SignIn';
+import { NoRole, SignIn } from './pages/SignIn';
 import { Worklists, WORKLISTS } from './pages/Worklists';
 import { Link, navigate, useRoute } from './router';
 import { homeOf, SessionContext, sessionOf, type Session } from './session';
@@ -20,36 +28,99 @@ export function App() {
   );
 }
 
+/** Where the sign-in stands: `me` once the API knows the person, `refused` when it knows them but not their role. */
+interface Signed {
+  auth: Auth | null;
+  me: Me | null;
+  reason: SignInReason;
+  refused?: string;
+  error?: string;
+}
+
+/** Startup, once per page load (StrictMode runs effects twice; the sign-in code may be used once). */
+let startup: Promise<Signed> | undefined;
+
+async function start(): Promise<Signed> {
+  const settings = await loadOidcSettings().catch(() => null);
+  const auth = settings ? createAuth(settings) : null;
+  let token = getToken();
+  let reason: SignInReason = 'start';
+  try {
+    if (auth && isSignInCallback()) navigate(await auth.completeSignIn(), true);
+    else if (auth && isSignedOutPage()) {
+      reason = 'signedOut';
+      navigate('/', true);
+    }
+    token = auth ? await auth.restore() : token;
+  } catch (err) {
+    navigate('/', true);
+    return { auth, me: null, reason, error: err instanceof Error ? err.message : String(err) };
+  }
+  if (!token) return { auth, me: null, reason };
+  return { auth, reason, ...(await whoIs(token)) };
+}
+
+/** GET /v1/me; a 403 `no_role` is a person the provider knows whom ClosedLoop gives no role (S9.2). */
+async function whoIs(token: string): Promise<{ me: Me | null; refused?: string }> {
+  try {
+    return { me: await whoAmI(token) };
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 403 && err.code === 'no_role')
+      return { me: null, refused: err.message };
+    setToken(null);
+    return { me: null };
+  }
+}
+
 function Shell() {
   const { t } = useT();
-  const [me, setMe] = useState<Me | null | undefined>(getToken() ? undefined : null);
+  const [state, setState] = useState<Signed>();
+  const auth = state?.auth ?? null;
+
+  useEffect(() => {
+    startup ??= start();
+    void startup.then(setState);
+  }, []);
+
+  /** The session ended without the person signing out: expired, renewal refused, or a 401. */
+  const ended = useCallback(() => {
+    void auth?.forget();
+    setToken(null);
+    setState((s) => s && { ...s, me: null, reason: auth ? 'ended' : 'start' });
+    navigate('/', true);
+  }, [auth]);
 
   const signOut = useCallback(() => {
     setToken(null);
-    setMe(null);
+    if (auth) return void auth.signOut();
+    setState((s) => s && { ...s, me: null, reason: 'start' });
     navigate('/', true);
-  }, []);
+  }, [auth]);
 
-  useEffect(() => onUnauthorized(signOut), [signOut]);
-  useEffect(() => {
-    const token = getToken();
-    if (me !== undefined || !token) return;
-    whoAmI(token).then(setMe, () => {
-      setToken(null);
-      setMe(null);
-    });
-  }, [me]);
+  useEffect(() => onUnauthorized(ended), [ended]);
+  useEffect(() => auth?.onEnded(ended), [auth, ended]);
 
+  const me = state?.me ?? null;
   const session = useMemo(() => (me ? sessionOf(me, signOut) : null), [me, signOut]);
-  if (me === undefined) return <p className="muted">{t('common.loading')}</p>;
+  if (!state) return <p className="muted">{t('common.loading')}</p>;
+  if (state.refused)
+    return (
+      <>
+        <TopBar />
+        <NoRole reason={state.refused} onSignOut={signOut} />
+      </>
+    );
   if (!session)
     return (
       <>
         <TopBar />
         <SignIn
+          auth={auth}
+          reason={state.reason}
+          error={state.error}
           onSignedIn={(token, who) => {
             setToken(token);
-            setMe(who);
+            setState((s) => s && { ...s, me: who, error: undefined });
             navigate(homeOf(sessionOf(who, signOut)), true);
           }}
         />

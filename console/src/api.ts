@@ -1,42 +1,40 @@
 // The console's only way to the server: the HTTP API under /v1 with the person's Bearer token,
 // kept in sessionStorage (gone when the tab closes). Errors keep the API's status, code, message
 // and per-field validation messages so that forms can show them beside the fields.
+import type { components, paths } from './api-types';
 import type { ComplaintView as ContractView } from '../../workflows/complaint/contract';
 
 const TOKEN_KEY = 'closedloop.token';
 
-export type ComplaintView = ContractView & { links: { self: string; temporalUi: string } };
+type Schemas = components['schemas'];
+
+/** A complaint as GET /v1/complaints/{id} and every action answer it: the contract's view with links. */
+export type ComplaintView = ContractView & { links: Schemas['ComplaintView']['links'] };
 
 /** GET /v1/me */
-export interface Me {
-  user: string;
-  roles: string[];
-  team?: string;
-  via: 'apiKey' | 'jwt';
-  /** `METHOD /path` of the access table that the roles allow. */
-  permissions: string[];
-}
+export type Me = Schemas['Me'];
 
 /** A worklist or list item: the read model's summary of a complaint. */
-export interface ComplaintSummary {
-  ticketId: string;
-  stage: string;
-  channel: string;
-  category: string;
-  urgency?: string;
-  region: string;
-  vipLevel: number;
-  slaBreached: boolean;
-  escalationLevel: number;
-  awaitingAckRole?: string;
-  assignee?: string;
-  team?: string;
-  hot: boolean;
-  major?: boolean;
-  rounds?: number;
-  receivedAt: string;
-  nextDueAt?: string | null;
+export type ComplaintSummary = Schemas['ComplaintSummary'];
+
+/** GET /v1/policies: the active set, whose departments and ladder the forms offer. */
+export type Policies = Schemas['Policies'];
+
+/** The path of a human action below /v1/complaints/{id}/, as the API document declares it. */
+export type ActionPath = {
+  [P in keyof paths]: P extends `/v1/complaints/{id}/${infer A}`
+    ? paths[P] extends { post: object }
+      ? A
+      : never
+    : never;
+}[keyof paths];
+
+/** The request body of an action, generated from its zod schema. */
+export type ActionBody<A extends ActionPath> = paths[`/v1/complaints/{id}/${A}`] extends {
+  post: { requestBody: { content: { 'application/json': infer B } } };
 }
+  ? B
+  : never;
 
 export class ApiError extends Error {
   constructor(
@@ -124,3 +122,12 @@ export async function whoAmI(token: string): Promise<Me> {
 
 export const complaintPath = (id: string, suffix = '') =>
   `/v1/complaints/${encodeURIComponent(id)}${suffix ? `/${suffix}` : ''}`;
+
+/** POST /v1/complaints/{id}/<action>: a human action (the complaint after it) or an escalation (accepted). */
+export function act<A extends ActionPath>(
+  ticketId: string,
+  action: A,
+  body: ActionBody<A>,
+): Promise<ComplaintView | Schemas['EscalateComplaint202']> {
+  return post(complaintPath(ticketId, action), body);
+}

@@ -13,7 +13,7 @@ import type {
   HypothesisCause,
   InterferenceSample,
   KpiSample,
-} from '../../activities/evidence/types';
+} from '../../domain/evidence';
 
 const H = 3_600_000;
 const DAY = 24 * H;

@@ -19,13 +19,7 @@
 //                    provisioning (VoLTE, APN), the terminal or billing
 import { pointsAt, serveByCoordinates } from '../../activities/evidence/geo';
 import type { NetworkDataSet } from '../../activities/evidence/memory';
-import type {
-  Alarm,
-  Cell,
-  ChangeEvent,
-  InterferenceSample,
-  KpiSample,
-} from '../../activities/evidence/types';
+import type { Alarm, Cell, ChangeEvent, InterferenceSample, KpiSample } from '../../domain/evidence';
 import type { Category, ComplaintInput } from '../../workflows/complaint/contract';
 import { kpiRow, load, makeCells, offset, Rng, type CellProfile } from './generate';
 

@@ -4,6 +4,7 @@
 // it started (infra/dev.cjs passes the signal on). CLOSEDLOOP_DATA_DIR puts the data elsewhere.
 import path from 'node:path';
 import { SEED_USERS } from '../../api/dev-auth';
+import { DEV_PASSWORD } from '../oidc/accounts';
 import { startStack, type Stack } from './stack';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
@@ -32,7 +33,10 @@ function banner(stack: Stack, seconds: number): string {
     '',
     `ClosedLoop is running (started in ${seconds.toFixed(1)} s; data in ${path.relative(process.cwd(), DATA_DIR) || '.'})`,
     '',
-    `  Console          ${urls.api}/console/  (sign in as handler.li, supervisor.wang, …)`,
+    `  Console          ${urls.api}/console/  (signs in through the identity provider below)`,
+    ...(urls.oidc
+      ? [`  Sign-in (OIDC)   ${urls.oidc}  (discovery: ${urls.oidc}/.well-known/openid-configuration)`]
+      : []),
     `  API              ${urls.api}`,
     `  API docs         ${urls.docs}`,
     `  OpenAPI          ${urls.api}/openapi.json`,
@@ -47,11 +51,12 @@ function banner(stack: Stack, seconds: number): string {
     '  API keys (dev only):',
     ...keys.map(([key, v]) => `    ${key.padEnd(20)} ${v.user} (${v.roles.join(', ')})`),
     '',
-    '  Seeded people (dev only; sign in to the console as any of them):',
+    `  Seeded people (dev only; sign in to the console as any of them, password ${DEV_PASSWORD}):`,
     ...Object.entries(SEED_USERS).map(
       ([user, u]) => `    ${user.padEnd(20)} ${u.roles.join(', ')}${u.team ? `, team ${u.team}` : ''}`,
     ),
-    '  A token for one of them (an hour), e.g. the admin for /v1/policies and /v1/vips:',
+    '    staff.zhou           no ClosedLoop group: refused with 403 (no_role)',
+    '  A token for one of them without a browser (DEV_AUTH, an hour), e.g. the admin for /v1/policies:',
     `    curl -sS -X POST ${urls.api}/dev/token -H 'Content-Type: application/json' -d '{"user":"admin.root"}'`,
     '',
     '  File a first complaint:',

@@ -35,11 +35,14 @@ export const DEV_DEFAULTS = {
   // Payload encryption (S3) with a dev key: never use this key outside the local stack.
   PAYLOAD_KEYS: JSON.stringify({ 'dev-2026-1': '0LZN04ThYZrzxi/w90cbOxZkQZmn7QayybHYwNMbZVs=' }),
   PAYLOAD_KEY_ID: 'dev-2026-1',
-  // People log in with JWTs from the API's own dev issuer (DEV_AUTH); the dev Web UI has no login,
-  // so its codec server needs none (CODEC_AUTH=off).
+  // People sign in through the embedded OpenID Connect provider (services/oidc.ts publishes its
+  // issuer and group map); the API's own dev issuer (DEV_AUTH) stays for tests and the README's curl
+  // tour, which need a token without a browser. The dev Web UI has no login, so its codec server
+  // needs none (CODEC_AUTH=off).
   DEV_AUTH: 'on',
   CODEC_AUTH: 'off',
-  AUTH_AUDIENCE: 'closedloop-api',
+  /** The API as a resource of the provider: an absolute URI, as Entra ID's app ID URIs are. */
+  OIDC_AUDIENCE: 'api://closedloop',
 } as const;
 
 /**
@@ -69,8 +72,6 @@ export function productEnv(apiPort: number): Record<string, string> {
     PAYLOAD_KEY_ID: DEV_DEFAULTS.PAYLOAD_KEY_ID,
     DEV_AUTH: DEV_DEFAULTS.DEV_AUTH,
     CODEC_AUTH: DEV_DEFAULTS.CODEC_AUTH,
-    AUTH_JWKS_URL: `${api}/dev/jwks.json`,
-    AUTH_ISSUER: `${api}/dev`,
-    AUTH_AUDIENCE: DEV_DEFAULTS.AUTH_AUDIENCE,
+    OIDC_AUDIENCE: DEV_DEFAULTS.OIDC_AUDIENCE,
   };
 }

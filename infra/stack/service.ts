@@ -16,6 +16,8 @@ export interface StackUrls {
   mongo: string;
   /** FerretDB's PostgreSQL backend, when FerretDB runs on PostgreSQL. */
   postgres?: string;
+  /** The embedded OpenID Connect provider's issuer, when the stack runs the API. */
+  oidc?: string;
 }
 
 /** A port a service binds: the dev default, and how `ports: 'auto'` picks it. */

@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { startStack } from '../../infra/stack/stack';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { intakeBody } from '../support/fixtures';
 import { spreadComplaint } from './data';
 import { machine, measure, table, type RunFigures } from './stats';

@@ -11,7 +11,7 @@ import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
 import { startStack, type Stack } from '../../infra/stack/stack';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { driveToClose, fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
 import { ApiClient, KEYS } from '../support/stack';
 import { spreadComplaint } from './data';

@@ -15,7 +15,7 @@ import { Client, Connection } from '@temporalio/client';
 import type { ManagedProcess } from '../../infra/stack/processes';
 import { startStack, type Stack } from '../../infra/stack/stack';
 import { getComplaintQuery } from '../../workflows/complaint/contract';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
 import { ApiClient } from '../support/stack';
 import { spreadComplaint } from './data';

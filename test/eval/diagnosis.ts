@@ -9,7 +9,7 @@
 // complaints of that read model (the cause named when resolving, issue 25).
 import { connectMongo, createModels } from '../../activities/models';
 import type { ComplaintView, DiagnosisCheck } from '../../workflows/complaint/contract';
-import { formatChecks, summariseChecks } from '../../workflows/policy/diagnosis-check';
+import { formatChecks, summariseChecks } from '../../domain/policy/diagnosis-check';
 import { EVAL_SEEDS, evaluateSeeds, formatScorecard, meetsR35 } from '../support/diagnosis-eval';
 
 function arg(name: string): string | undefined {

@@ -3,7 +3,7 @@
 // For each fault: complaints in flight, finished, duplicates sent, data lost (must be 0 and 0).
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import {
   apiRestart,
   databaseDown,
@@ -46,6 +46,8 @@ function expectClean(r: FaultReport): void {
   expect(r.finished).toBe(r.inFlight);
   expect(r.duplicatesSent).toBe(0);
   expect(r.lost).toBe(0);
+  // No projection went backwards, and the watcher did look: zero samples would make that vacuous.
+  expect(r.versionSamples).toBeGreaterThan(0);
   expect(r.versionRegressions).toBe(0);
   expect(r.http500).toBe(0);
 }

@@ -2,11 +2,14 @@
 // package, driven by playwright-core) against the console served by the API of the real local
 // stack. A handler signs in, finds a complaint in the team worklist, triages, records findings,
 // resolves, replies and closes it; a supervisor escalates and acknowledges; an action the role
-// does not allow is not offered and is refused by the API. Screenshots go to docs/screenshots/.
+// does not allow is not offered and is refused by the API. Screenshots go to test-results/screenshots/
+// (ignored by git), so that a test run never changes tracked files; `npm run docs:screenshots` runs
+// this test with UPDATE_DOCS_SCREENSHOTS=1 to refresh the README's docs/screenshots/ on purpose.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { toCsv } from '../../infra/network-data/files';
+import { DEV_PASSWORD } from '../../infra/oidc/accounts';
 import { generateNetworkData } from '../../infra/network-data/generate';
 import { intakeBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
@@ -20,7 +23,10 @@ const { ensureConsole } = require('../../infra/ensure-console.cjs') as { ensureC
 declare const document: { querySelector(selector: string): { textContent: string | null } | null };
 declare const sessionStorage: { getItem(key: string): string | null };
 
-const SHOTS = path.resolve(__dirname, '../../docs/screenshots');
+const SHOTS = path.resolve(
+  __dirname,
+  process.env.UPDATE_DOCS_SCREENSHOTS === '1' ? '../../docs/screenshots' : '../../test-results/screenshots',
+);
 /** The flags this machine needs (see the machine notes): no sandbox as root, no background networking. */
 const CHROMIUM_ARGS = [
   '--headless',
@@ -143,10 +149,18 @@ async function open(locale = 'en-US'): Promise<Page> {
   return page;
 }
 
+/** On the provider's login page (S9.1): the seeded person and the dev password. */
+async function logInAtProvider(page: Page, user: string): Promise<void> {
+  await page.waitForURL((url) => url.href.startsWith(stack.urls.oidc!));
+  await page.locator('input[name=user]').fill(user);
+  await page.locator('input[name=password]').fill(DEV_PASSWORD);
+  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+}
+
 async function signIn(page: Page, user: string): Promise<void> {
   await page.goto(`${stack.urls.api}/console/`);
-  await page.locator('input[name=user]').fill(user);
-  await page.getByRole('button', { name: 'Sign in', exact: true }).click();
+  await page.getByTestId('signin').getByRole('button', { name: 'Sign in', exact: true }).click();
+  await logInAtProvider(page, user);
   await page.getByTestId('who').waitFor();
   await expect(page.getByTestId('who').textContent()).resolves.toContain(user);
 }
@@ -363,8 +377,8 @@ describe('#10 the console: a supervisor watches deadlines and escalates', () => 
     await page.goto(`${stack.urls.api}/console/`);
     await page.getByRole('button', { name: '登录', exact: true }).waitFor();
     await shot(page, 'sign-in');
-    await page.locator('input[name=user]').fill('handler.li');
     await page.getByRole('button', { name: '登录', exact: true }).click();
+    await logInAtProvider(page, 'handler.li');
     await page.getByTestId('worklist').waitFor();
     await expect(page.locator('h1').first().textContent()).resolves.toBe('工作列表');
     await shot(page, 'worklist-zh');

@@ -17,8 +17,8 @@ import {
   type ContactOutcome,
 } from '../../workflows/contact/contract';
 import type { customerContactWorkflow } from '../../workflows/contact/workflow';
-import { DEFAULT_CONTACT_POLICY } from '../../workflows/policy/contact-policy';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { DEFAULT_CONTACT_POLICY } from '../../domain/policy/contact-policy';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { uniqueExternalId } from '../support/fixtures';
 import { eventually, startTestStack, type TestStack } from '../support/stack';
 

@@ -3,7 +3,7 @@
 import pino from 'pino';
 import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createHttpNetworkSources } from '../../activities/evidence/http';
-import type { EvidenceQuery } from '../../activities/evidence/types';
+import type { EvidenceQuery } from '../../domain/evidence';
 import { generateNetworkData } from '../../infra/network-data/generate';
 import { startNorthboundSim, type NorthboundSim } from '../../infra/network-data/northbound-sim';
 import { complaintOf, gatherDirect } from '../support/evidence';

@@ -9,7 +9,7 @@ import pino from 'pino';
 import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { DATASET_KINDS } from '../../activities/evidence/datasets';
 import { createMongoNetworkSources } from '../../activities/evidence/mongo';
-import type { EvidenceOutcome } from '../../activities/evidence/types';
+import type { EvidenceOutcome } from '../../domain/evidence';
 import { toCsv } from '../../infra/network-data/files';
 import { generateNetworkData } from '../../infra/network-data/generate';
 import { complaintOf, gatherDirect } from '../support/evidence';

@@ -2,7 +2,7 @@
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import twilio from 'twilio';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { intakeBody } from '../support/fixtures';
 import { eventually, KEYS, mails, startTestStack, type TestStack } from '../support/stack';
 
@@ -198,28 +198,42 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     expect(list.body.items.map((i) => i.ticketId)).toContain(id);
   });
 
-  it('R10.1 the Temporal server finds a complaint by ticket id, stage, channel, region and SLA state', async () => {
+  it('R10.1 the Temporal server finds a complaint by ticket id, stage, channel, region, VIP level and SLA state', async () => {
     const { body, res } = await fileComplaint({
       channel: 'GREEN_NET',
       location: { region: 'xicheng', address: '西城区金融街' },
+      customer: { vipLevel: 2, language: 'zh-CN' },
     });
-    await stack.http.post(
-      `/v1/complaints/${res.body.ticketId}/triage`,
+    expect(res.status).toBe(201);
+    const ticket = res.body.ticketId;
+    const triaged = await stack.http.post(
+      `/v1/complaints/${ticket}/triage`,
       { decision: 'TEAM' },
       KEYS.supervisor,
     );
+    expect(triaged.status).toBe(200);
     const client = new Client({ connection: temporal, dataConverter: dataConverterFromEnv(stack.env) });
-    const query = `TicketId = "${res.body.ticketId}" AND ComplaintStage = "IN_PROGRESS" AND Channel = "GREEN_NET" AND Region = "xicheng" AND SlaBreached = false AND ExternalTicketId = "${body.externalId}"`;
-    const found = await eventually(
-      async () => {
-        const hits = [];
-        for await (const wf of client.workflow.list({ query })) hits.push(wf.workflowId);
-        return hits.length ? hits : undefined;
-      },
-      30_000,
-      'visibility',
-    );
-    expect(found).toEqual([res.body.workflowId]);
+    const search = async (query: string) => {
+      const hits: string[] = [];
+      for await (const wf of client.workflow.list({ query })) hits.push(wf.workflowId);
+      return hits;
+    };
+    const findEventually = (query: string, what: string) =>
+      eventually(async () => ((await search(query)).length ? search(query) : undefined), 30_000, what);
+
+    const byAttributes = `TicketId = "${ticket}" AND ComplaintStage = "IN_PROGRESS" AND Channel = "GREEN_NET" AND Region = "xicheng" AND ExternalTicketId = "${body.externalId}" AND VipLevel = 2`;
+    expect(await findEventually(byAttributes, 'visibility by stage, channel, region and VIP level')).toEqual([
+      res.body.workflowId,
+    ]);
+    // The fast test policy breaches the first reply after 12 s: the SLA state follows it.
+    const breached = `TicketId = "${ticket}" AND VipLevel = 2 AND SlaState = "BREACHED" AND SlaBreached = true`;
+    expect(await findEventually(breached, 'visibility by SLA state BREACHED')).toEqual([res.body.workflowId]);
+    // The attributes discriminate: another VIP level or the SLA state it left does not find it.
+    expect(await search(`TicketId = "${ticket}" AND VipLevel = 0`)).toEqual([]);
+    expect(await search(`TicketId = "${ticket}" AND SlaState = "OK"`)).toEqual([]);
+    // Across complaints: a VIP level and SLA state search finds this one among the others.
+    const acrossAll = await search(`VipLevel >= 2 AND SlaState = "BREACHED" AND Region = "xicheng"`);
+    expect(acrossAll).toContain(res.body.workflowId);
   });
 
   it('R5.2 a supervisor escalates with a reason and a level; a handler may not', async () => {
@@ -246,6 +260,46 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
       'escalation e-mail',
     );
     expect(mail.text).toContain('客户情绪激动');
+  });
+});
+
+describe('R5.1 an unsatisfied customer is reported to the interface person', () => {
+  it('R5.1 a final reply the customer does not accept reopens the complaint and e-mails the interface person at once', async () => {
+    const { res } = await fileComplaint();
+    const id = res.body.ticketId;
+    const act = (step: string, body: unknown) =>
+      stack.http.post<View & { message: string }>(`/v1/complaints/${id}/${step}`, body, KEYS.handler);
+    expect((await act('triage', { decision: 'SELF' })).status).toBe(200);
+    expect(
+      (await act('findings', { checked: '话统指标、故障告警', found: '小区 12345-1 上行干扰' })).status,
+    ).toBe(200);
+    const resolved = await act('resolve', {
+      summary: '协调清除干扰源后小区指标恢复',
+      rootCause: '外部干扰',
+      actions: '协调无委清除干扰源，复测',
+    });
+    expect(resolved.body.stage).toBe('RESOLVED');
+    const notAccepted = await act('replies', {
+      kind: 'FINAL',
+      method: 'PHONE',
+      summary: '客户表示晚上仍然掉线，不认可处理结果',
+      customerConfirmed: true,
+      satisfied: false,
+    });
+    expect(notAccepted.status).toBe(200);
+    expect(notAccepted.body.stage).toBe('REOPENED');
+    // The message itself, as the interface person's mailbox receives it (ROLE_EMAILS.interface).
+    const mail = await eventually(
+      async () =>
+        (await mails(stack, { to: 'interface@operator.example', subject: id })).find((m) =>
+          m.subject.includes('Escalation L2'),
+        ),
+      30_000,
+      'escalation e-mail to the interface person',
+    );
+    expect(mail.to).toContain('interface@operator.example');
+    expect(mail.text).toContain('客户表示晚上仍然掉线');
+    expect(mail.headers['x-closedloop-ticket']).toBe(id);
   });
 });
 

@@ -1,8 +1,8 @@
 // The handling procedure over HTTP (issue 3): clocks view, pause/extend, escalation acknowledgement,
 // worklists and the policy API, on the real local stack.
 import path from 'node:path';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
-import type { PolicySet } from '../../workflows/policy/sla';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
+import type { PolicySet } from '../../domain/policy/sla';
 import { intakeBody } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 

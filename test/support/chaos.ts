@@ -19,6 +19,13 @@ export interface FaultReport {
   lost: number;
   /** Projection versions seen going backwards (read model polled during the scenario). */
   versionRegressions: number;
+  /**
+   * Read-model snapshots the watcher compared while the scenario ran. Zero means the check above
+   * saw nothing, so `versionRegressions === 0` proves nothing: callers assert this is above zero.
+   */
+  versionSamples: number;
+  /** Polls of the read model that got no snapshot (database or API down, bad answer), counted. */
+  versionReadErrors: number;
   /** Answers 500 (unexpected errors) the clients got; retryable errors are 503/502/504/429 or no connection. */
   http500: number;
   /** Scenario-specific figures (timings, counts of retryable errors …). */
@@ -279,13 +286,18 @@ export async function readModel(env: ChaosEnv): Promise<Map<string, { version: n
 
 /**
  * Polls the read model while a scenario runs and records every projection version it sees going
- * backwards for a complaint (a stale write overwriting a newer one). Answers other than 200 (the
- * database is down) are skipped.
+ * backwards for a complaint (a stale write overwriting a newer one). A poll that gets no read model
+ * (the database or the API is down, an answer other than 200) is counted in `readErrors`, not
+ * swallowed: a watch that only ever failed to read has `samples === 0` and shows it.
  */
 export class VersionWatch {
   private readonly highest = new Map<string, number>();
   readonly regressions: { ticketId: string; from: number; to: number }[] = [];
+  /** Snapshots compared (each `observe`). */
   samples = 0;
+  /** Polls that got no snapshot, and what the last few said (to tell an outage from a broken read). */
+  readErrors = 0;
+  readonly readErrorMessages: string[] = [];
   private running = false;
   private loop: Promise<void> = Promise.resolve();
 
@@ -297,12 +309,20 @@ export class VersionWatch {
       while (this.running) {
         try {
           this.observe(await readModel(this.env));
-        } catch {
-          /* database or API down: nothing to compare */
+        } catch (err) {
+          this.readFailed(err);
         }
         await sleep(intervalMs);
       }
     })();
+  }
+
+  private readFailed(err: unknown): void {
+    this.readErrors += 1;
+    const message = err instanceof Error ? err.message : String(err);
+    // Keep the distinct messages only, a handful: an outage repeats the same one every poll.
+    if (!this.readErrorMessages.includes(message) && this.readErrorMessages.length < 5)
+      this.readErrorMessages.push(message);
   }
 
   observe(model: Map<string, { version: number }>): void {
@@ -340,6 +360,9 @@ async function finish(
 ): Promise<FaultReport> {
   const notFinished = await waitForAll(env, ids, finished, timeoutMs);
   await watch.stop();
+  // Samples taken while the scenario ran; the final read below is compared too but not counted,
+  // so that a watcher that never read anything during the fault reports 0.
+  const samplesDuringScenario = watch.samples;
   const model = await readModel(env);
   watch.observe(model);
   const lost = ids.filter((id) => !model.has(id)).length;
@@ -353,6 +376,8 @@ async function finish(
     duplicatesSent: sms.duplicates + mail + calls,
     lost,
     versionRegressions: watch.regressions.length,
+    versionSamples: samplesDuringScenario,
+    versionReadErrors: watch.readErrors,
     http500: stats.http500,
     details: {
       notFinished: notFinished.slice(0, 5),
@@ -362,7 +387,7 @@ async function finish(
       retryableAnswers: stats.retryable,
       networkErrors: stats.network,
       messages503: [...stats.messages503],
-      versionSamples: watch.samples,
+      versionReadErrorMessages: watch.readErrorMessages,
       versionRegressionsSeen: watch.regressions.slice(0, 5),
       ...details,
     },
@@ -668,11 +693,11 @@ export async function apiRestart(
 /** A Markdown table of reports, for the script and the docs. */
 export function reportTable(reports: FaultReport[]): string {
   const head =
-    '| fault | in flight | finished | duplicates sent | data lost | versions backwards | HTTP 500 |\n' +
+    '| fault | in flight | finished | duplicates sent | data lost | versions backwards (samples, read errors) | HTTP 500 |\n' +
     '| --- | ---: | ---: | ---: | ---: | ---: | ---: |';
   const rows = reports.map(
     (r) =>
-      `| ${r.fault} | ${r.inFlight} | ${r.finished} | ${r.duplicatesSent} | ${r.lost} | ${r.versionRegressions} | ${r.http500} |`,
+      `| ${r.fault} | ${r.inFlight} | ${r.finished} | ${r.duplicatesSent} | ${r.lost} | ${r.versionRegressions} (${r.versionSamples}, ${r.versionReadErrors}) | ${r.http500} |`,
   );
   return [head, ...rows].join('\n');
 }

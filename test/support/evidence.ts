@@ -15,7 +15,7 @@ import {
   buildEvidenceQuery,
   evidenceOutcome,
   evidenceWindow,
-} from '../../workflows/policy/prediagnosis';
+} from '../../domain/policy/prediagnosis';
 
 export function complaintOf(s: Scenario): ComplaintInput {
   const c = s.complaint;

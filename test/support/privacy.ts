@@ -5,8 +5,8 @@ import type { Client } from '@temporalio/client';
 import type { Payload } from '@temporalio/common';
 import { temporal } from '@temporalio/proto';
 import mongoose from 'mongoose';
-import { createPayloadCodec } from '../../worker/data-converter';
-import { payloadKeysFrom } from '../../worker/security-config';
+import { createPayloadCodec } from '../../platform/data-converter';
+import { payloadKeysFrom } from '../../platform/security-config';
 
 export interface Hit {
   where: string;

@@ -14,7 +14,7 @@
 //   - a customer chasing a complaint that is still open
 //   - near misses: a fix closed before the window, a closure that fixed nothing at the cell, the
 //     customers of a resolved incident's cell, an earlier complaint closed before the window.
-import { classifyEarlier, type EarlierComplaint } from '../../workflows/policy/repeat';
+import { classifyEarlier, type EarlierComplaint } from '../../domain/policy/repeat';
 
 export const DAY = 86_400_000;
 const H = 3_600_000;

@@ -6,7 +6,7 @@ import { foldDocs, type PeriodAgg } from '../../activities/reports/aggregate';
 import { EXAMPLE_SORT, exampleOf } from '../../activities/reports/aggregate';
 import type { ReportSource } from '../../activities/reports/source';
 import { toDocument } from '../../activities/projection';
-import type { ClockView } from '../../workflows/policy/clocks';
+import type { ClockView } from '../../domain/policy/clocks';
 import type { Category, Channel, ComplaintView, Stage } from '../../workflows/complaint/contract';
 
 const H = 3_600_000;

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { DATASET_KINDS } from '../../activities/evidence/datasets';
 import { importDataset } from '../../activities/evidence/import';
 import { networkCollections } from '../../activities/evidence/mongo';
-import type { Cell } from '../../activities/evidence/types';
+import type { Cell } from '../../domain/evidence';
 import { connectMongo } from '../../activities/models';
 import { generateNetworkData, load as dailyLoad, Rng } from '../../infra/network-data/generate';
 import { CATEGORIES, CHANNELS } from '../../workflows/complaint/contract';

@@ -4,6 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { startStack, type Stack } from '../../infra/stack/stack';
+import { OpenApiResponseCheck } from './openapi-check';
 
 export interface TestStack extends Stack {
   api: NonNullable<Stack['api']>;
@@ -57,7 +58,31 @@ export interface ApiResponse<T = Record<string, unknown>> {
 }
 
 export class ApiClient {
-  constructor(readonly baseUrl: string) {}
+  private check?: Promise<OpenApiResponseCheck>;
+
+  /**
+   * `checkResponses`: every answer is checked against the API's own /openapi.json, and one the
+   * document does not describe fails the request (issue 17: the document cannot drift).
+   */
+  constructor(
+    readonly baseUrl: string,
+    private readonly checkResponses = process.env.OPENAPI_RESPONSE_CHECK !== 'off',
+  ) {}
+
+  /** Throws when the answer does not fit the document (see ./openapi-check.ts). */
+  private async verify(method: string, path: string, res: Response, body: unknown): Promise<void> {
+    if (!this.checkResponses) return;
+    this.check ??= OpenApiResponseCheck.load(this.baseUrl);
+    const problems = (await this.check).problemsOf(
+      method,
+      path,
+      res.status,
+      res.headers.get('content-type'),
+      body,
+    );
+    if (problems.length > 0)
+      throw new Error(`the answer does not fit /openapi.json:\n  ${problems.slice(0, 10).join('\n  ')}`);
+  }
 
   async request<T = Record<string, unknown>>(
     method: string,
@@ -79,6 +104,7 @@ export class ApiClient {
     } catch {
       /* not JSON: keep the text */
     }
+    await this.verify(method, path, res, text === '' ? '' : parsed);
     return { status: res.status, body: parsed as T };
   }
 

@@ -15,9 +15,9 @@ import {
   type ComplaintInput,
   type ComplaintView,
 } from '../../workflows/complaint/contract';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
-import { selectPolicy, type PolicySet } from '../../workflows/policy/sla';
-import { classifyEarlier } from '../../workflows/policy/repeat';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
+import { selectPolicy, type PolicySet } from '../../domain/policy/sla';
+import { classifyEarlier } from '../../domain/policy/repeat';
 import { createFakeContact, type FakeContact } from './fake-contact';
 import type { VipActivities, VipMatch } from '../../activities/vip';
 import {
@@ -26,7 +26,7 @@ import {
   type NotifyIncidentInput,
 } from '../../activities/incidents';
 import { INCIDENT_TASK_QUEUE, type IncidentView } from '../../workflows/incident/contract';
-import { DEFAULT_MASS_INCIDENT_POLICY, type MassIncidentPolicy } from '../../workflows/policy/mass-incident';
+import { DEFAULT_MASS_INCIDENT_POLICY, type MassIncidentPolicy } from '../../domain/policy/mass-incident';
 import { complaintInput } from './fixtures';
 import { createTimeSkippingEnv, workflowBundle } from './time-skipping';
 
@@ -127,7 +127,7 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     evidenceInterference: async () => [],
     evidenceChr: async () => [],
     selectPolicy: async (c) => selectPolicy(policySet.current, c),
-    // The same rule as activities/repeat.ts (workflows/policy/repeat.ts), over the views projected so far.
+    // The same rule as activities/repeat.ts (domain/policy/repeat.ts), over the views projected so far.
     findEarlierComplaints: async (q) => {
       const latest = new Map(projections.map((p) => [p.ticketId, p]));
       const candidates = [...latest.values()]

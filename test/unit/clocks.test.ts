@@ -1,7 +1,7 @@
-import { addWorkingMs, workingMs, type BusinessCalendar } from '../../workflows/policy/calendar';
-import * as clocks from '../../workflows/policy/clocks';
-import { levelForCustomerNotSatisfied, nextLevel } from '../../workflows/policy/escalation';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { addWorkingMs, workingMs, type BusinessCalendar } from '../../domain/policy/calendar';
+import * as clocks from '../../domain/policy/clocks';
+import { levelForCustomerNotSatisfied, nextLevel } from '../../domain/policy/escalation';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
 
 const H = 3_600_000;
 const M = 60_000;

@@ -10,10 +10,10 @@ import {
   EncryptionCodec,
   METADATA_KEY_ID,
   PayloadDecryptionError,
-} from '../../worker/codec';
-import { createDataConverter, dataConverterFromEnv } from '../../worker/data-converter';
-import { failureConverter } from '../../worker/failure-converter';
-import { loadConfig } from '../../worker/config';
+} from '../../platform/codec';
+import { createDataConverter, dataConverterFromEnv } from '../../platform/data-converter';
+import { failureConverter } from '../../platform/failure-converter';
+import { loadConfig } from '../../platform/config';
 
 const converter = new DefaultPayloadConverter();
 const k1 = randomBytes(32);

@@ -2,8 +2,8 @@
 // and the texts the customer hears and reads.
 import { callScript, renderContactSms } from '../../activities/contact-templates';
 import { contactKeys, contactWorkflowId } from '../../workflows/contact/contract';
-import { checkContactPolicy, DEFAULT_CONTACT_POLICY } from '../../workflows/policy/contact-policy';
-import { answerFromDigits, parseCustomerAnswer } from '../../workflows/policy/customer-answer';
+import { checkContactPolicy, DEFAULT_CONTACT_POLICY } from '../../domain/policy/contact-policy';
+import { answerFromDigits, parseCustomerAnswer } from '../../domain/policy/customer-answer';
 import {
   checkContactWindow,
   isInsideHours,
@@ -11,7 +11,7 @@ import {
   nextInsideHours,
   parseHhMm,
   zoneOffsetMinutes,
-} from '../../workflows/policy/quiet-hours';
+} from '../../domain/policy/quiet-hours';
 
 const at = (text: string) => Date.parse(text);
 const SH = 'Asia/Shanghai';

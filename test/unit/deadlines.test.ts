@@ -3,7 +3,7 @@
 import type { Client } from '@temporalio/client';
 import type { Connection } from 'mongoose';
 import { checkHealth } from '../../api/deadlines';
-import { defaultDeadlineInterceptor } from '../../worker/temporal-connection';
+import { defaultDeadlineInterceptor } from '../../platform/temporal-connection';
 
 type Interceptor = ReturnType<typeof defaultDeadlineInterceptor>;
 type CallOptions = Parameters<Interceptor>[0];

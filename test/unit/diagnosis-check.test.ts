@@ -1,7 +1,7 @@
 // The handler's finding beside the pre-diagnosis (R3.5, issue 25): rank and confirmation, and the
 // summary `npm run eval:diagnosis -- --outcomes <uri>` prints over real complaints.
-import type { Hypothesis, HypothesisCause } from '../../activities/evidence/types';
-import { checkDiagnosis, formatChecks, summariseChecks } from '../../workflows/policy/diagnosis-check';
+import type { Hypothesis, HypothesisCause } from '../../domain/evidence';
+import { checkDiagnosis, formatChecks, summariseChecks } from '../../domain/policy/diagnosis-check';
 
 const h = (cause: HypothesisCause): Hypothesis => ({
   id: cause,

@@ -4,9 +4,9 @@
 import pino from 'pino';
 import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createMemoryNetworkSources } from '../../activities/evidence/memory';
-import type { EvidenceOutcome } from '../../activities/evidence/types';
+import type { EvidenceOutcome } from '../../domain/evidence';
 import { generateLabelledMonth, PLANTED_CAUSES } from '../../infra/network-data/labelled-month';
-import { rediagnose } from '../../workflows/policy/prediagnosis';
+import { rediagnose } from '../../domain/policy/prediagnosis';
 import { EVAL_SEEDS, formatScorecard, meetsR35, runMonth, score, TEST_SEED } from '../support/diagnosis-eval';
 import { gatherDirect } from '../support/evidence';
 

@@ -8,7 +8,7 @@ import {
 import { angleDiff, bearingDeg, gridKeysAround, gridKey, haversineM } from '../../activities/evidence/geo';
 import { siteIdOf } from '../../activities/evidence/locate';
 import { createMemoryNetworkSources } from '../../activities/evidence/memory';
-import type { Cell } from '../../activities/evidence/types';
+import type { Cell } from '../../domain/evidence';
 import { generateNetworkData } from '../../infra/network-data/generate';
 
 const { data, manifest } = generateNetworkData({ end: new Date('2026-11-27T21:00:00Z') });

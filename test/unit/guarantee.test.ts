@@ -2,7 +2,7 @@
 // times, definition checks — and the notification texts and the minimum-interval setting.
 import pino from 'pino';
 import { createMemoryNetworkSources } from '../../activities/evidence/memory';
-import type { KpiSample } from '../../activities/evidence/types';
+import type { KpiSample } from '../../domain/evidence';
 import { createGuaranteeActivities } from '../../activities/guarantee';
 import type { GuaranteeModels } from '../../activities/guarantee-models';
 import type { Models } from '../../activities/models';
@@ -28,8 +28,8 @@ import {
   type AlertTracker,
   type KpiReading,
   type TestPlanItem,
-} from '../../workflows/policy/guarantee';
-import { loadConfig } from '../../worker/config';
+} from '../../domain/policy/guarantee';
+import { loadConfig } from '../../platform/config';
 
 const H = 3_600_000;
 const MIN = 60_000;

@@ -1,5 +1,5 @@
-import * as rules from '../../workflows/policy/lifecycle';
-import type { LifecycleFacts } from '../../workflows/policy/lifecycle';
+import * as rules from '../../domain/policy/lifecycle';
+import type { LifecycleFacts } from '../../domain/policy/lifecycle';
 
 const f = (over: Partial<LifecycleFacts>): LifecycleFacts => ({
   stage: 'RECEIVED',

@@ -12,9 +12,9 @@ import {
   validateMassIncidentPolicy,
   withKnownIssues,
   type BurstRule,
-} from '../../workflows/policy/mass-incident';
-import { validatePolicySet } from '../../workflows/policy/sla';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+} from '../../domain/policy/mass-incident';
+import { validatePolicySet } from '../../domain/policy/sla';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
 
 const rule: BurstRule = { scope: 'site', count: 3, window: '30m' };
 const M = 60_000;

@@ -1,10 +1,5 @@
 // Pure rules of the on-site test appointment (R3.3).
-import {
-  answerDeadline,
-  checkOnSiteResult,
-  checkSlots,
-  readSlotAnswer,
-} from '../../workflows/policy/on-site';
+import { answerDeadline, checkOnSiteResult, checkSlots, readSlotAnswer } from '../../domain/policy/on-site';
 import type { OnSiteTest } from '../../workflows/complaint/contract';
 
 const H = 3_600_000;

@@ -11,9 +11,9 @@ import type {
   KpiSample,
   SourceName,
   SourceResult,
-} from '../../activities/evidence/types';
+} from '../../domain/evidence';
 import { generateNetworkData } from '../../infra/network-data/generate';
-import { DEFAULT_DIAGNOSIS_RULES, type DiagnosisRules } from '../../workflows/policy/diagnosis-rules';
+import { DEFAULT_DIAGNOSIS_RULES, type DiagnosisRules } from '../../domain/policy/diagnosis-rules';
 import {
   buildEvidenceQuery,
   compactBundle,
@@ -21,7 +21,7 @@ import {
   evidenceWindow,
   prediagnose,
   summariseKpis,
-} from '../../workflows/policy/prediagnosis';
+} from '../../domain/policy/prediagnosis';
 import { complaintInput } from '../support/fixtures';
 import { complaintOf, gatherDirect } from '../support/evidence';
 

@@ -21,7 +21,7 @@ import {
   temporalRetentionMs,
   validateRetentionPolicy,
   type RetentionPolicy,
-} from '../../workflows/policy/retention';
+} from '../../domain/policy/retention';
 import type { ComplaintView } from '../../workflows/complaint/contract';
 import { reportView } from '../support/report-data';
 

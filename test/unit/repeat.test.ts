@@ -7,7 +7,7 @@ import {
   fixedAtThePlace,
   NOT_FIXED_AT_THE_PLACE,
   type EarlierComplaint,
-} from '../../workflows/policy/repeat';
+} from '../../domain/policy/repeat';
 import {
   classifyMonth,
   classifyMonthMergeAndCut,
@@ -186,7 +186,7 @@ describe('R6.2 a seeded month (issue 24)', () => {
 
   it('R6.2 over the seeded month the repeat flag has precision and recall ≥ 95 % (misses named)', () => {
     const s = score(month, classifyMonth(month));
-    const report = describeScore('repeat rule (workflows/policy/repeat.ts)', s);
+    const report = describeScore('repeat rule (domain/policy/repeat.ts)', s);
     console.log(report);
     expect(s.precision >= 0.95 && s.recall >= 0.95 ? 'precision and recall ≥ 95 %' : report).toBe(
       'precision and recall ≥ 95 %',

@@ -7,7 +7,7 @@ import {
   shiftPeriod,
   weekOfDay,
   zoneOffsetMs,
-} from '../../activities/reports/periods';
+} from '../../domain/reports/periods';
 
 const SH = 'Asia/Shanghai';
 const iso = (ms: number) => new Date(ms).toISOString();

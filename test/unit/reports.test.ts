@@ -2,11 +2,11 @@ import { computeReport, planFor } from '../../activities/reports/activities';
 import { foldDocs, mergeAggs, parseAgg, percentile, serializeAgg } from '../../activities/reports/aggregate';
 import { CSV_TABLES, renderCsv } from '../../activities/reports/csv';
 import { reportFields } from '../../activities/reports/fields';
-import { DEFAULT_HOT_RULES, hotRuleProblems } from '../../activities/reports/hot';
+import { DEFAULT_HOT_RULES, hotRuleProblems } from '../../domain/reports/hot';
 import { renderReportHtml, renderReportText } from '../../activities/reports/html';
 import type { Report } from '../../activities/reports/model';
-import { loadConfig } from '../../worker/config';
-import { reportConfigFrom } from '../../worker/report-config';
+import { loadConfig } from '../../platform/config';
+import { reportConfigFrom } from '../../platform/report-config';
 import { memorySource, reportView, summaries } from '../support/report-data';
 import { ALL_SPECS, MONTHLY_NOW, SMALL_MONTHLY_RULE, W48, WEEKLY_NOW, sh } from '../support/report-dataset';
 

@@ -25,7 +25,7 @@ import { guard } from '../../api/guard';
 import { createJwtVerifier } from '../../api/jwt';
 import { buildOpenApi } from '../../api/openapi';
 import { withSecurity } from '../../api/openapi-security';
-import { createLogger, maskText } from '../../worker/logger';
+import { createLogger, maskText } from '../../platform/logger';
 import { temporalLogger } from '../../worker/temporal-logger';
 
 const quiet = pino({ level: 'silent' });

@@ -1,11 +1,12 @@
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
-import { formatDuration, parseDuration } from '../../workflows/policy/durations';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
+import { formatDuration, parseDuration } from '../../domain/policy/durations';
 import {
   FIRST_REPLY_LIMIT_MS,
   selectPolicy,
   validatePolicySet,
   type PolicySet,
-} from '../../workflows/policy/sla';
+  type SlaPolicy,
+} from '../../domain/policy/sla';
 
 const H = 3_600_000;
 const base = { channel: 'EMOS', category: 'NO_SIGNAL', vipLevel: 0, urgency: 'NORMAL' as const };
@@ -37,6 +38,32 @@ describe('R4.1 time limits are policy data chosen by channel, category, VIP leve
       'leader-assigned',
     );
     expect(selectPolicy(DEFAULT_POLICY_SET, { ...base, vipLevel: 2 }).id).toBe('vip');
+  });
+  it("R4.1 the complaint's category picks its policy: a category policy applies to that category only", () => {
+    // The built-in set has no category policy, so the set is extended as an admin would.
+    const noSignal: SlaPolicy = {
+      id: 'no-signal',
+      version: 1,
+      description: 'No service at all: a site visit is likely, handling gets longer',
+      match: { categories: ['NO_SIGNAL', 'NO_DATA'] },
+      clocks: {
+        firstReply: { target: '24h', warnAt: [0.5] },
+        handling: { target: '120h', warnAt: [0.5] },
+      },
+    };
+    const set: PolicySet = { ...DEFAULT_POLICY_SET, policies: [...DEFAULT_POLICY_SET.policies, noSignal] };
+    expect(validatePolicySet(set)).toEqual([]);
+    const chosen = selectPolicy(set, { ...base, category: 'NO_SIGNAL' });
+    expect(chosen.id).toBe('no-signal');
+    expect(chosen.clocks.handling.targetMs).toBe(120 * H);
+    expect(chosen.clocks.firstReply.targetMs).toBe(24 * H);
+    expect(selectPolicy(set, { ...base, category: 'NO_DATA' }).id).toBe('no-signal');
+    // Everything else about the complaint equal, another category keeps the standard policy.
+    const other = selectPolicy(set, { ...base, category: 'DROPPED_CALLS' });
+    expect(other.id).toBe('standard');
+    expect(other.clocks.handling.targetMs).toBe(72 * H);
+    // Urgency weighs more than category: an urgent no-signal complaint gets the urgent policy.
+    expect(selectPolicy(set, { ...base, category: 'NO_SIGNAL', urgency: 'URGENT' }).id).toBe('urgent');
   });
   it('R4.1 a policy set without a fallback or with a bad duration is rejected', () => {
     const bad: PolicySet = {

@@ -1,6 +1,6 @@
 // Quiet hours for staff e-mails (issue 3): non-urgent ones wait for the end of the quiet hours,
 // urgent ones go at once.
-import { staffMailDeferredUntil } from '../../workflows/policy/quiet-hours';
+import { staffMailDeferredUntil } from '../../domain/policy/quiet-hours';
 
 const quiet = { from: '22:00', to: '07:30', timeZone: 'Asia/Shanghai' };
 const at = (iso: string) => Date.parse(iso);

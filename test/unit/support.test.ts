@@ -3,8 +3,8 @@ import path from 'node:path';
 import { searchAttributeFlags } from '../../workflows/search-attributes';
 import { periodKeys } from '../../activities/period-keys';
 import { renderEmail, renderSms } from '../../activities/templates';
-import { maskDigits } from '../../worker/logger';
-import { loadConfig } from '../../worker/config';
+import { maskDigits } from '../../platform/logger';
+import { loadConfig } from '../../platform/config';
 
 describe('period keys are computed at write time in the operator time zone', () => {
   it('gives day, ISO week and month in Asia/Shanghai', () => {

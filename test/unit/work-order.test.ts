@@ -1,11 +1,11 @@
-// R4.6 the structured work-order reply must say something: the pure check (workflows/policy/
+// R4.6 the structured work-order reply must say something: the pure check (domain/policy/
 // work-order) and the request schemas of findings and resolve that use it (api/schemas).
 import pino from 'pino';
 import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createMemoryNetworkSources } from '../../activities/evidence/memory';
 import { FindingsSchema, ResolveSchema } from '../../api/schemas';
 import { generateNetworkData } from '../../infra/network-data/generate';
-import { meaningfulLength, MIN_MEANINGFUL, vagueParts, vaguenessOf } from '../../workflows/policy/work-order';
+import { meaningfulLength, MIN_MEANINGFUL, vagueParts, vaguenessOf } from '../../domain/policy/work-order';
 import { complaintOf, gatherDirect } from '../support/evidence';
 
 const issuesOf = (r: { success: boolean; error?: { issues: { path: PropertyKey[]; message: string }[] } }) =>

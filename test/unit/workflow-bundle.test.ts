@@ -2,27 +2,31 @@
 // (issue 9, memory): they must hold no per-workflow state and their constants must not be writable.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
-import { DEFAULT_DIAGNOSIS_RULES } from '../../workflows/policy/diagnosis-rules';
-import { DEFAULT_LADDER } from '../../workflows/policy/escalation';
-import { frozen } from '../../workflows/policy/frozen';
-import { INITIAL_TRACKER } from '../../workflows/policy/guarantee';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
+import { DEFAULT_DIAGNOSIS_RULES } from '../../domain/policy/diagnosis-rules';
+import { DEFAULT_LADDER } from '../../domain/policy/escalation';
+import { frozen } from '../../domain/policy/frozen';
+import { INITIAL_TRACKER } from '../../domain/policy/guarantee';
 import { SHARED_WORKFLOW_MODULES, WORKFLOWS_PATH, workflowBundleOptions } from '../../worker/workflow-bundle';
 
-const root = path.dirname(WORKFLOWS_PATH);
-const workflowModules = (readdirSync(root, { recursive: true }) as string[])
+// The bundle holds workflows/ and the shared types and pure policy it imports from domain/.
+const repoRoot = path.resolve(path.dirname(WORKFLOWS_PATH), '..');
+const workflowModules = ['workflows', 'domain']
+  .flatMap((dir) =>
+    (readdirSync(path.join(repoRoot, dir), { recursive: true }) as string[]).map((f) => path.join(dir, f)),
+  )
   .filter((f) => f.endsWith('.ts'))
   .sort();
 
 // Module-level collections that are only read, or a cache whose entries do not depend on the workflow.
 const SHARED_COLLECTIONS_ALLOWED = new Map([
-  ['policy/quiet-hours.ts', ['formatters']], // Intl.DateTimeFormat per time zone
-  ['policy/on-site.ts', ['DECLINE']], // words; only .has()
-  ['policy/customer-answer.ts', ['YES', 'NO']], // words; only .has()
+  ['domain/policy/quiet-hours.ts', ['formatters']], // Intl.DateTimeFormat per time zone
+  ['domain/policy/on-site.ts', ['DECLINE']], // words; only .has()
+  ['domain/policy/customer-answer.ts', ['YES', 'NO']], // words; only .has()
 ]);
 // Module-level global (or sticky) regular expressions keep `lastIndex` between calls; only those used
 // with String#replace (which resets it) are allowed.
-const SHARED_GLOBAL_REGEXPS_ALLOWED = new Map([['policy/work-order.ts', ['NOT_MEANINGFUL']]]);
+const SHARED_GLOBAL_REGEXPS_ALLOWED = new Map([['domain/policy/work-order.ts', ['NOT_MEANINGFUL']]]);
 
 describe('#9 shared workflow modules', () => {
   it('#9 the worker bundles the workflows with every workflow module preloaded', () => {
@@ -34,8 +38,8 @@ describe('#9 shared workflow modules', () => {
     expect(workflowModules.length).toBeGreaterThan(30);
   });
 
-  it.each(workflowModules)('#9 workflows/%s holds no per-workflow state at module scope', (file) => {
-    const source = readFileSync(path.join(root, file), 'utf8');
+  it.each(workflowModules)('#9 %s holds no per-workflow state at module scope', (file) => {
+    const source = readFileSync(path.join(repoRoot, file), 'utf8');
     // No mutable binding and no workflow API, clock or randomness while the module loads.
     expect(source).not.toMatch(/^(export )?(let|var) /m);
     expect(source).not.toMatch(

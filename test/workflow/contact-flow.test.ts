@@ -1,6 +1,8 @@
 // Replies through the customer-contact child workflow (R4.3, R5.4, R5.5, R6.1) on the time-skipping
 // server. Each test gets its own test server: a contact waits for the customer's allowed hours and
 // long sleeps across several tests' children proved unreliable on the shared Java test server.
+import { renderEmail } from '../../activities/templates';
+import type { SendEmailInput } from '../../activities/types';
 import {
   closeUpdate,
   contactCustomerUpdate,
@@ -33,6 +35,8 @@ const resolveAndReply = (handle: Awaited<ReturnType<Harness['start']>>, satisfie
 /** Calls happen only inside the customer's allowed hours (08:00–21:00 Beijing, R4.4): 12 h from any
  *  moment is inside them, and a call already placed inside them has been answered by then. */
 const intoAllowedHours = () => h.env.sleep('12h');
+/** The escalation e-mail to the optimisation-centre interface person (R5.1). */
+const toInterface = (m: SendEmailInput) => m.template === 'escalation' && m.toRole === 'interface';
 
 describe('R5.1 R5.4 an unsatisfied customer', () => {
   it('R5.1 goes to the interface person at once, R5.4 reopens handling and counts the round until satisfied', async () => {
@@ -48,6 +52,14 @@ describe('R5.1 R5.4 an unsatisfied customer', () => {
       role: 'interface',
       source: 'customerNotSatisfied',
     });
+    // R5.1 "reported at once": the interface person's e-mail goes out without any time passing on
+    // the test server, addressed to the interface role and saying why.
+    await h.until(handle, () => h.mailsFor(input.ticketId).some(toInterface));
+    const report = h.mailsFor(input.ticketId).find(toInterface)!;
+    expect(report.vars).toMatchObject({ level: '2', source: 'customerNotSatisfied', by: handler.user });
+    const rendered = renderEmail(report.template, report.vars, {});
+    expect(rendered.subject).toContain(input.ticketId);
+    expect(rendered.text).toContain('客户表示仍然掉线');
     expect(clockOf(view, 'handling').state).toBe('running');
     expect(await refusal(h.act(handle, closeUpdate, handler, {}))).toMatch(
       /cannot close a complaint in stage REOPENED/,

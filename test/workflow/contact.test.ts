@@ -13,7 +13,7 @@ import {
   type ContactOutcome,
 } from '../../workflows/contact/contract';
 import type { customerContactWorkflow } from '../../workflows/contact/workflow';
-import { DEFAULT_CONTACT_POLICY } from '../../workflows/policy/contact-policy';
+import { DEFAULT_CONTACT_POLICY } from '../../domain/policy/contact-policy';
 import { createFakeContact, type Customer } from '../support/fake-contact';
 import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
 

@@ -1,7 +1,7 @@
 // Tiny workflows for the evidence tests: the complaint's evidence step on its own, and the intake
 // gathering as the complaint workflow runs it (gatherAndAttach: stored on the state, gathered again
 // when a source failed).
-import type { EvidenceOutcome, TimeWindow } from '../../activities/evidence/types';
+import type { EvidenceOutcome, TimeWindow } from '../../domain/evidence';
 import { gatherEvidence } from '../../workflows/complaint/evidence';
 import type { ComplaintInput, TimelineEntry } from '../../workflows/complaint/contract';
 import { createState } from '../../workflows/complaint/state';

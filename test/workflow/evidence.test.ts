@@ -9,7 +9,7 @@ import { createMemoryNetworkSources } from '../../activities/evidence/memory';
 import type { EvidenceActivities, EvidenceOutcome, TimeWindow } from '../../activities/evidence/types';
 import { generateNetworkData } from '../../infra/network-data/generate';
 import type { ComplaintInput, TimelineEntry } from '../../workflows/complaint/contract';
-import { rediagnose } from '../../workflows/policy/prediagnosis';
+import { rediagnose } from '../../domain/policy/prediagnosis';
 import { complaintOf } from '../support/evidence';
 import { createTimeSkippingEnv } from '../support/time-skipping';
 

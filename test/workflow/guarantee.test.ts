@@ -4,7 +4,7 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { KpiSample } from '../../activities/evidence/types';
+import type { KpiSample } from '../../domain/evidence';
 import type { GuaranteeActivities } from '../../activities/guarantee-types';
 import type { SendEmailInput, SendSmsInput } from '../../activities/types';
 import {
@@ -21,7 +21,7 @@ import {
   type GuaranteeAreaView,
   type GuaranteeTestTask,
 } from '../../workflows/guarantee/contract';
-import { withDefaults, type GuaranteeAreaInput } from '../../workflows/policy/guarantee';
+import { withDefaults, type GuaranteeAreaInput } from '../../domain/policy/guarantee';
 import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
 
 const taskQueue = 'guarantee-test';

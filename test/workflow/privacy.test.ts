@@ -4,7 +4,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { PrivacyActivities } from '../../activities/privacy/types';
-import { DEFAULT_RETENTION_POLICY } from '../../workflows/policy/retention';
+import { DEFAULT_RETENTION_POLICY } from '../../domain/policy/retention';
 import type {
   EraseComplaintInput,
   EraseComplaintResult,

@@ -13,7 +13,7 @@ import {
   submitMajorReportUpdate,
   triageUpdate,
 } from '../../workflows/complaint/contract';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
 import { complaintInput } from '../support/fixtures';
 import {
   H,
@@ -78,6 +78,44 @@ describe('R2.2 a transfer carries its own time limit', () => {
     expect(view.stage).toBe('IN_PROGRESS');
     expect(clockOf(view, 'verification:network').state).toBe('metLate');
     await handle.terminate('test done');
+  });
+});
+
+describe('R4.1 the time limits come from the policy chosen by the complaint', () => {
+  it("R4.1 the complaint's category chooses its policy, and the workflow runs that policy's clocks", async () => {
+    // An admin's set with a policy for one category (the built-in set has none).
+    h.policySet.current = {
+      ...DEFAULT_POLICY_SET,
+      version: 3,
+      policies: [
+        ...DEFAULT_POLICY_SET.policies,
+        {
+          id: 'no-data',
+          version: 1,
+          description: 'No data service at all: the core network is usually involved',
+          match: { categories: ['NO_DATA'] },
+          clocks: {
+            firstReply: { target: '12h', warnAt: [0.5] },
+            handling: { target: '36h', warnAt: [0.5] },
+          },
+        },
+      ],
+    };
+    const noData = await h.start(complaintInput({ category: 'NO_DATA' }));
+    const dropped = await h.start(complaintInput({ category: 'DROPPED_CALLS' }));
+    const chosen = await h.until(noData, (v) => v.policy !== undefined);
+    expect(chosen.policy).toMatchObject({ id: 'no-data', setVersion: 3 });
+    expect(clockOf(chosen, 'handling').targetMs).toBe(36 * H);
+    expect(clockOf(chosen, 'firstReply').targetMs).toBe(12 * H);
+    // The same complaint in another category, under the same set, keeps the standard policy.
+    const other = await h.until(dropped, (v) => v.policy !== undefined);
+    expect(other.policy).toMatchObject({ id: 'standard', setVersion: 3 });
+    expect(clockOf(other, 'handling').targetMs).toBe(72 * H);
+    // The chosen policy's clock is the one that runs: the no-data complaint breaches its handling
+    // limit after 36 h, the other one does not.
+    await h.env.sleep('37h');
+    expect(clockOf(await noData.query(getComplaintQuery), 'handling').state).toBe('breached');
+    expect(clockOf(await dropped.query(getComplaintQuery), 'handling').state).toBe('running');
   });
 });
 

@@ -1,7 +1,7 @@
 // Staff quiet hours (issue 3) in the complaint workflow: a transfer request in the quiet hours waits
 // for their end; an escalation goes at once.
 import { escalateSignal, triageUpdate } from '../../workflows/complaint/contract';
-import { DEFAULT_POLICY_SET } from '../../workflows/policy/default-policies';
+import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
 import { complaintInput } from '../support/fixtures';
 import { handler, H, startHarness, supervisor, type Harness } from '../support/workflow-harness';
 

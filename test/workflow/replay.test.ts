@@ -1,12 +1,14 @@
 // Recorded histories (binary protobuf, as the Temporal API returns them) of the complaint workflow replay without non-determinism on every run.
-// A change that alters command order must go behind patched(); this test is what catches it.
+// A change that alters command order must go behind patched(); this test is what catches it. It
+// proves R1.4 (every complaint is a durable workflow): complaints started under the old code carry
+// on under the new one instead of failing with non-determinism after a deployment.
 // Record anew with `npm run record:histories` (only when the change is meant to be incompatible).
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
 import { Worker } from '@temporalio/worker';
 import { DEV_DEFAULTS } from '../../infra/stack/stack';
-import { dataConverterFromEnv } from '../../worker/data-converter';
+import { dataConverterFromEnv } from '../../platform/data-converter';
 import { workflowBundle } from '../support/time-skipping';
 
 const dir = path.resolve(__dirname, '../replay/histories');
@@ -15,12 +17,12 @@ const files = readdirSync(dir).filter((f) => f.endsWith('.history.pb'));
 // without encryption pass through its codec unchanged.
 const dataConverter = dataConverterFromEnv(DEV_DEFAULTS);
 
-it('there are recorded histories to replay', () => {
+it('R1.4 there are recorded histories of running complaints to replay', () => {
   expect(files.length).toBeGreaterThanOrEqual(3);
 });
 
 it.each(files)(
-  'R10.1 recorded history %s replays without non-determinism',
+  'R1.4 recorded history %s replays without non-determinism: a complaint in flight survives a new worker version',
   async (file) => {
     const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
     await expect(

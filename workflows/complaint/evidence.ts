@@ -1,21 +1,53 @@
-// Workflow step: gather the network evidence of a complaint and pre-diagnose it (R3.1, R3.2).
+// The network evidence of a complaint and its pre-diagnosis (R3.1, R3.2, R3.6, R8.5): gathered at
+// intake (again for the sources that failed) and on a handler's request, attached to the complaint.
 // Deterministic: all I/O is in the evidence activities; a source that fails after its retries
 // becomes a gap shown to the handler, never a failed complaint.
-import { ActivityFailure, log, proxyActivities, TimeoutFailure } from '@temporalio/workflow';
+import {
+  ActivityFailure,
+  log,
+  patched,
+  proxyActivities,
+  setHandler,
+  sleep,
+  TimeoutFailure,
+  upsertMemo,
+} from '@temporalio/workflow';
+import type { EvidenceActivities } from '../../activities/evidence/types';
 import type {
   CellLocation,
-  EvidenceActivities,
   EvidenceBundle,
   EvidenceOutcome,
   EvidenceQuery,
   SourceName,
   SourceResult,
   TimeWindow,
-} from '../../activities/evidence/types';
-import { assembleBundle, buildEvidenceQuery, evidenceOutcome, evidenceWindow } from '../policy/prediagnosis';
-import type { ComplaintInput } from './contract';
+} from '../../domain/evidence';
+import type { IncidentActivities } from '../../activities/incidents';
+import { checkOpen } from '../../domain/policy/lifecycle';
+import { withKnownIssues, type KnownIssueRef } from '../../domain/policy/mass-incident';
+import {
+  assembleBundle,
+  buildEvidenceQuery,
+  evidenceOutcome,
+  evidenceWindow,
+  preDiagnosisLine,
+} from '../../domain/policy/prediagnosis';
+import {
+  regatherEvidenceUpdate,
+  type Acting,
+  type ComplaintInput,
+  type RegatherEvidenceInput,
+} from './contract';
+import type { Ctx } from './ctx';
+import { act, refuse } from './handler-kit';
+import { facts, record, type ComplaintState } from './state';
 
-export type { EvidenceOutcome } from '../../activities/evidence/types';
+export type { EvidenceOutcome } from '../../domain/evidence';
+
+const knowledge = proxyActivities<IncidentActivities>({
+  startToCloseTimeout: '10s',
+  retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '4s', maximumAttempts: 3 },
+});
 
 const evidence = proxyActivities<EvidenceActivities>({
   startToCloseTimeout: '8s',
@@ -106,4 +138,79 @@ export async function gatherEvidence(input: ComplaintInput, window?: TimeWindow)
     gaps: outcome.bundle.gaps.length,
   });
   return outcome;
+}
+
+/** Closed incidents of the complaint's site or cells; none when the knowledge base does not answer. */
+async function knownIssuesOf(outcome: EvidenceOutcome): Promise<KnownIssueRef[]> {
+  const q = outcome.bundle.query;
+  try {
+    return await knowledge.knownIssues({ cellIds: q.cells, siteIds: q.siteIds, region: '' });
+  } catch (err) {
+    if (!(err instanceof ActivityFailure)) throw err;
+    log.warn('knowledge base not read', { ticketId: q.ticketId, error: err.cause?.message });
+    return [];
+  }
+}
+
+/**
+ * Gathers the network evidence and the ranked pre-diagnosis (R3.1, R3.2) before anyone goes on site;
+ * the one-line diagnosis goes into the memo so the Temporal Web UI shows it.
+ */
+export async function gatherAndAttach(
+  ctx: Ctx,
+  window?: { from: string; to: string },
+  by = 'system',
+  opts: { untilComplete?: boolean } = {},
+): Promise<void> {
+  const { state } = ctx;
+  let outcome = await gatherEvidence(state.input, window);
+  // Added after the first release: the knowledge base of closed mass incidents (R8.5).
+  let known: KnownIssueRef[] = [];
+  if (patched('knowledge-base-prediagnosis')) {
+    known = await knownIssuesOf(outcome);
+    outcome = withKnownIssues(outcome, known);
+  }
+  attachEvidence(state, outcome, by);
+  // Added after the first release (#25): a source that timed out or failed is gathered again a
+  // little later, the same window, and the pre-diagnosis is updated when it arrives (R3.6).
+  if (!opts.untilComplete || missingSources(outcome).length === 0 || !patched('evidence-regather-gaps'))
+    return;
+  for (const after of REGATHER_AFTER_MS) {
+    await sleep(after);
+    // A handler's own re-gathering (another window) since then wins; a closed complaint is left.
+    if (state.evidence !== outcome || state.stage === 'CLOSED') return;
+    const missing = missingSources(outcome);
+    const again = withKnownIssues(await gatherEvidence(state.input, outcome.bundle.query.window), known);
+    if (state.evidence !== outcome) return;
+    outcome = again;
+    attachEvidence(state, outcome, by, `gathered again for ${missing.join(', ')}: `);
+    if (missingSources(outcome).length === 0) return;
+  }
+}
+
+function attachEvidence(state: ComplaintState, outcome: EvidenceOutcome, by: string, prefix = ''): void {
+  state.evidence = outcome;
+  const line = preDiagnosisLine(outcome);
+  upsertMemo({ preDiagnosis: line });
+  record(
+    state,
+    {
+      actor: by,
+      action: 'EVIDENCE_GATHERED',
+      detail: `${prefix}${line} (${outcome.bundle.gaps.length} gaps)`,
+    },
+    Date.now(),
+  );
+  state.dirty = true;
+}
+
+/** A handler gathers again for another window; the update answers once the evidence is attached. */
+export function regatherEvidence(ctx: Ctx, { actor, input }: Acting<RegatherEvidenceInput>): Promise<void> {
+  return gatherAndAttach(ctx, input, actor.user);
+}
+
+export function registerEvidenceHandlers(ctx: Ctx): void {
+  setHandler(regatherEvidenceUpdate, (cmd) => act(ctx, regatherEvidence, cmd), {
+    validator: (_cmd) => refuse(checkOpen(facts(ctx.state), 'gather evidence for')),
+  });
 }

@@ -9,20 +9,25 @@ import {
   log,
   patched,
   proxyActivities,
+  setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IncidentActivities } from '../../activities/incidents';
-import { contactWorkflowId } from '../contact/contract';
-import * as rules from '../policy/lifecycle';
-import { stopClock } from '../policy/clocks';
+import * as rules from '../../domain/policy/lifecycle';
+import { stopClock } from '../../domain/policy/clocks';
 import type { ContactRecord } from './contract';
 import {
   INCIDENT_TASK_QUEUE,
+  incidentLinkedSignal,
+  incidentResolvedSignal,
   type IncidentLinkedInput,
   type IncidentResolvedInput,
 } from '../incident/contract';
+import { setStage, type Ctx } from './ctx';
+import { afterReady } from './handler-kit';
+import { commit } from './projection';
+import { newContact, replyThroughContact } from './reply';
 import { facts, record } from './state';
-import { commit, replyThroughContact, type Ctx } from './steps';
 
 const acts = proxyActivities<IncidentActivities>({
   taskQueue: INCIDENT_TASK_QUEUE,
@@ -55,26 +60,6 @@ function holdingMessage(language: 'zh-CN' | 'en', incidentId: string): string {
     : `您好，经核查您所在区域出现网络故障（事件 ${incidentId}），我们正在全力抢修，修复后将第一时间告知您处理结果。`;
 }
 
-function entryFor(
-  ctx: Ctx,
-  purpose: ContactRecord['purpose'],
-  channel: ContactRecord['channel'],
-  by: string,
-) {
-  const { state } = ctx;
-  const round = state.contacts.filter((c) => c.purpose === purpose).length + 1;
-  const entry: ContactRecord = {
-    workflowId: contactWorkflowId(state.ticketId, purpose, round),
-    purpose,
-    round,
-    channel,
-    by,
-    startedAt: new Date(Date.now()).toISOString(),
-  };
-  state.contacts.push(entry);
-  return entry;
-}
-
 /**
  * Linked to a mass incident (R8.4): the acceptance clock stops (the incident owner has it), and
  * unless the customer already had a first reply, a holding notice by SMS keeps the 48-hour first
@@ -99,14 +84,14 @@ export function onIncidentLinked(ctx: Ctx, input: IncidentLinkedInput): void {
   // satisfied? reply 1") while the repair was still going on, and the final reply waited up to an
   // hour for it. Complaints linked before this keep the confirmed holding SMS.
   if (patched('incident-holding-notice')) {
-    const entry = entryFor(ctx, 'FIRST_REPLY', 'SMS_NOTICE', 'system');
+    const entry = newContact(ctx, 'FIRST_REPLY', 'SMS_NOTICE', 'system');
     record(state, { actor: 'system', action: 'CONTACT_STARTED', detail: 'FIRST_REPLY holding notice' }, now);
     ctx.background.push(
       holdingNotice(ctx, entry, holdingMessage(state.input.customer.language, input.incidentId)),
     );
     return;
   }
-  const entry = entryFor(ctx, 'FIRST_REPLY', 'SMS_ONLY', 'system');
+  const entry = newContact(ctx, 'FIRST_REPLY', 'SMS_ONLY', 'system');
   record(state, { actor: 'system', action: 'CONTACT_STARTED', detail: 'FIRST_REPLY holding message' }, now);
   ctx.background.push(
     replyThroughContact(ctx, entry, holdingMessage(state.input.customer.language, input.incidentId), {
@@ -185,11 +170,11 @@ export function onIncidentResolved(ctx: Ctx, input: IncidentResolvedInput): void
       by: input.by,
       at,
     };
-    record(
-      state,
+    setStage(
+      ctx,
+      'RESOLVED',
       { actor: input.by, action: 'RESOLVED', detail: `mass incident ${input.incidentId}` },
       now,
-      'RESOLVED',
     );
   }
   ctx.background.push(answerAfterIncident(ctx, input));
@@ -203,30 +188,30 @@ async function answerAfterIncident(ctx: Ctx, input: IncidentResolvedInput): Prom
   // holding message of a complaint linked before the notice waits for the customer's confirmation.
   await condition(() => !facts(state).contactInFlight);
   if (rules.checkContact(facts(state), 'FINAL_REPLY') !== undefined) return;
-  const entry = entryFor(ctx, 'FINAL_REPLY', 'PHONE_FIRST', input.by);
-  record(
-    state,
-    {
-      actor: 'system',
-      action: 'CONTACT_STARTED',
-      detail: `FINAL_REPLY PHONE_FIRST round ${entry.round} (${input.incidentId})`,
-    },
-    Date.now(),
-    'REPLYING',
-  );
+  const entry = newContact(ctx, 'FINAL_REPLY', 'PHONE_FIRST', input.by);
+  setStage(ctx, 'REPLYING', {
+    actor: 'system',
+    action: 'CONTACT_STARTED',
+    detail: `FINAL_REPLY PHONE_FIRST round ${entry.round} (${input.incidentId})`,
+  });
   await commit(state);
   await replyThroughContact(ctx, entry, input.customerMessage);
   if (rules.checkClose(facts(state)) === undefined) {
     const now = Date.now();
     state.closedAt = new Date(now).toISOString();
-    record(
-      state,
+    setStage(
+      ctx,
+      'CLOSED',
       { actor: 'system', action: 'CLOSED', detail: `closed with mass incident ${input.incidentId}` },
       now,
-      'CLOSED',
     );
     for (const c of Object.values(state.clockMap)) if (c.stoppedAt === undefined) stopClock(c, now);
   }
   state.dirty = true;
   await commit(state);
+}
+
+export function registerIncidentHandlers(ctx: Ctx): void {
+  setHandler(incidentLinkedSignal, (input) => afterReady(ctx, onIncidentLinked, input));
+  setHandler(incidentResolvedSignal, (input) => afterReady(ctx, onIncidentResolved, input));
 }

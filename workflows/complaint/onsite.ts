@@ -1,13 +1,31 @@
 // The on-site test (实地测试, R3.3) as a task in the complaint workflow: the handler offers slots,
 // the customer picks one by SMS (inbound SMS from the number come to this workflow while it waits),
 // the engineer is e-mailed the chosen slot only, and the results are recorded as findings.
-import { ActivityFailure, condition, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, condition, log, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { ContactActivities } from '../../activities/contact-types';
-import { answerDeadline, readSlotAnswer } from '../policy/on-site';
-import { formatLocal } from '../policy/prediagnosis';
-import { complaintWorkflowId, type OnSiteTest, type TimeSlot } from './contract';
-import { record } from './state';
-import type { Ctx } from './steps';
+import { smsReplySignal, type SmsReplyInput } from '../contact/contract';
+import {
+  checkProposeOnSiteTest,
+  checkRecordOnSiteResult,
+  onSiteWaiting,
+} from '../../domain/policy/complaint-checks';
+import { answerDeadline, readSlotAnswer } from '../../domain/policy/on-site';
+import { formatLocal } from '../../domain/policy/prediagnosis';
+import {
+  complaintWorkflowId,
+  proposeOnSiteTestUpdate,
+  recordOnSiteResultUpdate,
+  type Acting,
+  type OnSiteResultInput,
+  type OnSiteTest,
+  type ProposeOnSiteTestInput,
+  type TimeSlot,
+} from './contract';
+import type { Ctx } from './ctx';
+import { act, refuse } from './handler-kit';
+import { backToWork } from './handling';
+import { queueMailTo } from './mail';
+import { facts, record, type ComplaintState } from './state';
 
 const contact = proxyActivities<ContactActivities>({
   startToCloseTimeout: '30s',
@@ -113,10 +131,7 @@ function book(ctx: Ctx, test: OnSiteTest, slot: TimeSlot): void {
   test.chosen = slot;
   test.bookedAt = new Date(Date.now()).toISOString();
   record(state, { actor: 'customer', action: 'ON_SITE_BOOKED', detail: slotText(slot) }, Date.now());
-  ctx.mailSeq += 1;
-  ctx.mail.push({
-    idempotencyKey: `${state.ticketId}:mail:on-site-${test.round}:${ctx.mailSeq}`,
-    ticketId: state.ticketId,
+  queueMailTo(ctx, `on-site-${test.round}`, {
     to: [test.engineer.email],
     template: 'onSiteTestBooked',
     vars: {
@@ -133,4 +148,78 @@ function book(ctx: Ctx, test: OnSiteTest, slot: TimeSlot): void {
   });
 }
 
-export { answerDeadline };
+/** The complaint's on-site tests; the list is made with the first one. */
+function onSiteTests(state: ComplaintState): OnSiteTest[] {
+  return (state.onSiteTests ??= []);
+}
+
+/** The handler offers slots: the SMS goes out and the customer's answer is waited for. */
+export function proposeOnSiteTest(ctx: Ctx, { actor, input }: Acting<ProposeOnSiteTestInput>): void {
+  const { state } = ctx;
+  const now = Date.now();
+  const test: OnSiteTest = {
+    round: onSiteTests(state).length + 1,
+    status: 'WAITING_CUSTOMER',
+    slots: input.slots,
+    engineer: input.engineer,
+    address: input.address,
+    note: input.note,
+    proposedBy: actor.user,
+    proposedAt: new Date(now).toISOString(),
+    answerBy: new Date(answerDeadline(input.slots, now)).toISOString(),
+  };
+  onSiteTests(state).push(test);
+  record(
+    state,
+    {
+      actor: actor.user,
+      action: 'ON_SITE_PROPOSED',
+      detail: `round ${test.round}: ${input.slots.length} slots`,
+    },
+    now,
+  );
+  ctx.background.push(runOnSiteTest(ctx, test));
+}
+
+/** The engineer's measurements and conclusion: the booked test is done, and they are findings. */
+export function recordOnSiteResult(ctx: Ctx, { actor, input }: Acting<OnSiteResultInput>): void {
+  const { state } = ctx;
+  const at = new Date(Date.now()).toISOString();
+  const test = onSiteTests(state).find((t) => t.status === 'BOOKED')!;
+  test.status = 'DONE';
+  test.result = { ...input, by: actor.user, at };
+  const measured = input.measurements.map((m) => `${m.name} ${m.value}${m.unit ?? ''}`).join(', ');
+  state.findings.push({
+    checked: `实地测试 on-site test ${test.chosen!.from.slice(0, 16)}: ${measured}`,
+    found: input.conclusion,
+    onSite: true,
+    by: actor.user,
+    at,
+  });
+  backToWork(ctx, { actor: actor.user, action: 'ON_SITE_RESULT', detail: input.conclusion.slice(0, 120) });
+}
+
+/** An SMS from the customer's number while an appointment waits is their answer to the slots. */
+export function keepSlotAnswer(ctx: Ctx, reply: SmsReplyInput): void {
+  if (onSiteWaiting(ctx.state.onSiteTests)) (ctx.smsInbox ??= []).push(reply);
+}
+
+export function registerOnSiteHandlers(ctx: Ctx): void {
+  const { state } = ctx;
+  setHandler(proposeOnSiteTestUpdate, (cmd) => act(ctx, proposeOnSiteTest, cmd), {
+    validator: ({ input }) =>
+      refuse(
+        checkProposeOnSiteTest(
+          facts(state),
+          state.onSiteTests,
+          input.slots,
+          Date.now(),
+          state.policy?.contact.allowedHours,
+        ),
+      ),
+  });
+  setHandler(recordOnSiteResultUpdate, (cmd) => act(ctx, recordOnSiteResult, cmd), {
+    validator: (_cmd) => refuse(checkRecordOnSiteResult(facts(state), state.onSiteTests, Date.now())),
+  });
+  setHandler(smsReplySignal, (reply) => keepSlotAnswer(ctx, reply));
+}

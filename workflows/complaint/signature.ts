@@ -1,11 +1,22 @@
 // The customer's signature as the evidence of their final opinion (R5.5): a one-time link by SMS to
 // a page where they read the result, answer satisfied or not, and sign. The wait has a deadline and
 // an explicit EXPIRED result; a signed answer is the customer's confirmed final reply.
-import { ActivityFailure, condition, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, condition, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { SignatureActivities } from '../../activities/signature';
-import { complaintWorkflowId, type SignatureCapturedInput, type SignatureRequest } from './contract';
-import { record } from './state';
-import { applyReply, type Ctx } from './steps';
+import { checkRequestSignature } from '../../domain/policy/complaint-checks';
+import {
+  complaintWorkflowId,
+  requestSignatureUpdate,
+  signatureCapturedSignal,
+  type Acting,
+  type RequestSignatureInput,
+  type SignatureCapturedInput,
+  type SignatureRequest,
+} from './contract';
+import { setStage, type Ctx } from './ctx';
+import { act, afterReady, refuse } from './handler-kit';
+import { applyReply, returnToResolved } from './reply';
+import { facts, record } from './state';
 
 const acts = proxyActivities<SignatureActivities>({
   startToCloseTimeout: '30s',
@@ -15,6 +26,32 @@ const acts = proxyActivities<SignatureActivities>({
 /** How long the link works. */
 export const SIGNATURE_LINK_MS = 48 * 3_600_000;
 
+/** The handler asks for the signature: the link goes out by SMS and the complaint is REPLYING. */
+export function requestSignature(ctx: Ctx, { actor, input }: Acting<RequestSignatureInput>): void {
+  const { state } = ctx;
+  const now = Date.now();
+  const list = (state.signatureRequests ??= []);
+  const round = list.length + 1;
+  const req: SignatureRequest = {
+    round,
+    requestId: `${state.ticketId}:signature:${round}`,
+    message: input.message,
+    requestedBy: actor.user,
+    requestedAt: new Date(now).toISOString(),
+    expiresAt: new Date(now + SIGNATURE_LINK_MS).toISOString(),
+    status: 'WAITING',
+  };
+  list.push(req);
+  setStage(
+    ctx,
+    'REPLYING',
+    { actor: actor.user, action: 'SIGNATURE_REQUESTED', detail: `round ${round}` },
+    now,
+  );
+  ctx.background.push(runSignatureRequest(ctx, req));
+}
+
+/** Sends the link and waits, until it expires, for the signature. */
 export async function runSignatureRequest(ctx: Ctx, req: SignatureRequest): Promise<void> {
   const { state } = ctx;
   try {
@@ -51,8 +88,7 @@ export async function runSignatureRequest(ctx: Ctx, req: SignatureRequest): Prom
   if (!signed) {
     req.status = 'EXPIRED';
     record(state, { actor: 'system', action: 'SIGNATURE_EXPIRED', detail: `round ${req.round}` }, Date.now());
-    if (state.stage === 'REPLYING' && !state.replies.some((r) => r.kind === 'FINAL' && r.counts))
-      state.stage = 'RESOLVED';
+    returnToResolved(ctx);
     state.dirty = true;
   }
 }
@@ -94,4 +130,12 @@ export function onSignatureCaptured(ctx: Ctx, input: SignatureCapturedInput): vo
     'customer',
   );
   state.dirty = true;
+}
+
+export function registerSignatureHandlers(ctx: Ctx): void {
+  const { state } = ctx;
+  setHandler(requestSignatureUpdate, (cmd) => act(ctx, requestSignature, cmd), {
+    validator: (_cmd) => refuse(checkRequestSignature(facts(state), state.incident, state.signatureRequests)),
+  });
+  setHandler(signatureCapturedSignal, (input) => afterReady(ctx, onSignatureCaptured, input));
 }

@@ -1,15 +1,9 @@
 // The complaint's in-workflow state and the pure functions that read it.
-import { replyCounts, isHot, type LifecycleFacts } from '../policy/lifecycle';
-import { startClock, viewClock, type Clock } from '../policy/clocks';
-import type { Calendar } from '../policy/calendar';
-import { INTAKE_CLOCKS, type PolicySnapshot, type ResolvedClockPolicy } from '../policy/sla';
-import {
-  complaintWorkflowId,
-  type ComplaintInput,
-  type ComplaintView,
-  type Stage,
-  type TimelineEntry,
-} from './contract';
+import { replyCounts, isHot, type LifecycleFacts } from '../../domain/policy/lifecycle';
+import { startClock, viewClock, type Clock } from '../../domain/policy/clocks';
+import type { Calendar } from '../../domain/policy/calendar';
+import { INTAKE_CLOCKS, type PolicySnapshot, type ResolvedClockPolicy } from '../../domain/policy/sla';
+import { complaintWorkflowId, type ComplaintInput, type ComplaintView, type TimelineEntry } from './contract';
 
 export interface ComplaintState extends Omit<
   ComplaintView,
@@ -120,14 +114,9 @@ export function facts(state: ComplaintState): LifecycleFacts {
   };
 }
 
-export function record(
-  state: ComplaintState,
-  entry: Omit<TimelineEntry, 'at'>,
-  at: number,
-  stage?: Stage,
-): void {
+/** Adds a timeline entry; the stage changes only through setStage (ctx.ts). */
+export function record(state: ComplaintState, entry: Omit<TimelineEntry, 'at'>, at: number): void {
   state.timeline.push({ at: new Date(at).toISOString(), ...entry });
-  if (stage) state.stage = stage;
 }
 
 export { replyCounts };

@@ -3,20 +3,15 @@
 // leader's assistants hear of the complaint when it is filed, at each major step, and get the
 // result report at the end. Keys are made from the ticket and the step: sent once, whatever retries.
 import { ActivityFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
-import type { ComplaintActivities } from '../../activities/types';
 import type { VipActivities } from '../../activities/vip';
 import { VipLevel } from '../search-attributes';
+import type { Ctx } from './ctx';
+import { notify } from './proxies';
 import { record, toView } from './state';
-import type { Ctx } from './steps';
 
 const vipData = proxyActivities<VipActivities>({
   startToCloseTimeout: '10s',
   retry: { initialInterval: '500ms', backoffCoefficient: 2, maximumInterval: '5s', maximumAttempts: 5 },
-});
-
-const notify = proxyActivities<ComplaintActivities>({
-  startToCloseTimeout: '60s',
-  retry: { initialInterval: '2s', backoffCoefficient: 2, maximumInterval: '5m', maximumAttempts: 20 },
 });
 
 /** Looks the callback number up in the VIP profiles; a VIP raises the complaint's VIP level. */

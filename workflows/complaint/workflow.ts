@@ -1,25 +1,21 @@
 // The complaint workflow: one durable workflow per complaint, from intake to a closed loop.
-// A thin entry that hands off to named steps (steps.ts) and handlers (handlers.ts).
+// A thin entry: the steps and handlers live in one module per concern (handlers.ts lists them).
 import { allHandlersFinished, condition, patched, workflowInfo } from '@temporalio/workflow';
+import { careCallback } from './care';
 import type { ComplaintInput, ComplaintOutcome } from './contract';
+import { createCtx } from './ctx';
+import { gatherAndAttach } from './evidence';
+import { startClockRunner } from './escalation';
 import { registerHandlers } from './handlers';
 import { reportToArea } from './incident';
+import { acknowledgeIntake, detectRepeat, policyCriteria, selectPolicy } from './intake';
+import { drainMail } from './mail';
+import { commit } from './projection';
+import { startIntakeClocks } from './state';
 import { informVip, recogniseVip, vipMilestoneDue } from './vip';
-import { createState, startIntakeClocks } from './state';
-import {
-  acknowledgeIntake,
-  careCallback,
-  commit,
-  detectRepeat,
-  drainMail,
-  gatherAndAttach,
-  selectPolicy,
-  startClockRunner,
-  type Ctx,
-} from './steps';
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
-  const ctx: Ctx = { state: createState(input), background: [], mail: [], mailSeq: 0 };
+  const ctx = createCtx(input);
   const { state } = ctx;
   registerHandlers(ctx);
   // Added after the first release (complaints started before it are not reported, R8.1). Before
@@ -28,12 +24,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
 
   // Added after the first release: a VIP is recognised by the number (R7.1, R7.2).
   if (patched('vip-profile-lookup')) await recogniseVip(ctx);
-  const policy = await selectPolicy({
-    channel: input.channel,
-    category: input.category,
-    vipLevel: state.input.customer.vipLevel,
-    urgency: input.urgency,
-  });
+  const policy = await selectPolicy(policyCriteria(state));
   // Clocks run from the moment Temporal accepted the complaint (the intake request started it).
   startIntakeClocks(state, policy, workflowInfo().startTime.getTime(), input.submittedBy);
   await detectRepeat(state);

@@ -4,19 +4,20 @@
 // the complaint workflow as a child.
 // The API imports this file (signals from the Twilio webhooks); it holds no logic with side effects.
 import { defineQuery, defineSignal } from '@temporalio/workflow';
-import type { ContactPolicy } from '../policy/contact-policy';
-import type { CustomerAnswer } from '../policy/customer-answer';
-import type { Appointment, HoursWindow } from '../policy/quiet-hours';
+import type { ContactPolicy } from '../../domain/policy/contact-policy';
+import type { CustomerAnswer } from '../../domain/policy/customer-answer';
+import type { Appointment, HoursWindow } from '../../domain/policy/quiet-hours';
+import type { ContactPurpose, RecordingEvidence } from '../../domain/contact';
 
-export type { ContactPolicy } from '../policy/contact-policy';
-export type { CustomerAnswer } from '../policy/customer-answer';
+// The purposes, the webhook base and the recording evidence are domain (domain/contact.ts).
+export * from '../../domain/contact';
+
+export type { ContactPolicy } from '../../domain/policy/contact-policy';
+export type { CustomerAnswer } from '../../domain/policy/customer-answer';
 
 /** The contact workflow runs on the complaint task queue (one worker fleet). */
 export const CONTACT_TASK_QUEUE = 'complaints';
 export const CONTACT_WORKFLOW_TYPE = 'customerContactWorkflow';
-
-export const CONTACT_PURPOSES = ['FIRST_REPLY', 'FINAL_REPLY', 'CARE_CALLBACK'] as const;
-export type ContactPurpose = (typeof CONTACT_PURPOSES)[number];
 
 /** `contact-<ticket>-<purpose>-<round>`: a contact round is started once, whatever retries happen. */
 export function contactWorkflowId(ticketId: string, purpose: ContactPurpose, round: number): string {
@@ -25,11 +26,6 @@ export function contactWorkflowId(ticketId: string, purpose: ContactPurpose, rou
 
 /** Workflow ids the webhooks accept in their path (what contactWorkflowId makes). */
 export const CONTACT_WORKFLOW_ID_PATTERN = /^contact-[A-Za-z0-9._:-]{1,160}$/;
-
-/** Base URL of the contact webhooks of a workflow (api/routes/twilio-contact.ts serves them). */
-export function contactWebhookBase(publicBaseUrl: string, workflowId: string): string {
-  return `${publicBaseUrl.replace(/\/+$/, '')}/webhooks/twilio/contact/${encodeURIComponent(workflowId)}`;
-}
 
 /** Idempotency keys of every call and SMS, made from (ticket, purpose, round, attempt). */
 export const contactKeys = {
@@ -89,19 +85,6 @@ export interface ContactAttempt {
   /** The idempotency key the attempt was made with. */
   key: string;
   detail?: string;
-}
-
-export interface RecordingEvidence {
-  /** Evidence record id in MongoDB (`evidence` collection, insert-only). */
-  id: string;
-  sid: string;
-  callSid: string;
-  url: string;
-  durationSec: number;
-  /** SHA-256 (hex) of the recording media as downloaded. */
-  sha256: string;
-  bytes: number;
-  capturedAt: string;
 }
 
 export interface ContactOutcome {

@@ -19,10 +19,14 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { ContactActivities, ContactSmsTemplate } from '../../activities/contact-types';
-import { checkContactPolicy } from '../policy/contact-policy';
-import { answerFromDigits, parseCustomerAnswer, type CustomerAnswer } from '../policy/customer-answer';
-import { parseDuration } from '../policy/durations';
-import { checkContactWindow, nextAllowedInstant, nextInsideHours } from '../policy/quiet-hours';
+import { checkContactPolicy } from '../../domain/policy/contact-policy';
+import {
+  answerFromDigits,
+  parseCustomerAnswer,
+  type CustomerAnswer,
+} from '../../domain/policy/customer-answer';
+import { parseDuration } from '../../domain/policy/durations';
+import { checkContactWindow, nextAllowedInstant, nextInsideHours } from '../../domain/policy/quiet-hours';
 import {
   callEventSignal,
   contactKeys,

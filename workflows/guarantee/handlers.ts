@@ -9,7 +9,7 @@ import {
   reconcileTestProgress,
   skipMissedTests,
   type GuaranteeAreaChange,
-} from '../policy/guarantee';
+} from '../../domain/policy/guarantee';
 import {
   changeAreaUpdate,
   endAreaUpdate,

@@ -1,12 +1,12 @@
 // State of the guarantee-area workflow: the first state, the view the query and the projection
 // show, and the small mutations every step shares. Deterministic (workflow time only).
-import { parseDuration } from '../policy/durations';
+import { parseDuration } from '../../domain/policy/durations';
 import {
   INITIAL_TRACKER,
   nextTestAt,
   reconcileTestProgress,
   type GuaranteeAreaDefinition,
-} from '../policy/guarantee';
+} from '../../domain/policy/guarantee';
 import {
   guaranteeWorkflowId,
   type AreaStatus,

@@ -3,7 +3,7 @@
 import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
 import type { GuaranteeActivities } from '../../activities/guarantee-types';
 import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../activities/types';
-import { formatDuration, parseDuration } from '../policy/durations';
+import { formatDuration, parseDuration } from '../../domain/policy/durations';
 import {
   alertNotificationKey,
   describeBreach,
@@ -12,7 +12,7 @@ import {
   markTestsMade,
   nextAlertState,
   testTaskId,
-} from '../policy/guarantee';
+} from '../../domain/policy/guarantee';
 import { guaranteeWorkflowId, type AlertRecord, type GuaranteeTestTask } from './contract';
 import { intervalMs, iso, toView, touch, type Ctx } from './state';
 

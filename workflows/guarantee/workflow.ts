@@ -4,7 +4,7 @@
 // be paused, resumed, changed and ended through updates, and continues as new after a bounded
 // number of checks (or when Temporal suggests it), carrying its whole state.
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { nextTestAt } from '../policy/guarantee';
+import { nextTestAt } from '../../domain/policy/guarantee';
 import {
   DEFAULT_GUARANTEE_LIMITS,
   type GuaranteeAreaOutcome,

@@ -12,8 +12,8 @@ import {
   startChild,
   workflowInfo,
 } from '@temporalio/workflow';
-import { burstIn, incidentId, pruneArrivals, type Arrival } from '../policy/mass-incident';
-import { parseDuration } from '../policy/durations';
+import { burstIn, incidentId, pruneArrivals, type Arrival } from '../../domain/policy/mass-incident';
+import { parseDuration } from '../../domain/policy/durations';
 import {
   areaWatchWorkflowId,
   complaintFiledSignal,

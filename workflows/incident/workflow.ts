@@ -15,9 +15,10 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 import type { IncidentActivities } from '../../activities/incidents';
-import type { EvidenceActivities, EvidenceQuery, SourceResult } from '../../activities/evidence/types';
+import type { EvidenceActivities } from '../../activities/evidence/types';
+import type { EvidenceQuery, SourceResult } from '../../domain/evidence';
 import { complaintWorkflowId } from '../complaint/contract';
-import { parseDuration } from '../policy/durations';
+import { parseDuration } from '../../domain/policy/durations';
 import {
   checkCloseIncident,
   checkResolveIncident,
@@ -25,7 +26,7 @@ import {
   type Arrival,
   type ChecklistItem,
   type IncidentStage,
-} from '../policy/mass-incident';
+} from '../../domain/policy/mass-incident';
 import {
   checkItemUpdate,
   closeIncidentUpdate,

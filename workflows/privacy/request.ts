@@ -5,7 +5,7 @@
 // from the request's record by its id, and the record drops it when the request is done.
 import { ApplicationFailure, proxyActivities, setHandler } from '@temporalio/workflow';
 import type { PrivacyActivities } from '../../activities/privacy/types';
-import { COMPLAINT_DATA_KINDS } from '../policy/retention';
+import { COMPLAINT_DATA_KINDS } from '../../domain/policy/retention';
 import {
   privacyRequestStatusQuery,
   type PrivacyRequestInput,

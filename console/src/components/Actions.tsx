@@ -1,13 +1,39 @@
-// Every human action on a complaint as a form that calls the API (POST /v1/complaints/{id}/<action>).
-// Only the actions the person's roles allow (GET /v1/me permissions, from api/access.ts) and that
+// Every human action on a complaint as a form that calls the API (POST /v1/complaints/{id}/<action>,
+// typed from the API's document: a path the API does not declare does not compile). Only the
+// actions the person's roles allow (GET /v1/me permissions, from the API's declarations) and that
 // fit the complaint's stage are offered; the API's validation messages appear beside the fields,
-// its refusals (403, 409) above the button.
+// its refusals (403, 409) above the button. Departments and escalation levels are the active
+// policy set's (GET /v1/policies), as the API checks them.
 import { useState, type FormEvent } from 'react';
-import { ApiError, complaintPath, post, type ComplaintView } from '../api';
+import {
+  act,
+  ApiError,
+  get,
+  type ActionBody,
+  type ActionPath,
+  type ComplaintView,
+  type Policies,
+} from '../api';
 import { useT, type Key } from '../i18n';
 import { useSession } from '../session';
+import { useData } from '../useData';
 
-const DEPARTMENTS = ['data', 'network', 'billing', 'core', 'transmission'];
+/** What the forms offer from the policy data; before it has loaded, what the complaint shows. */
+interface Vocabulary {
+  departments: string[];
+  levels: number[];
+}
+
+function vocabularyOf(policies: Policies | undefined, v: ComplaintView): Vocabulary {
+  const known = v.triage?.department ? [v.triage.department] : [];
+  const levels = v.escalations.map((e) => e.level);
+  return {
+    departments: policies?.active.departments ?? known,
+    levels: policies?.active.escalation?.map((l) => l.level) ?? [
+      ...new Set([...levels, v.escalationLevel + 1]),
+    ],
+  };
+}
 
 type Value = string | boolean;
 
@@ -25,8 +51,8 @@ interface Field {
 
 interface ActionSpec {
   id: string;
-  /** path after /v1/complaints/{id}/ */
-  path: string;
+  /** path after /v1/complaints/{id}/, one the API declares */
+  path: ActionPath;
   title: Key;
   fields: Field[];
   /** Stage and state in which the action makes sense (the API decides in the end). */
@@ -42,6 +68,7 @@ function specs(
   t: ReturnType<typeof useT>['t'],
   myRoles: string[],
   lang: ReturnType<typeof useT>['lang'],
+  vocabulary: Vocabulary,
 ): ActionSpec[] {
   const clocks = v.clocks.map((c): [string, string] => [c.name, t.e('clock', c.name)]);
   const running = v.clocks
@@ -50,7 +77,8 @@ function specs(
   const paused = v.clocks
     .filter((c) => c.state === 'paused')
     .map((c): [string, string] => [c.name, t.e('clock', c.name)]);
-  const deps = DEPARTMENTS.map((d): [string, string] => [d, t.e('department', d)]);
+  const deps = vocabulary.departments.map((d): [string, string] => [d, t.e('department', d)]);
+  const top = Math.max(...vocabulary.levels, 1);
   const transferredTo = v.triage?.decision === 'TRANSFER' ? v.triage.department : undefined;
   return [
     {
@@ -261,8 +289,8 @@ function specs(
           name: 'level',
           label: 'field.level',
           kind: 'select',
-          options: [1, 2, 3, 4].map((l): [string, string] => [String(l), String(l)]),
-          initial: String(Math.min(4, v.escalationLevel + 1)),
+          options: vocabulary.levels.map((l): [string, string] => [String(l), String(l)]),
+          initial: String(Math.min(top, v.escalationLevel + 1)),
         },
         { name: 'reason', label: 'field.reason', kind: 'textarea', required: true },
       ],
@@ -332,6 +360,8 @@ function specs(
   ];
 }
 
+const isView = (out: object): out is ComplaintView => 'stage' in out && !('accepted' in out);
+
 /** The request body from the form: numbers and booleans typed, empty optional fields left out. */
 function bodyOf(fields: Field[], values: Record<string, Value>): Record<string, unknown> {
   const body: Record<string, unknown> = {};
@@ -376,12 +406,12 @@ function ActionForm({
     setError(undefined);
     setFieldErrors({});
     try {
-      const out = await post<ComplaintView | { accepted: boolean }>(
-        complaintPath(ticketId, spec.path),
-        bodyOf(spec.fields, values),
-      );
+      // The form builds the body from its fields; the API validates it and names what is wrong.
+      const body = bodyOf(spec.fields, values) as ActionBody<typeof spec.path>;
+      const out = await act(ticketId, spec.path, body);
       setValues(initial());
-      onDone('stage' in out ? out : undefined, t(spec.title));
+      // An escalation is a signal: accepted now, shown once the complaint is read again.
+      onDone(isView(out) ? out : undefined, t(spec.title));
     } catch (err) {
       if (err instanceof ApiError) {
         const known = new Set(spec.fields.map((f) => f.name));
@@ -500,7 +530,12 @@ export function Actions({
 }) {
   const { t, lang } = useT();
   const session = useSession();
-  const offered = specs(view, t, session.me.roles, lang).filter(
+  const policies = useData(
+    () => (session.can('GET /v1/policies') ? get<Policies>('/v1/policies') : Promise.resolve(undefined)),
+    [session.me.user],
+  );
+  const vocabulary = vocabularyOf(policies.value, view);
+  const offered = specs(view, t, session.me.roles, lang, vocabulary).filter(
     (s) => session.can(`POST /v1/complaints/{id}/${s.path}`) && s.when(view),
   );
   if (offered.length === 0)

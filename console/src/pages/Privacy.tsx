@@ -2,7 +2,7 @@
 // JSON, every version kept), the sweeps (run now, recent outcomes), and people's requests to
 // export or erase what is kept about a phone number, with each request's trail and export.
 import { useState, type FormEvent } from 'react';
-import type { RetentionPolicy } from '../../../workflows/policy/retention';
+import type { RetentionPolicy } from '../../../domain/policy/retention';
 import { get, getBlob, post } from '../api';
 import { ErrorNote, Loading, Section } from '../components/bits';
 import { useT, type Lang } from '../i18n';

@@ -12,7 +12,7 @@ export interface ApiRunning extends Running {
 
 export const api: Service<ApiRunning> = {
   name: 'api',
-  dependsOn: ['temporal', 'mongo', 'mail-sink', 'twilio-sim'],
+  dependsOn: ['temporal', 'mongo', 'mail-sink', 'twilio-sim', 'oidc'],
   enabled: ({ startApp }) => startApp,
   ports: { api: API_PORT },
   start: startApi,

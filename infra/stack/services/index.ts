@@ -5,6 +5,7 @@ import { ferretdb } from './ferretdb';
 import { mailSink } from './mail-sink';
 import { mongod } from './mongod';
 import { mongodbUri } from './mongodb-uri';
+import { oidc } from './oidc';
 import { postgres } from './postgres';
 import { temporal } from './temporal';
 import { twilioSim } from './twilio-sim';
@@ -19,6 +20,7 @@ export const SERVICES: readonly Service[] = [
   postgres,
   mailSink,
   twilioSim,
+  oidc,
   api,
   worker,
 ];

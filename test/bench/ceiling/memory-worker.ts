@@ -10,7 +10,7 @@
 // then, every second, the number of workflows in its cache.
 //   tsx test/bench/ceiling/memory-worker.ts <bare|product-modules|product-shared> <taskQueue> <maxCached>
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { dataConverterFromEnv } from '../../../worker/data-converter';
+import { dataConverterFromEnv } from '../../../platform/data-converter';
 import { SHARED_WORKFLOW_MODULES } from '../../../worker/workflow-bundle';
 
 const bundles = {

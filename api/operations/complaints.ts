@@ -1,0 +1,399 @@
+// The complaint operations, and the table of human actions on a complaint: each action is declared
+// once here (path, workflow update, request and response schema, roles and scope, audit name,
+// summary); the routes (api/routes/complaints.ts), the service call, the access rules, the OpenAPI
+// operation and the console's typed client all come from this table. Adding an action: a row here,
+// its handler in the workflow, its form in the console.
+import type { UpdateDefinition } from '@temporalio/common';
+import { z } from 'zod';
+import {
+  acknowledgeEscalationUpdate,
+  applyPolicyUpdate,
+  assignUpdate,
+  closeUpdate,
+  contactCustomerUpdate,
+  extendClockUpdate,
+  markDisputeProneUpdate,
+  markMajorUpdate,
+  pauseClockUpdate,
+  proposeOnSiteTestUpdate,
+  recordFindingsUpdate,
+  recordOnSiteResultUpdate,
+  recordCareCallbackUpdate,
+  recordReplyUpdate,
+  recordVerificationUpdate,
+  regatherEvidenceUpdate,
+  requestSignatureUpdate,
+  resolveUpdate,
+  resumeClockUpdate,
+  submitMajorReportUpdate,
+  triageUpdate,
+  type Acting,
+  type ComplaintView,
+} from '../../workflows/complaint/contract';
+import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from '../on-site-schemas';
+import * as S from '../schemas';
+import { json, media, op, roles, type Operation, type RoleName } from './define';
+import { LADDER_ROLES, LEADS, READERS, WORKERS, WORKERS_AND_ADMIN } from './roles';
+import {
+  ComplaintPageSchema,
+  ComplaintViewSchema,
+  EscalationAcceptedSchema,
+  IntakeResultSchema,
+} from './views';
+
+const TAGS = ['complaints'] as const;
+export const TicketParams = z.object({
+  id: S.TicketIdParam.describe('ticket id: CHANNEL-externalId'),
+});
+
+/** One human action: a workflow update with a validated body, answered with the complaint. */
+export interface ComplaintAction extends Operation {
+  /** Name in the audit trail (S5, R10.2). */
+  audit: string;
+  /** The workflow update it sends (workflows/complaint/contract.ts). */
+  update: UpdateDefinition<ComplaintView, [Acting<never>], string>;
+  body: z.ZodType;
+}
+
+interface ActionRow<I> {
+  /** The path below /v1/complaints/{id}/. */
+  action: string;
+  operationId: string;
+  summary: string;
+  description?: string;
+  audit: string;
+  update: UpdateDefinition<ComplaintView, [Acting<I>], string>;
+  /** What the API validates; its output must be what the update takes (compile-time check). */
+  body: z.ZodType<NoInfer<I>>;
+  roles: readonly RoleName[];
+  note?: string;
+}
+
+function action<I>(row: ActionRow<I>): ComplaintAction {
+  return {
+    method: 'POST',
+    path: `/v1/complaints/{id}/${row.action}`,
+    operationId: row.operationId,
+    tags: TAGS,
+    summary: row.summary,
+    description: [row.description, "Answers 409 when the action does not fit the complaint's current stage."]
+      .filter(Boolean)
+      .join(' '),
+    ...roles(row.roles, 'complaint'),
+    ...(row.note ? { note: row.note } : {}),
+    params: TicketParams,
+    body: row.body,
+    responses: { 200: json('the complaint after the action', ComplaintViewSchema) },
+    audit: row.audit,
+    update: row.update as unknown as ComplaintAction['update'],
+  };
+}
+
+/** Every human action on a complaint, in the order the docs list them. */
+export const COMPLAINT_ACTIONS: readonly ComplaintAction[] = [
+  action({
+    action: 'triage',
+    operationId: 'triageComplaint',
+    summary: 'Triage: solve it myself, in the team, or transfer to a department of the active policy set',
+    audit: 'TRIAGE',
+    update: triageUpdate,
+    body: S.TriageSchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'verification',
+    operationId: 'recordVerification',
+    summary: 'A department answers a transfer',
+    audit: 'VERIFICATION',
+    update: recordVerificationUpdate,
+    body: S.VerificationSchema,
+    roles: ['department', 'supervisor', 'interface'],
+  }),
+  action({
+    action: 'findings',
+    operationId: 'recordFindings',
+    summary: 'Record what was checked and found',
+    audit: 'FINDINGS',
+    update: recordFindingsUpdate,
+    body: S.FindingsSchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'on-site-tests',
+    operationId: 'proposeOnSiteTest',
+    summary:
+      'Offer on-site test slots (R3.3): the customer picks one by SMS, the engineer is e-mailed that slot',
+    audit: 'ON_SITE_PROPOSED',
+    update: proposeOnSiteTestUpdate,
+    body: ProposeOnSiteTestSchema,
+    roles: WORKERS,
+    note: 'offers slots to the customer by SMS; the customer picks one (R3.3)',
+  }),
+  action({
+    action: 'on-site-tests/result',
+    operationId: 'recordOnSiteResult',
+    summary:
+      'Record the on-site test results (measurements, photo links, conclusion) from the chosen slot on',
+    audit: 'ON_SITE_RESULT',
+    update: recordOnSiteResultUpdate,
+    body: OnSiteResultSchema,
+    roles: WORKERS,
+    note: 'from the start of the chosen slot on',
+  }),
+  action({
+    action: 'signature-requests',
+    operationId: 'requestSignature',
+    summary:
+      "Text the customer a one-time link to read the result and sign it (R5.5): the signature is kept as evidence of the customer's final opinion",
+    audit: 'SIGNATURE_REQUEST',
+    update: requestSignatureUpdate,
+    body: RequestSignatureSchema,
+    roles: WORKERS,
+    note: 'texts the customer a one-time link to read the result and sign (R5.5)',
+  }),
+  action({
+    action: 'resolve',
+    operationId: 'resolveComplaint',
+    summary: 'Resolve with root cause and actions',
+    audit: 'RESOLVE',
+    update: resolveUpdate,
+    body: S.ResolveSchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'replies',
+    operationId: 'recordReply',
+    summary: 'Record a reply to the customer',
+    audit: 'REPLY',
+    update: recordReplyUpdate,
+    body: S.ReplySchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'close',
+    operationId: 'closeComplaint',
+    summary: 'Close (needs a recorded reply)',
+    audit: 'CLOSE',
+    update: closeUpdate,
+    body: S.CloseSchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'care-callback',
+    operationId: 'recordCareCallback',
+    summary: 'Record the care callback nobody answered (R6.3): reached or not, and the answer',
+    description:
+      'Only for a care callback listed for a person (worklist care-callback): the calls and the SMS got no answer. ' +
+      'NOT_SATISFIED reopens the complaint for another round; the record closes the worklist item.',
+    audit: 'CARE_CALLBACK',
+    update: recordCareCallbackUpdate,
+    body: S.CareCallbackOutcomeSchema,
+    roles: WORKERS,
+    note: 'the care callback nobody answered, called by a person (R6.3)',
+  }),
+  action({
+    action: 'assign',
+    operationId: 'assignComplaint',
+    summary: 'Reassign the handler (history kept)',
+    audit: 'ASSIGN',
+    update: assignUpdate,
+    body: S.AssignSchema,
+    roles: LEADS,
+    note: 'reassign the handler (history kept)',
+  }),
+  action({
+    action: 'escalations/acknowledge',
+    operationId: 'acknowledgeEscalation',
+    summary: 'Acknowledge an escalation at a level (by the role it reached); unacknowledged ones climb',
+    description: 'The level must be a level of the escalation ladder of the active policy set.',
+    audit: 'ACKNOWLEDGE',
+    update: acknowledgeEscalationUpdate,
+    body: S.AcknowledgeSchema,
+    roles: [...LADDER_ROLES, 'admin'],
+    note: 'the role the escalation reached: any rung of the ladder may call, the workflow checks the level is theirs (409 otherwise)',
+  }),
+  action({
+    action: 'clocks/pause',
+    operationId: 'pauseClock',
+    summary: 'Pause an SLA clock with a reason',
+    audit: 'PAUSE_CLOCK',
+    update: pauseClockUpdate,
+    body: S.PauseClockSchema,
+    roles: WORKERS,
+    note: 'pause an SLA clock with a reason',
+  }),
+  action({
+    action: 'clocks/resume',
+    operationId: 'resumeClock',
+    summary: 'Resume a paused SLA clock',
+    audit: 'RESUME_CLOCK',
+    update: resumeClockUpdate,
+    body: S.ResumeClockSchema,
+    roles: WORKERS,
+  }),
+  action({
+    action: 'clocks/extend',
+    operationId: 'extendClock',
+    summary: 'Extend a running deadline with a reason',
+    audit: 'EXTEND_CLOCK',
+    update: extendClockUpdate,
+    body: S.ExtendClockSchema,
+    roles: LEADS,
+    note: 'move a deadline with a reason',
+  }),
+  action({
+    action: 'policy',
+    operationId: 'applyPolicy',
+    summary: 'Apply the current SLA policy set (paused time kept)',
+    audit: 'APPLY_POLICY',
+    update: applyPolicyUpdate,
+    body: S.ApplyPolicySchema,
+    roles: ['supervisor'],
+    note: 'apply the current policy set to a running complaint',
+  }),
+  action({
+    action: 'major',
+    operationId: 'markMajor',
+    summary: 'Mark major: owned by the interface person (R5.3)',
+    audit: 'MARK_MAJOR',
+    update: markMajorUpdate,
+    body: S.MarkMajorSchema,
+    roles: LEADS,
+    note: 'mark major: owned by the interface person (R5.3)',
+  }),
+  action({
+    action: 'major-report',
+    operationId: 'submitMajorReport',
+    summary: 'The written report of a major complaint',
+    audit: 'MAJOR_REPORT',
+    update: submitMajorReportUpdate,
+    body: S.MajorReportSchema,
+    roles: ['interface'],
+    note: 'the written report of a major complaint',
+  }),
+  action({
+    action: 'contact',
+    operationId: 'contactCustomer',
+    summary: 'Reply through the contact workflow: phone first (recorded when dispute-prone), SMS confirmed',
+    audit: 'CONTACT',
+    update: contactCustomerUpdate,
+    body: S.ContactCustomerSchema,
+    roles: WORKERS,
+    note: 'reply through the contact workflow: phone first, SMS confirmed',
+  }),
+  action({
+    action: 'dispute-prone',
+    operationId: 'markDisputeProne',
+    summary: 'Mark dispute-prone (R5.5)',
+    audit: 'DISPUTE_PRONE',
+    update: markDisputeProneUpdate,
+    body: S.MarkDisputeProneSchema,
+    roles: WORKERS,
+    note: 'the final opinion must then be kept as evidence (R5.5)',
+  }),
+  action({
+    action: 'evidence/regather',
+    operationId: 'regatherEvidence',
+    summary: 'Gather the network evidence again for another window (R3.1, R3.2): a new pre-diagnosis',
+    audit: 'REGATHER_EVIDENCE',
+    update: regatherEvidenceUpdate,
+    body: S.RegatherEvidenceSchema,
+    roles: [...WORKERS, 'department'],
+    note: 'gather the network evidence again for another window (R3.1, R3.2), at most 31 days',
+  }),
+];
+
+export const fileComplaint = op({
+  operationId: 'fileComplaint',
+  method: 'POST',
+  path: '/v1/complaints',
+  tags: TAGS,
+  summary: 'File a complaint (idempotent per channel and external ticket id)',
+  description: '201 when created, 200 when the same ticket was filed before.',
+  ...roles(['intake']),
+  body: S.IntakeSchema,
+  responses: {
+    201: json('created', IntakeResultSchema),
+    200: json('already filed', IntakeResultSchema),
+  },
+});
+
+export const listComplaints = op({
+  operationId: 'listComplaints',
+  method: 'GET',
+  path: '/v1/complaints',
+  tags: TAGS,
+  summary: 'List complaints, newest first',
+  ...roles(READERS, 'list'),
+  query: S.ListQuerySchema,
+  responses: { 200: json('a page of complaints', ComplaintPageSchema) },
+});
+
+export const getComplaint = op({
+  operationId: 'getComplaint',
+  method: 'GET',
+  path: '/v1/complaints/{id}',
+  tags: TAGS,
+  summary: 'One complaint with its clocks and timeline',
+  ...roles(READERS, 'complaint'),
+  params: TicketParams,
+  responses: { 200: json('the complaint', ComplaintViewSchema) },
+});
+
+export const getSignatureImage = op({
+  operationId: 'getSignatureImage',
+  method: 'GET',
+  path: '/v1/complaints/{id}/signatures/{sig}',
+  tags: TAGS,
+  summary: "The customer's signature image (PNG) with its SHA-256 in X-Content-SHA256 (R5.5)",
+  ...roles(READERS, 'complaint'),
+  note: "the customer's signature image (R5.5), with its SHA-256 in X-Content-SHA256",
+  params: TicketParams.extend({ sig: z.string().describe('consentEvidence[].id of the signature') }),
+  responses: { 200: media('the signature', 'image/png') },
+});
+
+export const getMajorReportPage = op({
+  operationId: 'getMajorReportPage',
+  method: 'GET',
+  path: '/v1/complaints/{id}/major-report.html',
+  tags: TAGS,
+  summary: 'The written report of a major complaint as a printable zh-CN/English page (R5.3)',
+  description:
+    'The report with the key facts, the escalations and the resolution; self-contained HTML (no script, no external assets). 404 when the complaint has no report.',
+  ...roles(READERS, 'complaint'),
+  note: 'the written report of a major complaint as a printable page (R5.3), linked from its e-mail',
+  params: TicketParams,
+  responses: { 200: media('the page', 'text/html') },
+});
+
+export const getRecording = op({
+  operationId: 'getRecording',
+  method: 'GET',
+  path: '/v1/complaints/{id}/recordings/{evidenceId}',
+  tags: TAGS,
+  summary: "A call recording kept as the customer's final opinion (R5.5)",
+  description: 'The media bytes as stored (SHA-256 in X-Content-SHA256); 404 when not kept here.',
+  ...roles(WORKERS_AND_ADMIN, 'complaint'),
+  note: 'a call recording kept as evidence (R5.5): personal data, for the people who work the complaint',
+  params: TicketParams.extend({
+    evidenceId: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:-]{0,200}$/, 'not an evidence id')
+      .max(200)
+      .describe('consentEvidence[].id of the complaint'),
+  }),
+  responses: { 200: media('the recording', 'audio/*') },
+});
+
+export const escalateComplaint = op({
+  operationId: 'escalateComplaint',
+  method: 'POST',
+  path: '/v1/complaints/{id}/escalations',
+  tags: TAGS,
+  summary: 'Escalate to a level of the escalation ladder (a signal: accepted, then applied)',
+  description: 'The level must be a level of the escalation ladder of the active policy set.',
+  ...roles(LEADS, 'complaint'),
+  params: TicketParams,
+  body: S.EscalationSchema,
+  responses: { 202: json('accepted', EscalationAcceptedSchema) },
+});
