@@ -3,6 +3,7 @@
 // (`guarantee_tests`, `_id` = the workflow's deterministic task id). FerretDB v1 compatible.
 import { Schema, type Connection, type Model } from 'mongoose';
 import type { AreaStatus, GuaranteeAreaView } from '../domain/guarantee';
+import type { GuaranteeTestResult } from '../domain/policy/guarantee';
 
 export interface GuaranteeAreaDoc {
   _id: string;
@@ -34,10 +35,21 @@ export interface GuaranteeTestDoc {
   role: string;
   cells: string[];
   place?: string;
-  status: 'OPEN';
+  /** A user id or a role (R7.4); absent: the area's managers. */
+  assignee?: string;
+  /** CANCELLED: still open when its area ended. */
+  status: 'OPEN' | 'DONE' | 'CANCELLED';
   scheduledAt: Date;
   dueAt: Date;
   createdAt: Date;
+  /** Set when the area's workflow escalated it as overdue. */
+  escalatedAt?: Date;
+  result?: GuaranteeTestResult;
+  doneAt?: Date;
+  doneBy?: string;
+  late?: boolean;
+  cancelledAt?: Date;
+  cancelReason?: string;
 }
 
 export interface GuaranteeModels {
@@ -79,14 +91,25 @@ const testSchema = new Schema<GuaranteeTestDoc>(
     role: String,
     cells: [String],
     place: String,
+    assignee: String,
     status: String,
     scheduledAt: Date,
     dueAt: Date,
     createdAt: Date,
+    escalatedAt: Date,
+    result: { type: Schema.Types.Mixed },
+    doneAt: Date,
+    doneBy: String,
+    late: Boolean,
+    cancelledAt: Date,
+    cancelReason: String,
   },
   { versionKey: false, collection: 'guarantee_tests' },
 );
 testSchema.index({ areaId: 1, scheduledAt: -1 });
+// The worklist of test tasks (R7.4): open ones by due time, per assignee.
+testSchema.index({ status: 1, dueAt: 1 });
+testSchema.index({ assignee: 1, status: 1, dueAt: 1 });
 
 /** The guarantee-area models on a connection (created once per connection). */
 export function guaranteeModels(connection: Connection): GuaranteeModels {

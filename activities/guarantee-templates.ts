@@ -6,7 +6,10 @@ import type { RenderedEmail } from './rendered-email';
 type Vars = Record<string, string>;
 type EmailFn = (subject: string, lines: [string, string][], links: Vars) => RenderedEmail;
 
-export const AREA_SMS: Record<'areaAlert' | 'areaRecovered', Record<'zh-CN' | 'en', (v: Vars) => string>> = {
+export const AREA_SMS: Record<
+  'areaAlert' | 'areaRecovered' | 'areaTestOverdue',
+  Record<'zh-CN' | 'en', (v: Vars) => string>
+> = {
   areaAlert: {
     'zh-CN': (v) =>
       `【重点保障告警】${v.areaName}（${v.areaId}）第${v.seq}次告警：${v.summary}。请立即核查。`,
@@ -18,10 +21,16 @@ export const AREA_SMS: Record<'areaAlert' | 'areaRecovered', Record<'zh-CN' | 'e
     en: (v) =>
       `[Guarantee area recovered] ${v.areaName} (${v.areaId}) alert #${v.seq} has recovered; KPIs are normal.`,
   },
+  areaTestOverdue: {
+    'zh-CN': (v) =>
+      `【重点保障测试超期】${v.areaName}（${v.areaId}）测试任务 ${v.taskId}「${v.title}」已超过完成时限 ${v.dueAt}（负责人 ${v.assignee}），请督办。`,
+    en: (v) =>
+      `[Guarantee area test overdue] ${v.areaName} (${v.areaId}) test ${v.taskId} "${v.title}" was due ${v.dueAt} (assignee ${v.assignee}); please follow up.`,
+  },
 };
 
 export function renderAreaEmail(
-  template: 'areaAlert' | 'areaRecovered' | 'areaTest',
+  template: 'areaAlert' | 'areaRecovered' | 'areaTest' | 'areaTestOverdue',
   v: Vars,
   links: Vars,
   email: EmailFn,
@@ -67,6 +76,25 @@ export function renderAreaEmail(
           ['测试 Test', v.title ?? ''],
           ['计划时间 Scheduled at', v.scheduledAt ?? ''],
           ['完成时限 Due by', v.dueAt ?? ''],
+          ['负责人 Assignee', v.assignee || '-'],
+          [
+            '结果 Result',
+            '测试后在系统中录入测量值、结论和照片链接 Record measurements, conclusion and photo links',
+          ],
+        ],
+        links,
+      );
+    case 'areaTestOverdue':
+      return email(
+        `【重点保障测试超期 Guarantee area test overdue】${v.title ?? ''} · ${v.areaName ?? ''}`,
+        [
+          ...area,
+          ['任务 Task', v.taskId ?? ''],
+          ['测试 Test', v.title ?? ''],
+          ['负责人 Assignee', v.assignee ?? ''],
+          ['完成时限 Due by', v.dueAt ?? ''],
+          ['已超期 Overdue by', v.overdueBy ?? ''],
+          ['处理 Action', '请督促负责人完成测试并录入结果 Follow up until the result is recorded'],
         ],
         links,
       );

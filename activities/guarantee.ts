@@ -15,6 +15,8 @@ export interface GuaranteeDeps {
   logger: Logger;
   /** Defaults to the models on the connection of `models`. */
   guaranteeModels?: GuaranteeModels;
+  /** Role → mobile numbers (ROLE_PHONES): who is texted when a test task is overdue (R7.4). */
+  rolePhones?: Record<string, string[]>;
 }
 
 const H = 3_600_000;
@@ -69,6 +71,7 @@ export function createGuaranteeActivities(deps: GuaranteeDeps): GuaranteeActivit
           role: task.role,
           cells: task.cells,
           ...(task.place ? { place: task.place } : {}),
+          ...(task.assignee ? { assignee: task.assignee } : {}),
           status: 'OPEN',
           scheduledAt: new Date(task.scheduledAt),
           dueAt: new Date(task.dueAt),
@@ -80,6 +83,45 @@ export function createGuaranteeActivities(deps: GuaranteeDeps): GuaranteeActivit
         if (isDuplicateKey(err)) return { created: false };
         throw err;
       }
+    },
+
+    async recordGuaranteeTestResult(record) {
+      // Only an open task is closed: a retry after the write finds it DONE and changes nothing.
+      const res = await store.Test.updateOne(
+        { _id: record.taskId, status: 'OPEN' },
+        {
+          $set: {
+            status: 'DONE',
+            result: record.result,
+            doneAt: new Date(record.doneAt),
+            doneBy: record.doneBy,
+            late: record.late,
+          },
+        },
+      );
+      log.info({ areaId: record.areaId, taskId: record.taskId, late: record.late }, 'guarantee test done');
+      return { applied: res.modifiedCount > 0 };
+    },
+
+    async markGuaranteeTestOverdue(input) {
+      await store.Test.updateOne(
+        { _id: input.taskId, status: 'OPEN' },
+        { $set: { escalatedAt: new Date(input.escalatedAt) } },
+      );
+      log.info({ taskId: input.taskId, role: input.role }, 'guarantee test overdue: escalated');
+      return { phones: deps.rolePhones?.[input.role] ?? [] };
+    },
+
+    async cancelGuaranteeTests(input) {
+      const res = await store.Test.updateMany(
+        { _id: { $in: input.taskIds }, status: 'OPEN' },
+        { $set: { status: 'CANCELLED', cancelledAt: new Date(input.at), cancelReason: input.reason } },
+      );
+      log.info(
+        { areaId: input.areaId, cancelled: res.modifiedCount },
+        'guarantee tests cancelled: area ended',
+      );
+      return { cancelled: res.modifiedCount };
     },
   };
 }

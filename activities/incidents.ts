@@ -22,6 +22,7 @@ import {
 } from '../domain/incident';
 import type { ComplaintInput } from '../domain/complaint';
 import type { NetworkSources } from './evidence';
+import { locateCells } from './evidence/locate';
 import { modelOn, type Models } from './models';
 import { createSmsOutbox, type NotificationDeps } from './notifications';
 import { upsertIfNewer } from './projection';
@@ -119,6 +120,8 @@ export interface ReportToAreaInput {
 
 export interface ReportToAreaResult {
   areaKey?: string;
+  /** The cell the complaint was counted for when it gave none (R8.6): found from its coordinates or address. */
+  locatedCellId?: string;
   /** Why the complaint was not reported (recognition off, no area). */
   skipped?: string;
 }
@@ -188,7 +191,11 @@ export function siteOfCellId(cellId: string): string | undefined {
 
 /** What reporting a complaint to its area's watch needs; the worker's activity and the API share it. */
 export interface AreaReporterDeps {
-  network: { cells: Pick<NetworkSources['cells'], 'cell' | 'siteCells'> };
+  /** The cell table; with `near`, a complaint without a cell is located before it is counted (R8.6). */
+  network: {
+    cells: Pick<NetworkSources['cells'], 'cell' | 'siteCells'> &
+      Partial<Pick<NetworkSources['cells'], 'near'>>;
+  };
   policies: { active(): Promise<PolicySet> };
   temporal: () => Promise<Client>;
   taskQueue: string;
@@ -205,8 +212,28 @@ export function createAreaReporter(
   deps: AreaReporterDeps,
 ): (input: ReportToAreaInput) => Promise<ReportToAreaResult> {
   const { network } = deps;
+
+  /**
+   * R8.6: a complaint without a cell is located by the same lookup the evidence step uses
+   * (coordinates to the serving cell), so it counts for its cell and site, not for its whole region.
+   * Done here, not in the complaint workflow, because the intake reports the complaint too: both
+   * reports must name the same area, or one complaint would count in two watches.
+   */
+  async function locatedCell(location: ComplaintInput['location']): Promise<string | undefined> {
+    const cells = network.cells;
+    const { near } = cells;
+    if (location.cellId || !near) return undefined;
+    const table = {
+      cell: (id: string) => cells.cell(id),
+      siteCells: (site: string) => cells.siteCells(site),
+      near: (lat: number, lng: number, radiusM: number) => near.call(cells, lat, lng, radiusM),
+    };
+    return (await locateCells(table, location)).servingCellId;
+  }
+
   async function placeOf(location: ComplaintInput['location'], policy: MassIncidentPolicy) {
-    const cellId = location.cellId;
+    const located = await locatedCell(location);
+    const cellId = location.cellId ?? located;
     const cell = cellId ? await network.cells.cell(cellId) : undefined;
     const siteId = cell?.siteId ?? (cellId ? siteOfCellId(cellId) : undefined);
     const area = areaOf({ cellId, siteId, region: location.region }, policy.rules);
@@ -224,7 +251,7 @@ export function createAreaReporter(
       cellIds,
       siteIds: siteId && area.scope !== 'region' ? [siteId] : [],
     };
-    return { place, rule: area.rule };
+    return { place, rule: area.rule, located };
   }
 
   return async function reportToAreaWatch(input: ReportToAreaInput): Promise<ReportToAreaResult> {
@@ -250,7 +277,7 @@ export function createAreaReporter(
       signal: COMPLAINT_FILED_SIGNAL,
       signalArgs: [signal],
     });
-    return { areaKey: found.place.key };
+    return { areaKey: found.place.key, ...(found.located ? { locatedCellId: found.located } : {}) };
   };
 }
 

@@ -66,7 +66,7 @@ export function createActivities(
     ...createContactActivities({ ...deps, config: deps.notification }),
     ...createEvidenceActivities({ sources: deps.network, logger: deps.logger }),
     ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
-    ...createGuaranteeActivities(deps),
+    ...createGuaranteeActivities({ ...deps, rolePhones: deps.incidents?.rolePhones ?? {} }),
     ...createVipActivities({ connection: deps.models.Complaint.db }),
     ...createSignatureActivities({
       ...deps,

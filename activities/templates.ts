@@ -123,6 +123,7 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
     case 'areaAlert':
     case 'areaRecovered':
     case 'areaTest':
+    case 'areaTestOverdue':
       return renderAreaEmail(template, v, links, email);
     case 'onSiteTestBooked':
       return email(

@@ -3,7 +3,8 @@ import type { PolicyCriteria, PolicySnapshot } from '../domain/policy/sla';
 import type { RepeatMatch, RepeatQuery } from './repeat';
 import type { ComplaintView } from '../domain/complaint';
 
-export type SmsTemplate = 'intakeAcknowledgement' | 'areaAlert' | 'areaRecovered' | 'vipAssistantUpdate';
+export type SmsTemplate =
+  'intakeAcknowledgement' | 'areaAlert' | 'areaRecovered' | 'areaTestOverdue' | 'vipAssistantUpdate';
 export type EmailTemplate =
   | 'clockWarning'
   | 'clockBreached'
@@ -18,6 +19,7 @@ export type EmailTemplate =
   | 'areaAlert'
   | 'areaRecovered'
   | 'areaTest'
+  | 'areaTestOverdue'
   | 'onSiteTestBooked';
 
 export interface SendSmsInput {

@@ -10,6 +10,7 @@
 import mongoose, { Document, Schema, type Connection, type Model } from 'mongoose';
 import { FieldCipher, fieldCipher } from '../platform/field-cipher';
 import { numberHash, numberHashes } from '../platform/lookup-hash';
+import { placesOfProfile, type VipPlaceRef } from '../domain/policy/vip-places';
 import { modelOn } from './models';
 
 export interface VipPlace {
@@ -153,12 +154,17 @@ export function vipNumberFilter(number: string): { numberHash: { $in: string[] }
   return { numberHash: { $in: numberHashes(number) } };
 }
 
-/** What the complaint workflow needs of a VIP: the level, and whom to keep informed (R7.2). */
+/**
+ * What the complaint workflow needs of a VIP: the level, whom to keep informed (R7.2), and what
+ * locates the evidence (R7.5): the IMSI for the CHR and the places for an address-only complaint.
+ */
 export interface VipMatch {
   profileId: string;
   level: number;
   imsi?: string;
   assistants: VipAssistant[];
+  /** Office, residence, usual places (absent in matches recorded before R7.5). */
+  places?: VipPlaceRef[];
 }
 
 export interface VipActivities {
@@ -171,7 +177,13 @@ export function createVipActivities(deps: { connection: Connection }): VipActivi
     async lookupVip({ number }) {
       const doc = await Vip.findOne({ ...vipNumberFilter(number), active: true }).lean();
       if (!doc) return null;
-      return { profileId: doc._id, level: doc.vipLevel, imsi: doc.imsi, assistants: doc.assistants ?? [] };
+      return {
+        profileId: doc._id,
+        level: doc.vipLevel,
+        imsi: doc.imsi,
+        assistants: doc.assistants ?? [],
+        places: placesOfProfile(doc),
+      };
     },
   };
 }

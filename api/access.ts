@@ -89,6 +89,27 @@ export function ruleFor(method: string, path: string): AccessRule {
   return rule;
 }
 
+/** What a rung of an escalation ladder must be allowed (R5.7): read the complaint, its worklist, acknowledge. */
+const RUNG_RULES = [
+  ['GET', '/v1/complaints/{id}'],
+  ['GET', '/v1/worklists/{name}'],
+  ['POST', '/v1/complaints/{id}/escalations/acknowledge'],
+] as const;
+
+/**
+ * Can a ladder name this role (R5.7)? Only when the table lets it sign in, see what reached it and
+ * acknowledge; the ladder's own roles come from policy data, so this is checked when it is saved.
+ */
+export function canBeLadderRung(role: string): boolean {
+  const holder = { roles: [role] };
+  return RUNG_RULES.every(([method, path]) => grantedRoles(ruleFor(method, path), holder).length > 0);
+}
+
+/** The roles that can be a rung, for the message that refuses another one. */
+export function ladderRoleNames(): RoleName[] {
+  return ROLES.filter((role) => canBeLadderRung(role));
+}
+
 /** The table's role names a principal holds (department:<name> counts as department). */
 export function roleNamesOf(actor: Pick<Actor, 'roles'>): Set<RoleName> {
   const names = new Set<RoleName>();
@@ -198,7 +219,8 @@ export function listScopeFilter(
 ): Record<string, unknown> | undefined {
   const any: Record<string, unknown>[] = [];
   for (const role of roles) {
-    if (role === 'supervisor' || role === 'interface' || role === 'leader' || role === 'admin') return undefined;
+    if (role === 'supervisor' || role === 'interface' || role === 'leader' || role === 'admin')
+      return undefined;
     if (role === 'handler') {
       any.push({ assignee: actor.user });
       if (actor.team) any.push({ region: actor.team }, { team: actor.team });

@@ -16,6 +16,7 @@ import { worklistRoutes } from './routes/worklists';
 import { PolicyStore } from '../activities/policy-store';
 import { reportRoutes } from './routes/reports';
 import { guaranteeAreaRoutes } from './routes/guarantee-areas';
+import { guaranteeTestRoutes } from './routes/guarantee-tests';
 import { incidentRoutes } from './routes/incidents';
 import { vipRoutes } from './routes/vips';
 import { signatureImageRoute, signatureRoutes } from './routes/signature';
@@ -34,6 +35,7 @@ import { DEFAULT_LADDER } from '../domain/policy/escalation';
 import { DEFAULT_DEPARTMENTS, type PolicySet } from '../domain/policy/sla';
 import type { PolicyVocabulary } from './complaints-service';
 import { TMF_BASE, tmfRoutes } from './tmf/router';
+import { readDeadline } from './request-deadline';
 
 /** The departments and ladder levels of a policy set, with the built-in defaults it falls back on. */
 function vocabularyOf(set: PolicySet): PolicyVocabulary {
@@ -144,6 +146,11 @@ export function createApp(deps: AppDeps): Express {
   // The customer's signature page (R5.5): public, the link's one-time token is the credential.
   app.use('/sign', signatureRoutes({ client, mongo: deps.mongo }));
   app.use('/v1', express.json({ limit: '256kb' }), security.authenticate);
+  // S10: reads of the read model answer within READ_DEADLINE_MS (503 + Retry-After), never hang.
+  app.use(
+    ['/v1/complaints', '/v1/worklists', '/v1/incidents', '/v1/me'],
+    readDeadline(undefined, /\/recordings\//),
+  );
   app.use('/v1/complaints', complaintRoutes(service, security.recordAction));
   app.use('/v1/complaints', recordingRoutes(service, createContactModels(deps.mongo)));
   app.use(
@@ -183,8 +190,10 @@ export function createApp(deps: AppDeps): Express {
       mongo: deps.mongo,
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       minWatchIntervalMs: config.GUARANTEE_MIN_WATCH_INTERVAL,
+      cells: networkSourcesFor(config, deps.mongo).cells,
     }),
   );
+  app.use('/v1/guarantee-tests', guaranteeTestRoutes({ client, mongo: deps.mongo }));
 
   const incidents = incidentRoutes({ client, mongo: deps.mongo });
   app.use('/v1/incidents', incidents);

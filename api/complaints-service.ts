@@ -168,6 +168,15 @@ export function createComplaintService(deps: ServiceDeps) {
   async function escalate(ticketId: string, actor: Actor, input: EscalationInput) {
     await checkVocabulary(input);
     await ensureExists(ticketId);
+    // The workflow ignores an escalation of a closed complaint (a signal cannot be refused), so
+    // the API says so instead of answering 202 for nothing.
+    const summary = await models.Complaint.findById(ticketId, { stage: 1 }).lean();
+    if (summary?.stage === 'CLOSED')
+      throw new HttpError(
+        409,
+        'action_refused',
+        `complaint ${ticketId} is closed: there is nothing to escalate`,
+      );
     await handle(ticketId).signal(escalateSignal, { actor, input });
     return { accepted: true as const, ticketId };
   }

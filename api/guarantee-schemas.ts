@@ -1,7 +1,12 @@
 // Request schemas of the guarantee-area routes (R7.3); the OpenAPI document is generated from them.
 // Shapes here; the rules that need the configuration (minimum interval) in areaProblems().
 import { z } from 'zod';
-import { AREA_ID_PATTERN, CELL_ID_PATTERN, GUARANTEE_KPIS } from '../domain/policy/guarantee';
+import {
+  AREA_ID_PATTERN,
+  CELL_ID_PATTERN,
+  GUARANTEE_KPIS,
+  TEST_CONCLUSIONS,
+} from '../domain/policy/guarantee';
 
 const Duration = z
   .string()
@@ -70,6 +75,13 @@ const TestItem = z
       .max(64)
       .optional()
       .describe('engineer role the task is e-mailed to (default optCenter)'),
+    assignee: z
+      .string()
+      .regex(/^[A-Za-z0-9][A-Za-z0-9._:@-]{0,99}$/, 'a user id or a role such as department:network')
+      .optional()
+      .describe(
+        'who does the test and records its result (R7.4): a user id or a role they sign in with; absent = the area managers',
+      ),
   })
   .strict();
 
@@ -86,7 +98,32 @@ const definitionFields = {
   testPlan: z.array(TestItem).max(10).optional(),
 };
 
-export const GuaranteeAreaCreateSchema = z.object({ areaId: AreaIdParam, ...definitionFields }).strict();
+/** The VIP profile whose places give the cells (R7.5): their cell ids, else the cells at their coordinates. */
+const FromVip = z
+  .object({
+    profileId: z.string().regex(/^vip-[0-9a-f-]{36}$/, 'a VIP profile id such as vip-…'),
+    places: z
+      .array(z.string().trim().min(1).max(100))
+      .max(22)
+      .optional()
+      .describe('office, residence, usual, or a place label; default every place of the profile'),
+  })
+  .strict();
+
+export const GuaranteeAreaCreateSchema = z
+  .object({
+    areaId: AreaIdParam,
+    ...definitionFields,
+    cells: definitionFields.cells.optional().describe('the cells; may be left out with fromVip'),
+    fromVip: FromVip.optional().describe(
+      "make the area from a VIP profile's places (R7.5): their cells are added to `cells`",
+    ),
+  })
+  .strict()
+  .refine((o) => (o.cells?.length ?? 0) > 0 || o.fromVip, {
+    message: 'give the cells, or fromVip to take them from a VIP profile',
+    path: ['cells'],
+  });
 
 export const GuaranteeAreaChangeSchema = z
   .object({
@@ -120,3 +157,81 @@ export const GuaranteeAreaListQuery = z
 export const GuaranteeTestListQuery = z
   .object({ limit: z.coerce.number().int().min(1).max(200).default(50) })
   .strict();
+
+// ---------------------------------------------------------------------------------------------
+// Test tasks (R7.4)
+
+/** `<areaId>:<itemId>:<slot>` as the area's workflow makes it. */
+export const TestTaskIdParam = z
+  .string()
+  .regex(
+    /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}:[A-Za-z0-9][A-Za-z0-9_-]{0,31}:\d{1,9}$/,
+    'a test task id such as area-1:cqt:0',
+  );
+
+const Measurement = z
+  .object({
+    name: z.string().trim().min(1).max(64).describe('e.g. RSRP, SINR, call setup, download'),
+    value: z.number().min(-100_000).max(1_000_000),
+    unit: z.string().trim().max(16).optional(),
+    cellId: z.string().regex(CELL_ID_PATTERN, 'a cell id such as 460-00-12345-1').optional(),
+  })
+  .strict();
+
+export const TestResultSchema = z
+  .object({
+    measurements: z.array(Measurement).min(1).max(100),
+    conclusion: z.enum(TEST_CONCLUSIONS).describe('PASS, or FAIL with notes saying what failed'),
+    notes: z.string().trim().max(2000).optional(),
+    photos: z
+      .array(z.url({ protocol: /^https?$/ }).max(500))
+      .max(20)
+      .default([])
+      .describe('links to the photos (site, test phone screen, …)'),
+  })
+  .strict()
+  .refine((r) => r.conclusion === 'PASS' || !!r.notes, {
+    message: 'say what failed when the conclusion is FAIL',
+    path: ['notes'],
+  });
+
+export const TEST_TASK_STATES = ['open', 'overdue', 'done', 'all'] as const;
+
+export const TestTaskListQuery = z
+  .object({
+    state: z
+      .enum(TEST_TASK_STATES)
+      .default('open')
+      .describe(
+        'open (includes overdue), overdue (open past the due time), done, all (also those cancelled when their area ended)',
+      ),
+    assignee: z
+      .string()
+      .max(100)
+      .optional()
+      .describe('a user id or role; managers only (others always see their own tasks)'),
+    areaId: AreaIdParam.optional(),
+    limit: z.coerce.number().int().min(1).max(500).default(100),
+  })
+  .strict();
+
+const testTask = z.looseObject({
+  taskId: z.string(),
+  areaId: z.string(),
+  title: z.string(),
+  status: z.enum(['OPEN', 'DONE', 'CANCELLED']),
+  dueAt: z.string(),
+  overdue: z.boolean(),
+});
+export const TestTaskListSchema = z.looseObject({ items: z.array(testTask) });
+export const TestResultRecordedSchema = z
+  .looseObject({
+    taskId: z.string(),
+    areaId: z.string(),
+    status: z.literal('DONE'),
+    doneAt: z.string(),
+    doneBy: z.string(),
+    late: z.boolean(),
+    result: z.looseObject({ conclusion: z.enum(TEST_CONCLUSIONS) }),
+  })
+  .meta({ id: 'GuaranteeTestResult' });

@@ -25,11 +25,22 @@ export const IncidentListQuery = z
 
 export const CheckItemSchema = z
   .object({
-    item: z.enum(CHECKLIST_ITEMS.map((i) => i.id) as [string, ...string[]]),
+    item: z
+      .string()
+      .regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/, 'an item id of the incident’s plan')
+      .describe(
+        `an item of the incident's plan (the default plan: ${CHECKLIST_ITEMS.map((i) => i.id).join(', ')})`,
+      ),
     done: z.boolean(),
-    note: text(1000).optional(),
+    note: text(1000)
+      .optional()
+      .describe('what was checked and found: required to tick an item by hand (R8.6)'),
   })
-  .strict();
+  .strict()
+  .superRefine((b, ctx) => {
+    if (b.done && (b.note ?? '').length < 2)
+      ctx.addIssue({ code: 'custom', path: ['note'], message: 'say what was checked and found (R8.6)' });
+  });
 
 export const TakeOwnershipSchema = z.object({ note: text(1000).optional() }).strict();
 

@@ -25,6 +25,7 @@ import {
   type TriageInput,
   type VerificationInput,
 } from '../workflows/complaint/contract';
+import { PLAN_EVENTS, PLAN_FINDINGS } from '../domain/policy/mass-incident';
 import { vagueParts, type WorkOrderPart } from '../domain/policy/work-order';
 import { HYPOTHESIS_CAUSES } from '../domain/evidence';
 import type { ContactPolicy } from '../domain/policy/contact-policy';
@@ -205,12 +206,6 @@ export const TwilioMessageStatusSchema = z.object({
   ErrorCode: z.string().optional(),
 });
 
-/**
- * The clocks a complaint runs: those from intake (domain/policy/sla.ts), one per department a
- * transfer verifies (verification:<department>) and one per escalation to acknowledge
- * (escalationAck:<level>).
- */
-export const CLOCK_KINDS = [...INTAKE_CLOCKS, 'verification', 'escalationAck'] as const;
 const clockName = z
   .string()
   .regex(
@@ -424,6 +419,27 @@ export const PolicySetSchema = z
           .min(1),
         notifyRoles: z.array(z.string().min(1).max(100)).min(1),
         closeReminderAfter: duration,
+        plan: z
+          .array(
+            z
+              .object({
+                id: z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/),
+                title: z.string().trim().min(1).max(200),
+                role: z.string().trim().min(1).max(100).describe('who does it, e.g. department:network'),
+                tickedBy: z
+                  .enum([...PLAN_FINDINGS, ...PLAN_EVENTS])
+                  .optional()
+                  .describe('a finding of this area evidence, or this incident event, ticks it'),
+                beforeResolve: z.boolean(),
+              })
+              .strict(),
+          )
+          .min(1)
+          .max(30)
+          .optional()
+          .describe(
+            'The contingency plan (预案, R8.3, R8.6); an item is ticked by its finding or event, or by a person with a note. Absent: the default plan',
+          ),
       })
       .strict()
       .optional()

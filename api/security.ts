@@ -29,6 +29,8 @@ export interface Security {
   /** Mounts headers, CORS, rate limits, the dev issuer and the codec server; call first. */
   applyEdge(app: Express): void;
   authenticate: RequestHandler;
+  /** The per-key rate limit that /v1 has at the edge, for routers with their own error shape (TMF). */
+  rateLimit: RequestHandler;
   webhookReplay: RequestHandler;
   recordAction: ActionRecorder;
   auditRoutes: Router;
@@ -79,6 +81,7 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
       );
     },
     authenticate: auth,
+    rateLimit: limit,
     webhookReplay: rejectReplayedWebhooks(webhookReceiptModel(deps.mongo)),
     recordAction: auditRecorder(audit, logger),
     auditRoutes: auditRoutes(audit),

@@ -32,8 +32,6 @@ export const STAGES = [
 
 export type Stage = (typeof STAGES)[number];
 
-export const DEPARTMENTS = ['data', 'network', 'billing', 'core', 'transmission'] as const;
-
 export const EXTERNAL_ID_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$/;
 
 /** Ticket id derived from (channel, external ticket id): the same ticket is always the same complaint (R1.3). */

@@ -30,7 +30,8 @@ export interface LocatedCell extends Cell {
   bearing?: number;
 }
 
-export type LocateMethod = 'cellId' | 'coordinates' | 'address' | 'none';
+/** `vipPlace`: an address-only VIP complaint located through the profile's places (R7.5). */
+export type LocateMethod = 'cellId' | 'coordinates' | 'vipPlace' | 'address' | 'none';
 
 /** The serving and neighbouring cells of a complaint (R3.1 "the cells involved"). */
 export interface CellLocation {
@@ -42,6 +43,8 @@ export interface CellLocation {
   neighbours: LocatedCell[];
   /** What could not be established, e.g. an address without coordinates (no geocoder offline). */
   gaps: string[];
+  /** The VIP profile's places the cells were taken from (method vipPlace), e.g. '办公室 office「…」'. */
+  vipPlaces?: string[];
 }
 
 export type ComplaintLocation = ComplaintInput['location'];
@@ -63,6 +66,11 @@ export interface EvidenceQuery {
   lookbackHours?: number;
   msisdn?: string;
   imsi?: string;
+  /**
+   * Which subscriber identifiers the CHR was read by (R7.5). The IMSI itself is passed to the CHR
+   * activity only and never kept in the complaint.
+   */
+  subscriberKeys?: ('msisdn' | 'imsi')[];
   vip: boolean;
 }
 

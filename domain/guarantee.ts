@@ -5,7 +5,9 @@ import type {
   AlertTracker,
   DueTest,
   GuaranteeAreaDefinition,
+  GuaranteeTestResult,
   KpiBreach,
+  OpenTest,
   TestProgress,
 } from './policy/guarantee';
 
@@ -64,6 +66,14 @@ export interface GuaranteeAreaState {
   tests: Record<string, TestProgress>;
   testsCreated: number;
   lastTests: DueTest[];
+  /**
+   * Test tasks awaiting their result (R7.4), watched for their due time. Absent on areas started
+   * before tasks were watched (their earlier tasks are not watched).
+   */
+  openTests?: OpenTest[];
+  /** Tasks closed by a result; of them, closed after their due time. */
+  testsDone?: number;
+  testsDoneLate?: number;
   notificationFailures: NotificationFailure[];
   /** 1 for the first run, +1 for each continue-as-new. */
   run: number;
@@ -88,7 +98,15 @@ export interface GuaranteeAreaView {
   alerts: { seq: number; breachStreak: number; cleanStreak: number };
   openAlerts: AlertRecord[];
   alertHistory: AlertRecord[];
-  tests: { created: number; nextDueAt?: string; last: DueTest[] };
+  tests: {
+    created: number;
+    nextDueAt?: string;
+    last: DueTest[];
+    /** Open tasks (R7.4), oldest first, with their due time and escalation. */
+    open: OpenTest[];
+    done: number;
+    doneLate: number;
+  };
   notificationFailures: NotificationFailure[];
   run: { number: number; checksThisRun: number };
 }
@@ -107,4 +125,24 @@ export interface GuaranteeTestTask {
   place?: string;
   scheduledAt: string;
   dueAt: string;
+  /** Who does it (R7.4): a user id or a role; see TestPlanItem.assignee. */
+  assignee?: string;
+}
+
+/** A result recorded on a test task (R7.4): the input of the update and of the store. */
+export interface RecordTestResultInput {
+  taskId: string;
+  result: GuaranteeTestResult;
+}
+
+/** What the store keeps of a closed task and the update answers. */
+export interface TestResultRecord {
+  taskId: string;
+  areaId: string;
+  status: 'DONE';
+  result: GuaranteeTestResult;
+  doneAt: string;
+  doneBy: string;
+  /** Recorded after the due time. */
+  late: boolean;
 }

@@ -43,7 +43,7 @@ const origins = z
 
 /** A ClosedLoop role name as tokens and OIDC_GROUP_MAP carry it. */
 export const CLOSEDLOOP_ROLE =
-  /^(intake|handler|supervisor|interface|vipManager|analyst|admin|privacy|department:[a-z0-9_-]{1,40})$/;
+  /^(intake|handler|supervisor|interface|leader|vipManager|analyst|admin|privacy|department:[a-z0-9_-]{1,40})$/;
 
 /** What one directory group grants (S9.2): roles, a handling team, departments (`department:<name>`). */
 const GroupGrant = z

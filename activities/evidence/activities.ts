@@ -69,8 +69,8 @@ export function createEvidenceActivities(deps: EvidenceDeps): EvidenceActivities
   const cellsOf = (q: EvidenceQuery) => q.cells.slice(0, limits.maxCells);
 
   return {
-    async locateCells(location) {
-      return locateCells(sources.cells, location, deps.locate ?? DEFAULT_LOCATE_OPTIONS);
+    async locateCells(location, vipPlaces) {
+      return locateCells(sources.cells, location, deps.locate ?? DEFAULT_LOCATE_OPTIONS, vipPlaces ?? []);
     },
     evidenceKpis: (q) =>
       timed('kpis', q, () => {

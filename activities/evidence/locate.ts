@@ -1,10 +1,12 @@
 // Cell lookup (R3.1 "the cells involved"): a complaint with a cell id uses it, with the other
 // sectors of its site as neighbours; with coordinates, the serving cell is the nearest cell whose
 // beam points at the place and the neighbours are the next nearest; an address alone is a gap
-// (there is no geocoder offline).
+// (there is no geocoder offline) unless the complaint is a VIP's: then the profile's places that
+// the address names (else all of them) give the cells (R7.5).
 import { locatedFrom, serveByCoordinates } from './geo';
 import type { CellTable } from './sources';
-import type { CellLocation, ComplaintLocation } from '../../domain/evidence';
+import type { CellLocation, ComplaintLocation, LocatedCell } from '../../domain/evidence';
+import { placeName, placesForAddress, type VipPlaceRef } from '../../domain/policy/vip-places';
 
 export interface LocateOptions {
   /** How many neighbours to return for a location given by coordinates. */
@@ -21,10 +23,72 @@ export function siteIdOf(cellId: string): string | undefined {
   return m?.[1];
 }
 
+/** One place's cells: by its first cell id (the others as neighbours), else by its coordinates. */
+async function locatePlace(
+  table: CellTable,
+  location: ComplaintLocation,
+  place: VipPlaceRef,
+  opts: LocateOptions,
+): Promise<CellLocation> {
+  const [first, ...others] = place.cellIds ?? [];
+  if (!first) return locateCells(table, { region: location.region, coordinates: place.coordinates }, opts);
+  const found = await locateCells(table, { region: location.region, cellId: first }, opts);
+  const named = (await Promise.all(others.map((id) => table.cell(id)))).filter(
+    (c): c is NonNullable<typeof c> => c !== undefined,
+  );
+  return { ...found, neighbours: [...named, ...found.neighbours.filter((c) => !others.includes(c.cellId))] };
+}
+
+/**
+ * An address-only VIP complaint (R7.5): the serving cell of the first place that has one; the
+ * serving cells of the other places come next (the complaint may be about any of them), then the
+ * first place's own neighbours.
+ */
+async function locateByVipPlaces(
+  table: CellTable,
+  location: ComplaintLocation,
+  places: VipPlaceRef[],
+  opts: LocateOptions,
+): Promise<CellLocation | undefined> {
+  const choice = placesForAddress(location.address, places);
+  const located = await Promise.all(choice.places.map((p) => locatePlace(table, location, p, opts)));
+  const usable = located
+    .map((loc, i) => ({ loc, place: choice.places[i]! }))
+    .filter((x) => x.loc.servingCellId !== undefined);
+  const [head, ...rest] = usable;
+  if (!head) return undefined;
+  const seen = new Set([head.loc.servingCellId]);
+  const neighbours: LocatedCell[] = [];
+  for (const c of [...rest.map((x) => x.loc.serving), ...head.loc.neighbours])
+    if (c && !seen.has(c.cellId)) {
+      seen.add(c.cellId);
+      neighbours.push(c);
+    }
+  const names = usable.map((x) => placeName(x.place));
+  const gaps = [
+    ...head.loc.gaps,
+    ...(choice.matched
+      ? []
+      : [
+          `地址“${location.address ?? ''}”未对应到 VIP 档案中的具体地点：按档案全部地点（${names.join('、')}）的小区采集，服务小区暂按${names[0]}`,
+        ]),
+  ];
+  return {
+    method: 'vipPlace',
+    servingCellId: head.loc.servingCellId,
+    servingSiteId: head.loc.servingSiteId,
+    ...(head.loc.serving ? { serving: head.loc.serving } : {}),
+    neighbours,
+    gaps,
+    vipPlaces: names,
+  };
+}
+
 export async function locateCells(
   table: CellTable,
   location: ComplaintLocation,
   opts: LocateOptions = DEFAULT_LOCATE_OPTIONS,
+  vipPlaces: VipPlaceRef[] = [],
 ): Promise<CellLocation> {
   const gaps: string[] = [];
   const point = location.coordinates;
@@ -82,6 +146,12 @@ export async function locateCells(
       `坐标 ${point.lat.toFixed(5)},${point.lng.toFixed(5)} 周围 ${max / 1000} km 内工参表中没有小区`,
     );
     return { method: 'coordinates', neighbours: [], gaps };
+  }
+
+  // A VIP's complaint without cell or coordinates: the profile's places (R7.5).
+  if (vipPlaces.length > 0) {
+    const byPlaces = await locateByVipPlaces(table, location, vipPlaces, opts);
+    if (byPlaces) return byPlaces;
   }
 
   if (location.address) {

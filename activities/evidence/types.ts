@@ -11,12 +11,14 @@ import type {
   InterferenceSample,
   KpiSample,
 } from '../../domain/evidence';
+import type { VipPlaceRef } from '../../domain/policy/vip-places';
 
 export * from '../../domain/evidence';
 
 /** The evidence activities (createEvidenceActivities); each throws on failure so Temporal retries. */
 export interface EvidenceActivities {
-  locateCells(location: ComplaintLocation): Promise<CellLocation>;
+  /** `vipPlaces`: a VIP profile's places, used when the location has neither cell nor coordinates (R7.5). */
+  locateCells(location: ComplaintLocation, vipPlaces?: VipPlaceRef[]): Promise<CellLocation>;
   evidenceKpis(q: EvidenceQuery): Promise<KpiSample[]>;
   evidenceAlarms(q: EvidenceQuery): Promise<Alarm[]>;
   evidenceChanges(q: EvidenceQuery): Promise<ChangeEvent[]>;

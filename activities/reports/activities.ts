@@ -15,6 +15,7 @@ import { mergeAggs, rowOf, type PeriodAgg } from './aggregate';
 import { CSV_TABLES, csvFileName, renderCsv } from './csv';
 import { FIRST_REPLY_LIMIT_MS } from './fields';
 import type { ReportConfig } from '../../domain/reports/config';
+import type { ReportRelease, WrittenAnalysis } from '../../domain/reports/analysis';
 import type { HotRule } from '../../domain/reports/hot';
 import { renderReportHtml, renderReportText } from './html';
 import { buildReport, hotTopics, TOP, type Report } from './model';
@@ -33,6 +34,7 @@ import type {
   ProduceReportInput,
   RefreshRollupsResult,
   ReportActivities,
+  SaveReportAnalysisInput,
 } from './types';
 
 export interface ReportDeps {
@@ -43,7 +45,7 @@ export interface ReportDeps {
 }
 
 /** The period a request names, or the last completed one at `at`. Throws a non-retryable failure when invalid. */
-export function planFor(input: PlanReportInput, timeZone: string): ReportPlan {
+export function planFor(input: PlanReportInput, timeZone: string, release?: ReportRelease): ReportPlan {
   const period = input.period ?? lastCompletedPeriod(input.kind, Date.parse(input.at), timeZone);
   const problem = periodProblem(input.kind, period);
   if (problem)
@@ -58,6 +60,7 @@ export function planFor(input: PlanReportInput, timeZone: string): ReportPlan {
     from: new Date(b.from).toISOString(),
     to: new Date(b.to).toISOString(),
     requestedBy: input.requestedBy,
+    ...(release ? { release } : {}),
   };
 }
 
@@ -67,6 +70,8 @@ export interface ComputeOptions {
   trendPeriods: number;
   /** The report's "now": first replies still missing 48 h after intake count as late. */
   now?: number;
+  /** The interface person's analysis of the previous period's report, tracked in this one (R9.4). */
+  previousAnalysis?: WrittenAnalysis;
 }
 
 /** Aggregates the periods a report needs and builds it (no storage). */
@@ -133,11 +138,17 @@ export async function computeReport(
     hotRule: opts.hotRule,
     generatedAt: new Date(now).toISOString(),
     source: opts.mode,
+    ...(opts.previousAnalysis ? { previousAnalysis: opts.previousAnalysis } : {}),
   });
 }
 
 /** Stores a report; a new run bumps the revision, a retry of the same run keeps it. */
-export async function storeReport(models: ReportModels, report: Report, runId: string): Promise<number> {
+export async function storeReport(
+  models: ReportModels,
+  report: Report,
+  runId: string,
+  run: Pick<ProduceReportInput, 'workflowId' | 'draft'> = {},
+): Promise<number> {
   const existing = await models.Report.findById(report.id).select({ revision: 1, runId: 1 }).lean();
   const revision = existing?.runId === runId ? existing.revision : (existing?.revision ?? 0) + 1;
   await models.Report.updateOne(
@@ -151,6 +162,11 @@ export async function storeReport(models: ReportModels, report: Report, runId: s
         runId,
         generatedAt: new Date(report.generatedAt),
         report,
+        // A new draft of the period is the one the interface person works on (R9.4); its
+        // analysis, written for an earlier revision of the same period, stays.
+        status: run.draft ? 'DRAFT' : 'PRODUCED',
+        ...(run.workflowId ? { workflowId: run.workflowId } : {}),
+        ...(run.draft ? { draft: run.draft } : {}),
       },
     },
     { upsert: true },
@@ -178,19 +194,29 @@ export function createReportActivities(deps: ReportDeps): ReportActivities {
     createReportSource({ models: deps.models, reportModels: store, logger, progress: heartbeat });
 
   async function planReport(input: PlanReportInput): Promise<ReportPlan> {
-    return planFor(input, config.timeZone);
+    return planFor(input, config.timeZone, config.release[input.kind]);
+  }
+
+  /** What the interface person wrote into the previous period's report, if anything (R9.4). */
+  async function previousAnalysis(plan: ReportPlan): Promise<WrittenAnalysis | undefined> {
+    const doc = await store.Report.findById(reportId(plan.kind, plan.previousPeriod))
+      .select({ analysis: 1 })
+      .lean();
+    return doc?.analysis ?? undefined;
   }
 
   async function produceReport(input: ProduceReportInput): Promise<ReportProduced> {
     const started = Date.now();
     // A direct aggregation on FerretDB can run for minutes without a progress callback in between.
     const ticker = setInterval(() => heartbeat({ id: input.plan.id, ms: Date.now() - started }), 30_000);
+    const written = await previousAnalysis(input.plan);
     const report = await computeReport(source(), input.plan, {
       mode: config.source,
       hotRule: config.hotRules[input.plan.kind],
       trendPeriods: config.trendPeriods[input.plan.kind],
+      ...(written ? { previousAnalysis: written } : {}),
     }).finally(() => clearInterval(ticker));
-    const revision = await storeReport(store, report, input.runId);
+    const revision = await storeReport(store, report, input.runId, input);
     logger.info(
       {
         id: report.id,
@@ -208,14 +234,23 @@ export function createReportActivities(deps: ReportDeps): ReportActivities {
       total: report.figures.total,
       hotTopics: report.hotTopics.length,
       source: report.source,
+      topics: report.hotTopics.map((t) => t.key),
     };
+  }
+
+  async function saveReportAnalysis(input: SaveReportAnalysisInput): Promise<void> {
+    const res = await store.Report.updateOne({ _id: input.id }, { $set: { analysis: input.analysis } });
+    if (res.matchedCount === 0)
+      throw ApplicationFailure.nonRetryable(`report ${input.id} not found`, 'ReportNotFound');
   }
 
   async function deliverReport(input: DeliverReportInput): Promise<ReportDelivered> {
     const doc = await store.Report.findById(input.id).lean();
     if (!doc) throw ApplicationFailure.nonRetryable(`report ${input.id} not found`, 'ReportNotFound');
-    const report = doc.report;
-    const to = config.recipients;
+    // The interface person's analysis goes out with the report it was written for (R9.4).
+    const report: Report = doc.analysis ? { ...doc.report, written: doc.analysis } : doc.report;
+    // Each report to its own addressees (R9.4): weekly 上级管理接口人, monthly 优化中心接口人.
+    const to = config.recipients[report.kind];
     const links = reportLinks(config.publicBaseUrl, report.id);
     const subject = `ClosedLoop ${report.kind === 'weekly' ? '周报 weekly' : '月报 monthly'} report ${report.period}`;
     const attachments = CSV_TABLES.map((t) => ({
@@ -233,8 +268,22 @@ export function createReportActivities(deps: ReportDeps): ReportActivities {
       subject,
       body: `report ${report.id} revision ${doc.revision}`,
     });
-    if (prior?.state === 'SENT')
+    const markSent = () =>
+      store.Report.updateOne(
+        { _id: report.id },
+        {
+          $set: {
+            status: 'SENT',
+            sentAt: new Date(),
+            sentTo: to,
+            ...(input.approvedBy ? { approvedBy: input.approvedBy } : {}),
+          },
+        },
+      );
+    if (prior?.state === 'SENT') {
+      await markSent();
       return { to, messageId: prior.providerId ?? messageId, alreadySent: true, attachments: names };
+    }
     await deps.mailer.sendMail({
       from: config.mailFrom,
       to,
@@ -249,6 +298,7 @@ export function createReportActivities(deps: ReportDeps): ReportActivities {
       { _id: input.idempotencyKey },
       { $set: { state: 'SENT', providerId: messageId, updatedAt: new Date() } },
     );
+    await markSent();
     logger.info({ id: report.id, to: to.length, attachments: names.length }, 'report e-mailed');
     return { to, messageId, alreadySent: false, attachments: names };
   }
@@ -258,5 +308,5 @@ export function createReportActivities(deps: ReportDeps): ReportActivities {
     return { rebuilt: res.rebuilt.length, passes: res.passes };
   }
 
-  return { planReport, produceReport, deliverReport, refreshReportRollups };
+  return { planReport, produceReport, deliverReport, saveReportAnalysis, refreshReportRollups };
 }

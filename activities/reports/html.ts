@@ -124,6 +124,28 @@ function controlTable(rows: ControlRow[], report: Report): string {
   );
 }
 
+/** The interface person's written analysis and measures (R9.4), or a note that none was written. */
+function writtenSection(report: Report): string {
+  const w = report.written;
+  if (!w) return '<p class="small">No written analysis was added to this report.</p>';
+  const rows = w.topics.map((t) => [t.key.replace('|', ' / '), t.analysis, t.measures.join('；')]);
+  return `${w.summary ? `<p>${esc(w.summary)}</p>` : ''}${table(['hot topic', 'analysis', 'rectification measures'], rows, 9)}
+<p class="small">Written by ${esc(w.by)}, ${esc(local(w.at, report.timeZone))}.</p>`;
+}
+
+/** Last period's written measures and how their topics did in this period (R9.4). */
+function trackedSection(report: Report): string {
+  const rows = (report.measuresTracked ?? []).map((m) => [
+    `${m.category} / ${m.region}`,
+    m.measures.join('；'),
+    m.lastCount,
+    m.count,
+    change(m.changePct),
+    m.status,
+  ]);
+  return table(['hot topic', 'measures written', 'then', 'now', 'change', 'status'], rows, 2);
+}
+
 function clockChart(clocks: ClockFigures[]): string {
   return stackedChart({
     title: 'SLA compliance by clock',
@@ -293,9 +315,13 @@ ${csvLinks}
 <h2>${prevTitle}</h2>
 ${controlTable(report.previousHot, report)}
 <p class="small">Hot complaints (R4.7) received in ${esc(report.previousPeriod)}: ${report.previousHotComplaints.count}, closed ${report.previousHotComplaints.closed}, still open ${report.previousHotComplaints.open}.</p>
+<h2>上期整改措施跟踪 / Tracking of last period's rectification measures</h2>
+${trackedSection(report)}
 <h2>${hotTitle}</h2>
 ${topicTable(report.hotTopics, false)}
 ${monthly}
+<h2>接口人分析与整改措施 / The interface person's analysis and measures</h2>
+${writtenSection(report)}
 <div class="def"><b>热点定义 / What “hot” means here</b><br>${esc(report.hotRule.zh)}<br>${esc(report.hotRule.en)}</div>
 ${figuresSection(report)}
 <p class="small">ClosedLoop · ${esc(report.id)} · source: ${report.source === 'rollups' ? 'per-day rollups' : 'complaint summaries'}</p>
@@ -314,6 +340,21 @@ export function renderReportText(report: Report, url?: string): string {
     `Hot topics: ${report.hotTopics.length ? report.hotTopics.map((t) => `${t.category}/${t.region} ${t.count}`).join(', ') : 'none'}`,
     `Last period's hot topics: ${report.previousHot.length ? report.previousHot.map((c) => `${c.category}/${c.region} ${c.status}`).join(', ') : 'none'}`,
     `First replies within 48 h: ${dash(f.firstReply.within48hPct, ' %')}; replied ${dash(f.replied.pct, ' %')} (target 100 %)`,
+    ...(report.written
+      ? [
+          '',
+          `Analysis and measures (${report.written.by}):`,
+          ...(report.written.summary ? [report.written.summary] : []),
+          ...report.written.topics.map(
+            (t) => `- ${t.key.replace('|', '/')}: ${t.analysis} Measures: ${t.measures.join('; ')}`,
+          ),
+        ]
+      : []),
+    ...(report.measuresTracked?.length
+      ? [
+          `Last period's measures: ${report.measuresTracked.map((m) => `${m.category}/${m.region} ${m.status} (${m.lastCount} → ${m.count})`).join(', ')}`,
+        ]
+      : []),
     '',
     'The HTML part has the charts; the CSV attachments hold the tables.',
   ];

@@ -3,9 +3,11 @@
 // hot topics were controlled, the top five with analysis and measures, and the overall picture.
 // Pure: the aggregations come from ./source, the rendering is ./render.
 import { CATEGORIES, CHANNELS } from '../../domain/complaint';
+import { CLOCK_KINDS } from '../../domain/policy/sla';
 import type { ReportKind, ReportPlan } from '../../domain/reports/report';
 import { percentile, rowOf, rowsOf, type PeriodAgg, type TagRow } from './aggregate';
 import { describeHotRule, growthPct, hotReasons, round1, type HotRule } from '../../domain/reports/hot';
+import type { TrackedMeasure, WrittenAnalysis } from '../../domain/reports/analysis';
 
 export const REPORT_SCHEMA_VERSION = 1;
 
@@ -145,6 +147,13 @@ export interface Report {
   comparison: ComparisonRow[];
   daily: { day: string; count: number; previousDay: string | null; previous: number | null }[];
   trend: { period: string; count: number }[];
+  /**
+   * The measures the interface person wrote for last period's hot topics and how each topic did
+   * in this period (R9.4); absent when last period's report carried no written analysis.
+   */
+  measuresTracked?: TrackedMeasure[];
+  /** The interface person's written analysis of this report (R9.4): on the stored report, not computed. */
+  written?: WrittenAnalysis;
 }
 
 export interface ReportInput {
@@ -161,6 +170,8 @@ export interface ReportInput {
   hotRule: HotRule;
   generatedAt: string;
   source: 'rollups' | 'direct';
+  /** What the interface person wrote into the previous period's report (R9.4). */
+  previousAnalysis?: WrittenAnalysis;
 }
 
 const pct = (part: number, whole: number): number | null =>
@@ -193,18 +204,10 @@ function compareKeys(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-const CLOCK_ORDER = [
-  'acceptance',
-  'firstReply',
-  'handling',
-  'finalReply',
-  'verification',
-  'careCallback',
-  'escalationAck',
-];
+/** Clocks in the policy's order (one list: CLOCK_KINDS); a name it does not know goes last. */
 function clockRank(name: string): number {
-  const i = CLOCK_ORDER.indexOf(name.split(':')[0] ?? name);
-  return i < 0 ? CLOCK_ORDER.length : i;
+  const i = (CLOCK_KINDS as readonly string[]).indexOf(name.split(':')[0] ?? name);
+  return i < 0 ? CLOCK_KINDS.length : i;
 }
 
 function clockFigures(agg: PeriodAgg): ClockFigures[] {
@@ -435,6 +438,41 @@ export function controlOfPrevious(
   });
 }
 
+/**
+ * Last period's written measures, topic by topic, against this period's complaints of the topic
+ * (R9.4): controlled when the topic is no longer hot, improving when it is but smaller.
+ */
+export function trackMeasures(
+  written: WrittenAnalysis,
+  current: PeriodAgg,
+  previous: PeriodAgg,
+  rule: HotRule,
+): TrackedMeasure[] {
+  return written.topics.map((t): TrackedMeasure => {
+    const row = topicRow(current, t.key);
+    const lastCount = topicRow(previous, t.key).n;
+    const hotNow =
+      hotReasons(rule, {
+        count: row.n,
+        previous: lastCount,
+        repeats: row.m.repeat,
+        escalated: row.m.escalated,
+      }).length > 0;
+    return {
+      key: t.key,
+      ...splitTopic(t.key),
+      analysis: t.analysis,
+      measures: t.measures,
+      writtenBy: written.by,
+      lastCount,
+      count: row.n,
+      changePct: growthPct(row.n, lastCount),
+      hotNow,
+      status: !hotNow ? 'controlled' : row.n < lastCount ? 'improving' : 'not controlled',
+    };
+  });
+}
+
 const hours = (ms: number | null) => (ms === null ? null : round1(ms / 3_600_000));
 
 function comparison(cur: HandlingFigures, prev: HandlingFigures): ComparisonRow[] {
@@ -586,5 +624,8 @@ export function buildReport(input: ReportInput): Report {
       };
     }),
     trend: input.trend,
+    ...(input.previousAnalysis
+      ? { measuresTracked: trackMeasures(input.previousAnalysis, current, previous, hotRule) }
+      : {}),
   };
 }

@@ -2,6 +2,7 @@
 // collection, and the change marks the projection leaves for the rollups. FerretDB v1 compatible:
 // plain documents, the rollup's figures kept as one JSON string (a cache, read whole).
 import { Schema, type Connection, type Model } from 'mongoose';
+import type { ReleaseMode, ReportStatus, WrittenAnalysis } from '../../domain/reports/analysis';
 import type { Report } from './model';
 
 export interface ReportDoc {
@@ -15,6 +16,16 @@ export interface ReportDoc {
   runId: string;
   generatedAt: Date;
   report: Report;
+  /** DRAFT while it waits for its analysis and release, SENT once e-mailed (R9.4); absent = PRODUCED. */
+  status?: ReportStatus;
+  /** The run that holds the draft (the API's updates go to it). */
+  workflowId?: string;
+  draft?: { send: ReleaseMode; sendAt?: string };
+  /** The interface person's analysis and measures (R9.4): kept across revisions of the period. */
+  analysis?: WrittenAnalysis;
+  sentAt?: Date;
+  sentTo?: string[];
+  approvedBy?: string;
 }
 
 /** The aggregation of one day (dayKey in REPORT_TIMEZONE), rebuilt when the day changed. */
@@ -54,6 +65,13 @@ const reportSchema = new Schema<ReportDoc>(
     runId: String,
     generatedAt: Date,
     report: { type: Schema.Types.Mixed },
+    status: String,
+    workflowId: String,
+    draft: { type: Schema.Types.Mixed },
+    analysis: { type: Schema.Types.Mixed },
+    sentAt: Date,
+    sentTo: [String],
+    approvedBy: String,
   },
   { versionKey: false, minimize: false, collection: 'reports' },
 );

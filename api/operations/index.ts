@@ -34,6 +34,7 @@ export const OPERATIONS: readonly Operation[] = [
   ...R.networkData,
   ...R.reports,
   ...R.guaranteeAreas,
+  ...R.guaranteeTests,
   ...R.incidents,
   ...R.vips,
   ...R.privacy,

@@ -7,7 +7,13 @@ import { CSV_TABLES } from '../../activities/reports/csv';
 import * as G from '../guarantee-schemas';
 import * as I from '../incident-schemas';
 import * as P from '../privacy-schemas';
-import { ReportIdParam, ReportListQuery, ReportRequestSchema } from '../report-schemas';
+import {
+  ReportAnalysisSchema,
+  ReportApprovalSchema,
+  ReportIdParam,
+  ReportListQuery,
+  ReportRequestSchema,
+} from '../report-schemas';
 import { PolicySetSchema, TicketIdParam, WorklistParam, WorklistQuerySchema } from '../schemas';
 import { VipIdParam, VipProfileSchema } from '../vip-schemas';
 import { DEV, empty, json, media, op, PUBLIC, roles, TWILIO, type Operation } from './define';
@@ -19,6 +25,7 @@ import {
   PRIVACY_ROLES,
   READERS,
   REPORT_ROLES,
+  REPORT_WRITERS,
   VIP_KEEPERS,
 } from './roles';
 import * as V from './views';
@@ -183,8 +190,40 @@ const reports: Operation[] = [
     body: ReportRequestSchema,
     responses: {
       201: json('produced: id, revision, figures in brief, delivery, links', V.ReportProducedSchema),
-      202: json('still running: id, workflowId, links', V.ReportProducedSchema),
+      202: json(
+        'still running, or (draft: true) a draft waiting for its analysis and release: id, workflowId, links',
+        V.ReportProducedSchema,
+      ),
     },
+  }),
+  op({
+    operationId: 'writeReportAnalysis',
+    method: 'PUT',
+    path: '/v1/reports/{id}/analysis',
+    tags: ['reports'],
+    summary:
+      "The interface person's written analysis and rectification measures of a draft's hot topics (R9.4)",
+    description:
+      'Replaces what was written before; it is sent with the report and tracked in the next period’s. ' +
+      '400 when a topic is not a hot topic of the report; 409 when the report is not a draft (sent, or produced to be sent at once).',
+    ...roles(REPORT_WRITERS),
+    note: 'writes the analysis and measures into a report draft (R9.4)',
+    params: reportParams,
+    body: ReportAnalysisSchema,
+    responses: { 200: json('the draft', V.ReportRunSchema) },
+  }),
+  op({
+    operationId: 'approveReport',
+    method: 'POST',
+    path: '/v1/reports/{id}/approve',
+    tags: ['reports'],
+    summary: 'Approve a report draft: it is sent at once to its addressees (R9.4)',
+    description: '409 when the report is not a draft.',
+    ...roles(REPORT_WRITERS),
+    note: 'approves a report draft, which sends it (R9.4)',
+    params: reportParams,
+    body: ReportApprovalSchema,
+    responses: { 200: json('the run, now sending', V.ReportRunSchema) },
   }),
   op({
     operationId: 'listReports',
@@ -324,6 +363,40 @@ const guaranteeAreas: Operation[] = [
     params: areaParams,
     query: G.GuaranteeTestListQuery,
     responses: { 200: json('test tasks', V.AreaTestsSchema) },
+  }),
+];
+
+// Test tasks of the guarantee areas (R7.4): a worklist across areas and the result that closes one
+
+const guaranteeTests: Operation[] = [
+  op({
+    operationId: 'listGuaranteeTestTasks',
+    method: 'GET',
+    path: '/v1/guarantee-tests',
+    tags: ['guarantee-areas'],
+    summary: 'Periodic test tasks of every area, nearest due first (R7.4)',
+    description:
+      'The VIP manager (and supervisor, interface, admin) sees every task and may filter by assignee; ' +
+      'anyone else sees only the tasks assigned to them (their user id or one of their roles).',
+    ...roles(AREA_READERS),
+    note: "managers see every area's test tasks; others only those assigned to them",
+    query: G.TestTaskListQuery,
+    responses: { 200: json('test tasks', G.TestTaskListSchema) },
+  }),
+  op({
+    operationId: 'recordGuaranteeTestResult',
+    method: 'POST',
+    path: '/v1/guarantee-tests/{taskId}/result',
+    tags: ['guarantee-areas'],
+    summary: "Record a test task's result (measurements, conclusion, photo links): it closes the task (R7.4)",
+    description:
+      "The task's assignee, or an area manager. 409 when the task is not open (done already, or its " +
+      'area has ended); the result says whether it came after the due time.',
+    ...roles([...AREA_CHANGERS, 'department']),
+    note: 'the assignee of the task, or an area manager',
+    params: z.object({ taskId: G.TestTaskIdParam.describe('<areaId>:<itemId>:<slot>') }),
+    body: G.TestResultSchema,
+    responses: { 200: json('the closed task', G.TestResultRecordedSchema) },
   }),
 ];
 
@@ -668,6 +741,7 @@ export const RESOURCE_OPERATIONS = {
   networkData,
   reports,
   guaranteeAreas,
+  guaranteeTests,
   incidents,
   vips,
   privacy,

@@ -29,6 +29,8 @@ export const REPORT_ROLES = [
   'interface',
   'admin',
 ] as const satisfies readonly RoleName[];
+/** Who writes a report draft's analysis and measures and approves it (R9.4): the interface person. */
+export const REPORT_WRITERS = ['interface', 'admin'] as const satisfies readonly RoleName[];
 /** Who sets up, pauses, changes and ends guarantee areas (R7.3), and who may read them. */
 export const AREA_CHANGERS = [
   'vipManager',

@@ -211,8 +211,17 @@ const reportLinks = z.looseObject({ self: z.string(), html: z.string().optional(
 export const ReportProducedSchema = z.looseObject({
   id: z.string(),
   workflowId: z.string().optional(),
-  status: z.enum(['RUNNING', 'COMPLETED']),
+  status: z.enum(['RUNNING', 'COMPLETED', 'DRAFT']),
   links: reportLinks,
+});
+/** A report run's draft after the interface person's action (R9.4). */
+export const ReportRunSchema = z.looseObject({
+  id: z.string(),
+  stage: z.enum(['PRODUCING', 'DRAFT', 'SENDING', 'DONE']),
+  send: z.enum(['scheduled', 'approval']).optional(),
+  sendAt: z.string().optional(),
+  analysisBy: z.string().optional(),
+  approvedBy: z.string().optional(),
 });
 export const ReportListSchema = z.looseObject({
   items: z.array(

@@ -1,6 +1,7 @@
 // Guarantee areas (重点保障区域, R7.3): create one (starts its workflow; idempotent by areaId), list
 // them from the read model, read one (the workflow's query, else the read model), pause, resume,
-// change and end it (workflow updates), and list its periodic test tasks.
+// change and end it (workflow updates), and list its periodic test tasks. An area can be made from
+// a VIP profile's places (R7.5): their cell ids, else the cells located at their coordinates.
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -9,7 +10,13 @@ import {
 } from '@temporalio/client';
 import { Router, type Request } from 'express';
 import type { Connection } from 'mongoose';
+import { locateCells } from '../../activities/evidence/locate';
+import type { CellTable } from '../../activities/evidence/sources';
 import { guaranteeModels } from '../../activities/guarantee-models';
+import { vipModel } from '../../activities/vip';
+import { CELL_ID_PATTERN } from '../../domain/policy/guarantee';
+import { placeName, placesOfProfile, selectPlaces } from '../../domain/policy/vip-places';
+import { VIP_KEEPERS } from '../operations/roles';
 import {
   GUARANTEE_WORKFLOW_TYPE,
   changeAreaUpdate,
@@ -51,6 +58,13 @@ export interface GuaranteeRouteDeps {
   minWatchIntervalMs: number;
   /** Workflow limits (tests make them small); default DEFAULT_GUARANTEE_LIMITS. */
   limits?: Partial<GuaranteeLimits>;
+  /** The cell table (NETWORK_DATA_SOURCE): cells at a VIP place's coordinates (R7.5). */
+  cells?: CellTable;
+}
+
+interface FromVip {
+  profileId: string;
+  places?: string[];
 }
 
 function invalid(problems: string[]): HttpError {
@@ -73,6 +87,40 @@ const links = (areaId: string) => {
 export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
   const r = Router();
   const store = guaranteeModels(deps.mongo);
+  const Vip = vipModel(deps.mongo);
+
+  /** The cells at one place: its cell ids, else the serving cell and neighbours at its coordinates. */
+  async function placeCells(place: ReturnType<typeof placesOfProfile>[number]): Promise<string[]> {
+    const ids = (place.cellIds ?? []).filter((id) => CELL_ID_PATTERN.test(id));
+    if (ids.length || !place.coordinates || !deps.cells) return ids;
+    const found = await locateCells(deps.cells, { region: '', coordinates: place.coordinates });
+    return [found.servingCellId, ...found.neighbours.map((c) => c.cellId)].filter((id): id is string => !!id);
+  }
+
+  /** The cells and the place text of an area made from a VIP profile's places (R7.5). */
+  async function fromProfile(req: Request, from: FromVip): Promise<{ cells: string[]; place: string }> {
+    if (!req.actor?.roles.some((r) => (VIP_KEEPERS as readonly string[]).includes(r)))
+      throw new HttpError(
+        403,
+        'forbidden',
+        `fromVip reads a VIP profile: one of the roles ${VIP_KEEPERS.join(', ')}`,
+      );
+    const profile = await Vip.findById(from.profileId).lean();
+    if (!profile) throw invalid([`fromVip.profileId: no VIP profile ${from.profileId}`]);
+    const chosen = selectPlaces(placesOfProfile(profile), from.places);
+    if (chosen.unknown.length)
+      throw invalid([`fromVip.places: the profile has no place ${chosen.unknown.join(', ')}`]);
+    const cells: string[] = [];
+    for (const place of chosen.places)
+      for (const id of await placeCells(place)) if (!cells.includes(id)) cells.push(id);
+    if (cells.length === 0)
+      throw invalid([
+        "fromVip: the profile's places give no cell (no cell ids, and no cells near their coordinates)",
+      ]);
+    // The place in words names the profile and the places' labels, never their addresses.
+    return { cells, place: `VIP ${from.profileId}: ${chosen.places.map(placeName).join('、')}` };
+  }
+
   const handle = (areaId: string): WorkflowHandle =>
     deps.client.workflow.getHandle(guaranteeWorkflowId(areaId));
   const areaIdOf = (req: Request) => AreaIdParam.parse(req.params.id);
@@ -134,8 +182,15 @@ export function guaranteeAreaRoutes(deps: GuaranteeRouteDeps): Router {
   }
 
   serve(r, '/v1/guarantee-areas', 'createGuaranteeArea', async (req, res) => {
-    const { areaId, ...fields } = GuaranteeAreaCreateSchema.parse(req.body);
-    const area = withDefaults(fields);
+    const { areaId, fromVip, ...fields } = GuaranteeAreaCreateSchema.parse(req.body);
+    const vip = fromVip ? await fromProfile(req, fromVip) : undefined;
+    const cells = [...(fields.cells ?? [])];
+    for (const id of vip?.cells ?? []) if (!cells.includes(id)) cells.push(id);
+    const area = withDefaults({
+      ...fields,
+      cells,
+      ...(vip && fields.place === undefined ? { place: vip.place } : {}),
+    });
     const problems = areaProblems(area, deps.minWatchIntervalMs);
     if (problems.length) throw invalid(problems);
     const workflowId = guaranteeWorkflowId(areaId);

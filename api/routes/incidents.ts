@@ -111,7 +111,28 @@ export function incidentRoutes(deps: { client: Client; mongo: Connection }): Rou
     route(async (req, res) => res.json(await get(id(req)))),
   );
   serve(r, '/v1/incidents', 'takeIncidentOwnership', update(takeOwnershipUpdate, S.TakeOwnershipSchema));
-  serve(r, '/v1/incidents', 'checkIncidentItem', update(checkItemUpdate, S.CheckItemSchema));
+  serve(
+    r,
+    '/v1/incidents',
+    'checkIncidentItem',
+    route(async (req, res) => {
+      const incidentId = id(req);
+      const input = S.CheckItemSchema.parse(req.body ?? {});
+      // The plan is the incident's own (policy data, R8.6): an item it does not have is a bad request.
+      const { checklist } = await get(incidentId);
+      if (!checklist.some((c) => c.id === input.item))
+        throw new HttpError(
+          400,
+          'validation_failed',
+          `item: the plan of ${incidentId} has no item ${input.item} (items: ${checklist.map((c) => c.id).join(', ')})`,
+        );
+      res.json(
+        await handle(incidentId).executeUpdate<IncidentView, [unknown]>(checkItemUpdate.name, {
+          args: [{ actor: actorOf(req), input }],
+        }),
+      );
+    }),
+  );
   serve(r, '/v1/incidents', 'resolveIncident', update(resolveIncidentUpdate, S.ResolveIncidentSchema));
   serve(r, '/v1/incidents', 'closeIncident', update(closeIncidentUpdate, S.CloseIncidentSchema));
 

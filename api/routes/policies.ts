@@ -1,6 +1,8 @@
 // SLA policy sets (R4.1): read by everyone who works complaints, changed by admins; every version kept.
 import { Router } from 'express';
 import type { PolicyStore } from '../../activities/policy-store';
+import { unknownLadderRoles } from '../../domain/policy/escalation';
+import { canBeLadderRung, ladderRoleNames } from '../access';
 import { actorOf } from '../auth';
 import { conflict, HttpError } from '../errors';
 import { serve } from '../guard';
@@ -16,6 +18,7 @@ export function policyRoutes(store: PolicyStore): Router {
   });
   serve(r, '/v1/policies', 'savePolicySet', (req, res, next) => {
     const body = PolicySetSchema.parse(req.body);
+    refuseUnknownLadderRoles(body.escalation ?? []);
     store
       .save(body, actorOf(req).user)
       .then((out) => {
@@ -27,4 +30,21 @@ export function policyRoutes(store: PolicyStore): Router {
       .catch(next);
   });
   return r;
+}
+
+/** A ladder whose rung nobody can sign in as, see or acknowledge is refused (R5.7): 400 naming it. */
+function refuseUnknownLadderRoles(ladder: { level: number; role: string }[]): void {
+  const unknown = unknownLadderRoles(ladder, canBeLadderRung);
+  if (unknown.length === 0) return;
+  const allowed = ladderRoleNames().join(', ');
+  const details = unknown.map((role) => ({
+    field: `escalation[${ladder.findIndex((l) => l.role === role)}].role`,
+    message: `"${role}" is not a role that can sign in, see its worklist and acknowledge (${allowed})`,
+  }));
+  throw new HttpError(
+    400,
+    'validation_failed',
+    details.map((d) => `${d.field}: ${d.message}`).join('; '),
+    details,
+  );
 }

@@ -36,7 +36,7 @@ export interface TmfDeps {
   service: ComplaintService;
   models: Models;
   /** the API's authentication (API keys and JWTs) and audit trail, as /v1 uses them */
-  security: { authenticate: RequestHandler; recordAction: ActionRecorder };
+  security: { authenticate: RequestHandler; rateLimit: RequestHandler; recordAction: ActionRecorder };
   logger: Logger;
 }
 
@@ -110,7 +110,8 @@ export function tmfRoutes(deps: TmfDeps): Router {
     express.json({ limit: '256kb', type: types as string[] }),
   ];
 
-  r.use(deps.security.authenticate);
+  // The same per-key limit as /v1; its 429 then answers in the TMF Error shape like every error here.
+  r.use(deps.security.rateLimit, deps.security.authenticate);
 
   r.post(
     at(createTroubleTicket),

@@ -14,6 +14,7 @@ import { I18nProvider, useT, type Lang } from './i18n';
 import { Complaint } from './pages/Complaint';
 import { Dashboard } from './pages/Dashboard';
 import { Privacy } from './pages/Privacy';
+import { GuaranteeTests } from './pages/GuaranteeTests';
 import { Reports } from './pages/Reports';
 import { NoRole, SignIn } from './pages/SignIn';
 import { Worklists, WORKLISTS } from './pages/Worklists';
@@ -156,6 +157,8 @@ function Page({ session }: { session: Session }) {
       return <Reports id={parts[1]} />;
     case 'privacy':
       return <Privacy id={parts[1]} />;
+    case 'guarantee-tests':
+      return <GuaranteeTests />;
     case undefined:
       return null;
     default:
@@ -204,6 +207,7 @@ function TopBar({ session }: { session?: Session }) {
             item('/dashboard', t('nav.dashboard'))}
           {session.can('GET /v1/reports') && item('/reports', t('nav.reports'))}
           {session.can('GET /v1/admin/privacy/requests') && item('/privacy', t.e('nav', 'privacy'))}
+          {session.can('GET /v1/guarantee-tests') && item('/guarantee-tests', t.e('nav', 'guaranteeTests'))}
         </nav>
       )}
       <span className="spacer" />

@@ -92,6 +92,11 @@ export interface TestPlanItem {
   dueWithin: string;
   /** The engineer role the task is e-mailed to (ROLE_EMAILS), e.g. 'optCenter'. */
   role: string;
+  /**
+   * Who does the test and records its result (R7.4): a user id (e.g. dept.network) or a role they
+   * sign in with (e.g. department:network). Absent: only the area's managers can close it.
+   */
+  assignee?: string;
 }
 
 export const DEFAULT_TEST_ROLE = 'optCenter';
@@ -476,4 +481,106 @@ export function alertNotificationKey(
   recipient: string,
 ): string {
   return `guarantee-area:${areaId}:alert:${seq}:${kind}:${channel}:${recipient}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test tasks (R7.4): an assignee, a due date from the plan, a result that closes them, escalation
+// to the VIP manager when overdue
+
+/** Roles that may close any test task of any area (the same people who set areas up, R7.3). */
+export const TEST_MANAGER_ROLES = frozen(['vipManager', 'supervisor', 'interface', 'admin'] as const);
+
+/** The role an overdue test task escalates to (e-mail to ROLE_EMAILS, SMS to ROLE_PHONES). */
+export const OVERDUE_ESCALATION_ROLE = 'vipManager';
+
+/** Open tasks an area keeps in its workflow state; beyond it the oldest are no longer watched. */
+export const MAX_OPEN_TESTS = 100;
+
+/** One reading taken during the test, e.g. RSRP -95 dBm on 460-00-12345-1. */
+export interface TestMeasurement {
+  name: string;
+  value: number;
+  unit?: string;
+  cellId?: string;
+}
+
+export const TEST_CONCLUSIONS = ['PASS', 'FAIL'] as const;
+export type TestConclusion = (typeof TEST_CONCLUSIONS)[number];
+
+/** What closes a test task: the measurements, the conclusion in words and links to the photos. */
+export interface GuaranteeTestResult {
+  measurements: TestMeasurement[];
+  conclusion: TestConclusion;
+  /** The engineer's finding in words (required when the test failed). */
+  notes?: string;
+  /** Links (https) to photos of the site, the screen of the test phone, … */
+  photos: string[];
+}
+
+/** A test task the area's workflow watches until its result arrives. */
+export interface OpenTest {
+  taskId: string;
+  itemId: string;
+  title: string;
+  role: string;
+  assignee?: string;
+  dueAt: string;
+  /** When it was escalated as overdue (once per task). */
+  escalatedAt?: string;
+}
+
+/** Open tasks past their due time and not yet escalated. */
+export function overdueTests(open: readonly OpenTest[], nowMs: number): OpenTest[] {
+  return open.filter((t) => !t.escalatedAt && Date.parse(t.dueAt) <= nowMs);
+}
+
+/** The earliest due time of an open task not yet escalated (ms), or undefined. */
+export function nextOverdueAt(open: readonly OpenTest[]): number | undefined {
+  let next: number | undefined;
+  for (const t of open) {
+    if (t.escalatedAt) continue;
+    const due = Date.parse(t.dueAt);
+    if (next === undefined || due < next) next = due;
+  }
+  return next;
+}
+
+/** Adds a new open task, keeping the newest MAX_OPEN_TESTS. */
+export function withOpenTest(open: readonly OpenTest[], task: OpenTest): OpenTest[] {
+  return [...open.filter((t) => t.taskId !== task.taskId), task].slice(-MAX_OPEN_TESTS);
+}
+
+/** True when `actor` is the task's assignee: the user named, or one of the roles they sign in with. */
+export function isAssignee(
+  task: { assignee?: string },
+  actor: { user: string; roles: readonly string[] },
+): boolean {
+  return !!task.assignee && (actor.user === task.assignee || actor.roles.includes(task.assignee));
+}
+
+/** The assignee records the result; the area's managers may too (e.g. for an engineer off sick). */
+export function mayRecordResult(
+  task: { assignee?: string },
+  actor: { user: string; roles: readonly string[] },
+): boolean {
+  return (
+    isAssignee(task, actor) || actor.roles.some((r) => (TEST_MANAGER_ROLES as readonly string[]).includes(r))
+  );
+}
+
+/** What is wrong with a result (empty = valid); the API's schema checks the shapes. */
+export function testResultProblems(result: GuaranteeTestResult): string[] {
+  const problems: string[] = [];
+  if (result.measurements.length === 0) problems.push('measurements: at least one measurement');
+  result.measurements.forEach((m, i) => {
+    if (!Number.isFinite(m.value)) problems.push(`measurements.${i}.value: a finite number`);
+  });
+  if (result.conclusion === 'FAIL' && !result.notes?.trim())
+    problems.push('notes: say what failed when the conclusion is FAIL');
+  return problems;
+}
+
+/** Idempotency key of an overdue escalation message: task + channel + recipient. */
+export function testOverdueKey(taskId: string, channel: 'mail' | 'sms', recipient: string): string {
+  return `guarantee-test:${taskId}:overdue:${channel}:${recipient}`;
 }

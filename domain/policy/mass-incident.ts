@@ -22,7 +22,78 @@ export interface MassIncidentPolicy {
   notifyRoles: string[];
   /** A resolved incident that nobody closes is reminded to its owner after this long. */
   closeReminderAfter: string;
+  /**
+   * The contingency plan (预案, R8.3, R8.6): what is worked through, who does each item and what
+   * ticks it. Absent in policy sets stored before the plan was data: the default plan applies.
+   */
+  plan?: PlanItem[];
 }
+
+/** The area evidence whose findings tick a plan item (R8.3): a source that found something. */
+export const PLAN_FINDINGS = ['changes', 'alarms', 'interference', 'kpis'] as const;
+export type PlanFinding = (typeof PLAN_FINDINGS)[number];
+/** Events of the incident itself that tick an item: the leaders told (R8.2), the customers answered. */
+export const PLAN_EVENTS = ['notified', 'resolved'] as const;
+export type PlanEvent = (typeof PLAN_EVENTS)[number];
+
+/** One item of the contingency plan. Besides its `tickedBy`, only a person with a note ticks it. */
+export interface PlanItem {
+  /** Stable id the checklist route names, e.g. `changes`. */
+  id: string;
+  title: string;
+  /** Who does it (a role of the vocabulary, e.g. department:network): shown on the checklist. */
+  role: string;
+  /** A finding of this evidence, or this event, ticks it; absent = only a person does. */
+  tickedBy?: PlanFinding | PlanEvent;
+  /** Must be done before the incident can be resolved. */
+  beforeResolve: boolean;
+}
+
+/** The plan as the operator's text lists it (突发性大面积投诉处理: 预案, 升级/割接, 告警, 干扰). */
+export const DEFAULT_CONTINGENCY_PLAN: PlanItem[] = frozen([
+  {
+    id: 'changes',
+    title: '核查升级与割接 Upgrades and cutovers in the area',
+    role: 'department:network',
+    tickedBy: 'changes',
+    beforeResolve: true,
+  },
+  {
+    id: 'alarms',
+    title: '核查大面积告警 Large-scale alarms',
+    role: 'department:network',
+    tickedBy: 'alarms',
+    beforeResolve: true,
+  },
+  {
+    id: 'interference',
+    title: '核查突发干扰 Sudden interference',
+    role: 'interface',
+    tickedBy: 'interference',
+    beforeResolve: true,
+  },
+  { id: 'kpis', title: '核查小区指标 Cell KPIs', role: 'interface', tickedBy: 'kpis', beforeResolve: true },
+  {
+    id: 'notified',
+    title: '通知相关部门与领导 Departments and leaders told',
+    role: 'interface',
+    tickedBy: 'notified',
+    beforeResolve: true,
+  },
+  {
+    id: 'fieldTeam',
+    title: '派出现场/抢修 Field team dispatched',
+    role: 'department:network',
+    beforeResolve: true,
+  },
+  {
+    id: 'customerMessage',
+    title: '统一客户答复口径 Customer message agreed',
+    role: 'interface',
+    tickedBy: 'resolved',
+    beforeResolve: false,
+  },
+]);
 
 export const DEFAULT_MASS_INCIDENT_POLICY: MassIncidentPolicy = frozen({
   enabled: true,
@@ -33,7 +104,30 @@ export const DEFAULT_MASS_INCIDENT_POLICY: MassIncidentPolicy = frozen({
   ],
   notifyRoles: ['department:network', 'interface', 'leader'],
   closeReminderAfter: '24h',
+  plan: DEFAULT_CONTINGENCY_PLAN,
 });
+
+const PLAN_ITEM_ID = /^[A-Za-z][A-Za-z0-9_-]{0,39}$/;
+
+function planProblems(plan: PlanItem[]): string[] {
+  if (!Array.isArray(plan) || plan.length === 0) return ['plan: at least one item'];
+  const problems: string[] = [];
+  const seen = new Set<string>();
+  const triggers = new Set<string>([...PLAN_FINDINGS, ...PLAN_EVENTS]);
+  for (const [i, item] of plan.entries()) {
+    if (!PLAN_ITEM_ID.test(item.id ?? '')) problems.push(`plan[${i}].id: letters, digits, - or _ (≤ 40)`);
+    else if (seen.has(item.id)) problems.push(`plan[${i}].id: "${item.id}" is listed twice`);
+    seen.add(item.id);
+    if (!item.title?.trim()) problems.push(`plan[${i}].title: required`);
+    if (!item.role?.trim()) problems.push(`plan[${i}].role: who does it`);
+    if (item.tickedBy !== undefined && !triggers.has(item.tickedBy))
+      problems.push(`plan[${i}].tickedBy: one of ${[...triggers].join(', ')}`);
+    // The customers are answered when the incident is resolved: that item cannot be needed before it.
+    if (item.tickedBy === 'resolved' && item.beforeResolve)
+      problems.push(`plan[${i}].beforeResolve: an item ticked by the resolution cannot be needed before it`);
+  }
+  return problems;
+}
 
 export function validateMassIncidentPolicy(p: MassIncidentPolicy): string[] {
   const problems: string[] = [];
@@ -47,6 +141,7 @@ export function validateMassIncidentPolicy(p: MassIncidentPolicy): string[] {
   if (!Array.isArray(p.notifyRoles) || p.notifyRoles.length === 0)
     problems.push('notifyRoles: at least one role');
   if (!isDuration(p.closeReminderAfter)) problems.push('closeReminderAfter: a duration such as 24h');
+  if (p.plan !== undefined) problems.push(...planProblems(p.plan));
   return problems;
 }
 
@@ -117,17 +212,8 @@ export function pruneArrivals(arrivals: Arrival[], rule: BurstRule, now: number)
   return arrivals.filter((a) => a.at >= now - windowMs);
 }
 
-/** The contingency plan (预案, R8.3): what the owner works through; evidence ticks the first four. */
-export const CHECKLIST_ITEMS = frozen([
-  { id: 'changes', title: '核查升级与割接 Upgrades and cutovers in the area' },
-  { id: 'alarms', title: '核查大面积告警 Large-scale alarms' },
-  { id: 'interference', title: '核查突发干扰 Sudden interference' },
-  { id: 'kpis', title: '核查小区指标 Cell KPIs' },
-  { id: 'notified', title: '通知相关部门与领导 Departments and leaders told' },
-  { id: 'fieldTeam', title: '派出现场/抢修 Field team dispatched' },
-  { id: 'customerMessage', title: '统一客户答复口径 Customer message agreed' },
-] as const);
-export type ChecklistItemId = (typeof CHECKLIST_ITEMS)[number]['id'];
+/** The items of the first release's fixed plan (checklists of incidents started before the plan was data). */
+export const CHECKLIST_ITEMS = frozen(DEFAULT_CONTINGENCY_PLAN.map(({ id, title }) => ({ id, title })));
 
 export interface ChecklistItem {
   id: string;
@@ -136,10 +222,64 @@ export interface ChecklistItem {
   by?: string;
   at?: string;
   note?: string;
+  /** Who does it (plan data; absent on checklists of the first release). */
+  role?: string;
+  tickedBy?: PlanItem['tickedBy'];
+  beforeResolve?: boolean;
+  /** What ticked it: a finding of the area evidence, an event of the incident, or a person with a note. */
+  how?: 'finding' | 'event' | 'person';
 }
 
-export function newChecklist(): ChecklistItem[] {
+/** The checklist of a new incident from its policy's plan (the default plan when it has none). */
+export function newChecklist(plan: readonly PlanItem[] = DEFAULT_CONTINGENCY_PLAN): ChecklistItem[] {
+  return plan.map((i) => ({
+    id: i.id,
+    title: i.title,
+    done: false,
+    role: i.role,
+    ...(i.tickedBy ? { tickedBy: i.tickedBy } : {}),
+    beforeResolve: i.beforeResolve,
+  }));
+}
+
+/** The first release's checklist: ids and titles only, the customer message not needed to resolve. */
+export function legacyChecklist(): ChecklistItem[] {
   return CHECKLIST_ITEMS.map((i) => ({ id: i.id, title: i.title, done: false }));
+}
+
+function neededToResolve(i: ChecklistItem): boolean {
+  return i.beforeResolve ?? i.id !== 'customerMessage';
+}
+
+/** A summary of what one evidence source found in the area (the workflow's AreaFindings entry). */
+export interface FoundSummary {
+  count: number;
+  top: string[];
+}
+
+/**
+ * The items a source's summary ticks (R8.6): only when it found something. A source that answered
+ * with nothing, or did not answer, leaves its item to a person, who ticks it with a note.
+ */
+export function itemsTickedByFinding(
+  checklist: ChecklistItem[],
+  source: PlanFinding,
+  found: FoundSummary | undefined,
+): ChecklistItem[] {
+  if (!found || found.count === 0) return [];
+  return checklist.filter((i) => !i.done && i.tickedBy === source);
+}
+
+/** A person's tick (R8.6): a known item, and a note saying what was checked and found. */
+export function checkPlanItem(
+  checklist: ChecklistItem[],
+  input: { item: string; done: boolean; note?: string },
+): string | undefined {
+  if (!checklist.some((c) => c.id === input.item))
+    return `no checklist item ${input.item} (items: ${checklist.map((c) => c.id).join(', ')})`;
+  if (input.done && (input.note ?? '').trim().length < 2)
+    return `note: say what was checked and found when ticking ${input.item} (R8.6)`;
+  return undefined;
 }
 
 export type IncidentStage = 'OPEN' | 'RESOLVED' | 'CLOSED';
@@ -165,7 +305,7 @@ export function checkResolveIncident(
   input: ResolveIncidentInput,
 ): string | undefined {
   if (stage !== 'OPEN') return `the incident is ${stage}, not OPEN`;
-  const open = checklist.filter((i) => !i.done && i.id !== 'customerMessage');
+  const open = checklist.filter((i) => !i.done && neededToResolve(i));
   if (open.length > 0)
     return `the contingency checklist is not worked through: ${open.map((i) => i.id).join(', ')}`;
   if (input.customerMessage.trim().length < MIN_TEXT)

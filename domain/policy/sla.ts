@@ -15,6 +15,12 @@ import { frozen } from './frozen';
 /** The clocks every complaint runs from intake; department verification clocks start on a transfer. */
 export type ClockName = 'acceptance' | 'firstReply' | 'handling';
 export const INTAKE_CLOCKS: ClockName[] = frozen(['acceptance', 'firstReply', 'handling']);
+/**
+ * Every kind of clock a complaint runs, in the order reports list them: those from intake, one per
+ * department a transfer verifies (`verification:<department>`) and one per escalation to
+ * acknowledge (`escalationAck:<level>`).
+ */
+export const CLOCK_KINDS = frozen([...INTAKE_CLOCKS, 'verification', 'escalationAck'] as const);
 export const FIRST_REPLY_LIMIT_MS = 48 * 3_600_000; // R4.2: never later than 48 h after intake
 
 export interface ClockPolicy {

@@ -5,6 +5,19 @@ export const REPORT_KINDS = ['weekly', 'monthly'] as const;
 
 export type ReportKind = (typeof REPORT_KINDS)[number];
 
+/**
+ * scheduled: the draft is sent `hold` after the run started (the Schedule's time), or earlier when
+ * approved; approval: it is sent only when approved.
+ */
+export const RELEASE_MODES = ['scheduled', 'approval'] as const;
+export type ReleaseMode = (typeof RELEASE_MODES)[number];
+
+export interface ReportRelease {
+  send: ReleaseMode;
+  /** The draft window of a scheduled release, a duration such as 8h. */
+  hold: string;
+}
+
 /** ISO week `2026-W48` (weekly) or month `2026-11` (monthly), in REPORT_TIMEZONE. */
 export const PERIOD_PATTERN: Record<ReportKind, RegExp> = {
   weekly: /^(\d{4})-W(\d{2})$/,
@@ -29,6 +42,8 @@ export interface ReportPlan {
   from: string;
   to: string;
   requestedBy: string;
+  /** How a draft of this kind is released (R9.4); absent from plans made before drafts existed. */
+  release?: ReportRelease;
 }
 
 export interface ReportProduced {
@@ -38,6 +53,8 @@ export interface ReportProduced {
   total: number;
   hotTopics: number;
   source: 'rollups' | 'direct';
+  /** The hot topics' keys: what the interface person may write the analysis of (R9.4). */
+  topics?: string[];
 }
 
 export interface ReportDelivered {

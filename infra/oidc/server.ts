@@ -10,7 +10,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
-import Provider, { type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
+import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
 import { ACCOUNTS, CONSOLE_CLIENT_ID, DEV_PASSWORD } from './accounts';
 
 export interface OidcServerOptions {
@@ -107,7 +107,7 @@ function configuration(opts: OidcServerOptions, jwk: JWK, cookieKey: string): Co
     // signing out at the provider ends renewal too.
     issueRefreshToken: (_ctx, client) => client.grantTypeAllowed('refresh_token'),
     // The API reads who the person is and their groups from the access token itself.
-    extraTokenClaims: async (ctx, token) => {
+    extraTokenClaims: (_ctx, token) => {
       const accountId = 'accountId' in token ? token.accountId : undefined;
       const account = typeof accountId === 'string' ? ACCOUNTS[accountId] : undefined;
       return account
@@ -116,17 +116,34 @@ function configuration(opts: OidcServerOptions, jwk: JWK, cookieKey: string): Co
     },
     // A first-party client: no consent page; the grant covers the scopes asked for and the API.
     loadExistingGrant: (ctx) => grantFor(ctx, opts.audience),
+    renderError: (ctx, out) => {
+      ctx.type = 'html';
+      const lines = Object.entries(out).map(
+        ([k, v]) => `<p><strong>${escape(k)}</strong>: ${escape(String(v))}</p>`,
+      );
+      ctx.body = page('Error', `<h1>The request could not be completed</h1>${lines.join('')}`);
+    },
     interactions: { url: (_ctx, interaction) => `/interaction/${interaction.uid}` },
     features: {
       devInteractions: { enabled: false },
       revocation: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        logoutSource: (ctx, form) => {
+          ctx.type = 'html';
+          ctx.body = logoutPage(ctx.host, form);
+        },
+        postLogoutSuccessSource: (ctx) => {
+          ctx.type = 'html';
+          ctx.body = page('Signed out', '<h1>You are signed out.</h1>');
+        },
+      },
       resourceIndicators: {
         enabled: true,
         defaultResource: () => opts.audience,
         useGrantedResource: () => true,
         getResourceServerInfo: (_ctx, resource) => {
-          if (resource !== opts.audience) throw new Error(`unknown resource ${resource}`);
+          if (resource !== opts.audience) throw new errors.InvalidTarget(`unknown resource ${resource}`);
           return {
             scope: 'api',
             audience: opts.audience,
@@ -156,22 +173,42 @@ async function grantFor(ctx: KoaContextWithOIDC, audience: string) {
 const escape = (s: string) =>
   s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
+const STYLE =
+  'body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.8rem 0}' +
+  'input{display:block;width:100%;padding:.4rem;font-size:1rem}button{margin:1rem .5rem 0 0;padding:.5rem 1.2rem;font-size:1rem}' +
+  '.error{color:#b00020}small{color:#555}';
+
+/** Every page of the provider: nothing loaded from elsewhere (the library's own pages import web fonts). */
+function page(title: string, body: string): string {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${escape(title)} — ClosedLoop identity provider</title>
+<meta name="viewport" content="width=device-width, initial-scale=1"><style>${STYLE}</style></head><body>${body}</body></html>`;
+}
+
 /** The login page: a plain form (no script), the seeded people listed because this is the dev stack. */
 function loginPage(uid: string, user: string, error?: string): string {
   const people = Object.entries(ACCOUNTS)
     .map(([id, a]) => `<li><code>${escape(id)}</code> — ${escape(a.name)}</li>`)
     .join('');
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Sign in — ClosedLoop identity provider</title>
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<style>body{font-family:system-ui,sans-serif;max-width:32rem;margin:3rem auto;padding:0 1rem}label{display:block;margin:.8rem 0}
-input{display:block;width:100%;padding:.4rem;font-size:1rem}button{margin-top:1rem;padding:.5rem 1.2rem;font-size:1rem}.error{color:#b00020}small{color:#555}</style>
-</head><body><h1>Sign in</h1><p><small>ClosedLoop local identity provider (OpenID Connect). Password of every seeded person: <code>${DEV_PASSWORD}</code></small></p>
+  return page(
+    'Sign in',
+    `<h1>Sign in</h1><p><small>ClosedLoop local identity provider (OpenID Connect). Password of every seeded person: <code>${DEV_PASSWORD}</code></small></p>
 ${error ? `<p role="alert" class="error">${escape(error)}</p>` : ''}
 <form method="post" action="/interaction/${escape(uid)}/login" autocomplete="off">
 <label>User <input name="user" value="${escape(user)}" autofocus required></label>
 <label>Password <input name="password" type="password" required></label>
 <button type="submit">Sign in</button></form>
-<details><summary>Seeded people</summary><ul>${people}</ul></details></body></html>`;
+<details><summary>Seeded people</summary><ul>${people}</ul></details>`,
+  );
+}
+
+/** RP-initiated logout asks first (the library's form carries the xsrf token). */
+function logoutPage(host: string, form: string): string {
+  return page(
+    'Sign out',
+    `<h1>Sign out of ${escape(host)}?</h1>${form}
+<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button>
+<button type="submit" form="op.logoutForm">No, stay signed in</button>`,
+  );
 }
 
 async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
@@ -229,10 +266,18 @@ export async function startOidcServer(opts: OidcServerOptions): Promise<OidcServ
   const log = opts.log ?? (() => undefined);
   const { jwk, cookieKey } = await secrets(opts.dataDir);
   const csp = pageCsp(opts.consoleOrigins);
-  let provider: Provider | undefined;
-  let handle: ReturnType<Provider['callback']> | undefined;
-  const server = http.createServer((req, res) => {
-    if (!provider || !handle) return void res.writeHead(503).end();
+  // The issuer URL needs the bound port, so the server answers 503 until the provider exists.
+  let route: http.RequestListener = (_req, res) => void res.writeHead(503).end();
+  const server = http.createServer((req, res) => route(req, res));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port, opts.host, resolve);
+  });
+  const issuer = `http://${opts.host}:${(server.address() as AddressInfo).port}`;
+  const provider = new Provider(issuer, configuration(opts, jwk, cookieKey));
+  provider.on('server_error', (_ctx, err) => log(`server error: ${err.message}`));
+  const handle = provider.callback();
+  route = (req, res) => {
     if (req.url === '/healthz') return void res.writeHead(200, { 'content-type': 'text/plain' }).end('ok');
     if (/^\/interaction\/[^/]+(\/login)?$/.test(req.url?.split('?')[0] ?? ''))
       return void interaction(provider, req, res, csp).catch((err: unknown) => {
@@ -241,15 +286,7 @@ export async function startOidcServer(opts: OidcServerOptions): Promise<OidcServ
           send(res, 400, `<p>The sign-in could not continue: ${escape(String(err))}</p>`, csp);
       });
     void handle(req, res);
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, opts.host, resolve);
-  });
-  const issuer = `http://${opts.host}:${(server.address() as AddressInfo).port}`;
-  provider = new Provider(issuer, configuration(opts, jwk, cookieKey));
-  handle = provider.callback();
-  provider.on('server_error', (_ctx, err) => log(`server error: ${err.message}`));
+  };
   return {
     issuer,
     close: () =>

@@ -1,5 +1,6 @@
 // The product's own dev configuration in the local stack: what the worker and API processes get
 // besides the settings the services publish (TEMPORAL_ADDRESS, MONGODB_URI, SMTP_*, TWILIO_*).
+import { DEV_GROUP_MAP } from '../oidc/accounts';
 import { HOST } from './common';
 import type { PortSpec } from './service';
 
@@ -12,6 +13,8 @@ export const DEV_DEFAULTS = {
     interface: ['interface@operator.example'],
     leader: ['leader@operator.example'],
     optCenter: ['opt-center@operator.example'],
+    /** 上级管理接口人: the weekly report's addressees (R9.4) */
+    management: ['management@operator.example'],
     'department:network': ['network@operator.example'],
     'department:data': ['data@operator.example'],
     'department:billing': ['billing@operator.example'],
@@ -43,6 +46,12 @@ export const DEV_DEFAULTS = {
   CODEC_AUTH: 'off',
   /** The API as a resource of the provider: an absolute URI, as Entra ID's app ID URIs are. */
   OIDC_AUDIENCE: 'api://closedloop',
+  OIDC_SCOPES: 'openid profile email groups',
+  OIDC_USER_CLAIM: 'preferred_username',
+  // The provider's people have directory groups, never ClosedLoop roles: the map gives the roles.
+  OIDC_ROLES_CLAIM: 'groups',
+  OIDC_TEAM_CLAIM: 'team',
+  OIDC_GROUP_MAP: JSON.stringify(DEV_GROUP_MAP),
 } as const;
 
 /**
@@ -73,5 +82,10 @@ export function productEnv(apiPort: number): Record<string, string> {
     DEV_AUTH: DEV_DEFAULTS.DEV_AUTH,
     CODEC_AUTH: DEV_DEFAULTS.CODEC_AUTH,
     OIDC_AUDIENCE: DEV_DEFAULTS.OIDC_AUDIENCE,
+    OIDC_SCOPES: DEV_DEFAULTS.OIDC_SCOPES,
+    OIDC_USER_CLAIM: DEV_DEFAULTS.OIDC_USER_CLAIM,
+    OIDC_ROLES_CLAIM: DEV_DEFAULTS.OIDC_ROLES_CLAIM,
+    OIDC_TEAM_CLAIM: DEV_DEFAULTS.OIDC_TEAM_CLAIM,
+    OIDC_GROUP_MAP: DEV_DEFAULTS.OIDC_GROUP_MAP,
   };
 }

@@ -9,8 +9,8 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { toCsv } from '../../infra/network-data/files';
-import { DEV_PASSWORD } from '../../infra/oidc/accounts';
 import { generateNetworkData } from '../../infra/network-data/generate';
+import { DEV_PASSWORD } from '../../infra/oidc/accounts';
 import { intakeBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 

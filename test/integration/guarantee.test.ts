@@ -1,7 +1,9 @@
 // Guarantee areas (R7.3) on the real local stack, through HTTP only: an area is created on cells
 // whose KPIs (imported through /v1/network-data) degrade; the alert e-mail (and SMS) arrive in the
 // mail sink (and the Twilio simulator), then the recovery once fresh clean KPIs are imported;
-// periodic test tasks are stored and e-mailed; pause, change and end through the API.
+// periodic test tasks are stored and e-mailed; pause, change and end through the API. Test tasks
+// (R7.4): listed for the assignee and the VIP manager, closed by the assignee's result, and an
+// overdue one escalated to the VIP manager by e-mail and SMS.
 import { DEV_DEFAULTS } from '../../infra/stack/stack';
 import { eventually, KEYS, mails, startTestStack, type TestStack } from '../support/stack';
 
@@ -10,6 +12,7 @@ const AREA = 'it-gov-center';
 const A = '460-00-77001-1';
 const B = '460-00-77001-2';
 const PHONE = '+8613900077001';
+const VIP_MANAGER_PHONE = '+8613900077099';
 
 let stack: TestStack;
 const tokens: Record<string, string> = {};
@@ -34,8 +37,12 @@ beforeAll(async () => {
       vipManager: ['vip-manager@operator.example'],
       optCenter: ['opt-center@operator.example'],
     }),
+    ROLE_PHONES: JSON.stringify({
+      ...(JSON.parse(DEV_DEFAULTS.ROLE_PHONES) as Record<string, string[]>),
+      vipManager: [VIP_MANAGER_PHONE],
+    }),
   });
-  for (const user of ['vip.manager', 'analyst.sun', 'handler.li']) {
+  for (const user of ['vip.manager', 'analyst.sun', 'handler.li', 'dept.network']) {
     const res = await stack.http.request<{ access_token: string }>('POST', '/dev/token', {
       key: null,
       body: { user },
@@ -263,5 +270,136 @@ describe('R7.3 guarantee areas on the local stack', () => {
     expect((await stack.http.get(`/v1/guarantee-areas/no-such-area`, tokens['vip.manager'])).status).toBe(
       404,
     );
+  });
+
+  it('R7.4 test tasks: the assignee sees and closes theirs with a result, the VIP manager sees all; an overdue one escalates to the VIP manager by e-mail and SMS', async () => {
+    const areaId = 'it-test-tasks';
+    const created = await stack.http.post(
+      '/v1/guarantee-areas',
+      {
+        areaId,
+        name: '会展中心',
+        cells: [A],
+        watchInterval: '1h',
+        testPlan: [
+          {
+            id: 'cqt',
+            title: 'CQT 拨测',
+            every: '20s',
+            dueWithin: '1m',
+            role: 'optCenter',
+            assignee: 'department:network',
+          },
+        ],
+      },
+      tokens['vip.manager'],
+    );
+    expect(created.status).toBe(201);
+    type Task = {
+      taskId: string;
+      areaId: string;
+      assignee?: string;
+      status: string;
+      overdue: boolean;
+      escalatedAt?: string;
+    };
+    const list = (key: string | undefined, query = '') =>
+      stack.http.get<{ items: Task[] }>(`/v1/guarantee-tests${query}`, key);
+    const first = `${areaId}:cqt:0`;
+
+    // The engineer of the department sees the task, the analyst (not assigned) does not, a handler may not look.
+    const mine = await eventually(async () => {
+      const r = await list(tokens['dept.network']);
+      return r.body.items.find((t) => t.taskId === first);
+    }, 60_000);
+    expect(mine).toMatchObject({ areaId, assignee: 'department:network', status: 'OPEN', overdue: false });
+    expect((await list(tokens['analyst.sun'])).body.items.filter((t) => t.areaId === areaId)).toEqual([]);
+    expect((await list(tokens['handler.li'])).status).toBe(403);
+    const all = await list(tokens['vip.manager'], '?assignee=department:network');
+    expect(all.body.items.map((t) => t.taskId)).toContain(first);
+
+    // A result: only the assignee (or a manager); a FAIL needs notes; it closes the task once.
+    const result = {
+      measurements: [{ name: 'RSRP', value: -88, unit: 'dBm', cellId: A }],
+      conclusion: 'PASS',
+      photos: ['https://photos.example/it-test-tasks/1.jpg'],
+    };
+    const path = `/v1/guarantee-tests/${encodeURIComponent(first)}/result`;
+    expect((await stack.http.post(path, result, tokens['analyst.sun'])).status).toBe(403);
+    const noNotes = await stack.http.post<{ message: string }>(
+      path,
+      { ...result, conclusion: 'FAIL' },
+      tokens['dept.network'],
+    );
+    expect(noNotes.status).toBe(400);
+    expect(noNotes.body.message).toMatch(/notes/);
+    const done = await stack.http.post<{ status: string; late: boolean; doneBy: string }>(
+      path,
+      result,
+      tokens['dept.network'],
+    );
+    expect(done.status).toBe(200);
+    expect(done.body).toMatchObject({ status: 'DONE', late: false, doneBy: 'dept.network' });
+    expect((await stack.http.post(path, result, tokens['dept.network'])).status).toBe(409);
+    const closed = await list(tokens['dept.network'], `?state=done&areaId=${areaId}`);
+    expect(closed.body.items).toEqual([
+      expect.objectContaining({
+        taskId: first,
+        status: 'DONE',
+        result: expect.objectContaining({ conclusion: 'PASS' }),
+      }),
+    ]);
+
+    // The next task is left open: a minute after it was made, the VIP manager hears of it.
+    const second = `${areaId}:cqt:1`;
+    const overdueMail = await eventually(
+      async () =>
+        (await mails(stack, { subject: 'Guarantee area test overdue' })).find((m) => m.text.includes(second)),
+      150_000,
+      'the overdue e-mail',
+    );
+    expect(overdueMail.to).toEqual(['vip-manager@operator.example']);
+    expect(overdueMail.text).toContain('department:network');
+    const overdueSms = await eventually(
+      async () => {
+        const sim = (await (await fetch(`${stack.urls.twilioSim}/_sim/messages`)).json()) as
+          { body: string; to: string }[] | { messages: { body: string; to: string }[] };
+        return (Array.isArray(sim) ? sim : sim.messages).find(
+          (m) => m.to === VIP_MANAGER_PHONE && m.body.includes(second),
+        );
+      },
+      30_000,
+      'the overdue SMS',
+    );
+    expect(overdueSms.body).toMatch(/^【重点保障测试超期】会展中心/);
+    const overdue = await list(tokens['vip.manager'], `?state=overdue&areaId=${areaId}`);
+    expect(overdue.body.items.find((t) => t.taskId === second)).toMatchObject({
+      overdue: true,
+      escalatedAt: expect.any(String),
+    });
+    // The first task, closed in time, never escalated.
+    expect(
+      (await mails(stack, { subject: 'Guarantee area test overdue' })).some((m) => m.text.includes(first)),
+    ).toBe(false);
+    const view = await stack.http.get<{ tests: { done: number; open: { taskId: string }[] } }>(
+      `/v1/guarantee-areas/${areaId}`,
+      tokens['vip.manager'],
+    );
+    expect(view.body.tests.done).toBe(1);
+    expect(view.body.tests.open.map((t) => t.taskId)).toContain(second);
+    // The area ends: its tasks still open are cancelled and leave the open worklist.
+    const end = await stack.http.post(
+      `/v1/guarantee-areas/${areaId}/end`,
+      { reason: 'test done' },
+      tokens['vip.manager'],
+    );
+    expect(end.status).toBe(200);
+    const cancelled = await eventually(async () => {
+      const r = await list(tokens['vip.manager'], `?state=all&areaId=${areaId}`);
+      const t = r.body.items.find((x) => x.taskId === second);
+      return t?.status === 'CANCELLED' ? r.body.items : undefined;
+    }, 30_000);
+    expect(cancelled.find((x) => x.taskId === first)?.status).toBe('DONE');
+    expect((await list(tokens['dept.network'], `?areaId=${areaId}`)).body.items).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // HTTP, the area watch and the incident on the Temporal dev server, e-mails in the mail sink, SMS and
 // calls in the Twilio simulator, the read model and the knowledge base in FerretDB.
 import path from 'node:path';
+import { DEFAULT_CONTINGENCY_PLAN } from '../../domain/policy/mass-incident';
 import { intakeBody, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, mails, startTestStack, type TestStack } from '../support/stack';
 
@@ -33,8 +34,16 @@ interface IncidentItem {
 }
 interface Incident extends IncidentItem {
   notifyLatencyMs?: number;
-  checklist: { id: string; done: boolean }[];
+  checklist: {
+    id: string;
+    done: boolean;
+    how?: string;
+    note?: string;
+    role?: string;
+    beforeResolve?: boolean;
+  }[];
   linked: { ticketId: string }[];
+  findings?: { changes: { count: number; top: string[] }; alarms: { count: number; top: string[] } };
 }
 type Complaint = {
   stage: string;
@@ -140,12 +149,31 @@ async function holdingReplies(b: Burst): Promise<Complaint[]> {
   return views;
 }
 
-/** The field team reports back and the incident is resolved with a message to every customer. */
+/**
+ * People work through what the area evidence did not tick, each item with a note of what they
+ * checked and found (R8.6), once the evidence is in.
+ */
+async function workThroughPlan(incidentId: string): Promise<void> {
+  const url = `/v1/incidents/${encodeURIComponent(incidentId)}`;
+  const v = await eventually(async () => {
+    const r = await stack.http.get<Incident>(url, KEYS.supervisor);
+    return r.body.findings ? r.body : undefined;
+  }, 30_000);
+  for (const item of v.checklist.filter((c) => !c.done && c.beforeResolve)) {
+    const note = item.id === 'fieldTeam' ? '抢修队已到站' : '已人工核查，未见异常';
+    const res = await stack.http.post(
+      `${url}/checklist`,
+      { item: item.id, done: true, note },
+      KEYS.supervisor,
+    );
+    expect(res.status).toBe(200);
+  }
+}
+
+/** The plan is worked through and the incident is resolved with a message to every customer. */
 async function resolveIncident(incidentId: string) {
   const url = `/v1/incidents/${encodeURIComponent(incidentId)}`;
-  expect(
-    (await stack.http.post(`${url}/checklist`, { item: 'fieldTeam', done: true }, KEYS.supervisor)).status,
-  ).toBe(200);
+  await workThroughPlan(incidentId);
   return stack.http.post<Incident>(
     `${url}/resolve`,
     {
@@ -230,10 +258,19 @@ describe('a burst of complaints about one site', () => {
     expect(early.body.message).toMatch(/fieldTeam/);
     const bad = await stack.http.post<{ message: string }>(
       `${url}/checklist`,
-      { item: 'coffee', done: true },
+      { item: 'coffee', done: true, note: '咖啡' },
       KEYS.supervisor,
     );
     expect(bad.status).toBe(400);
+    expect(bad.body.message).toMatch(/no item coffee/);
+    // R8.6: a person ticks an item only with a note of what was checked and found.
+    const bare = await stack.http.post<{ message: string }>(
+      `${url}/checklist`,
+      { item: 'fieldTeam', done: true },
+      KEYS.supervisor,
+    );
+    expect(bare.status).toBe(400);
+    expect(bare.body.message).toMatch(/note/);
     const resolved = await resolveIncident(b.incidentId);
     expect(resolved.status).toBe(200);
     expect(resolved.body.stage).toBe('RESOLVED');
@@ -365,4 +402,150 @@ describe('the incident list while a burst is being linked', () => {
     expect(behind).toEqual([]);
     expect(samples.at(-1)).toEqual({ before: 5 + more, listed: 5 + more, after: 5 + more });
   }, 180_000);
+});
+
+describe('a burst located by coordinates in an area with a planted cutover and alarm', () => {
+  it('R8.6 complaints without a cell are located to the site and counted there; R8.3 the cutover and the alarm are the findings that tick the plan', async () => {
+    const site = '460-00-27182';
+    const token = await stack.http.request<{ access_token: string }>('POST', '/dev/token', {
+      key: null,
+      body: { user: 'analyst.sun' },
+    });
+    const analyst = token.body.access_token;
+    const plant = async (kind: string, rows: unknown[]) => {
+      const res = await stack.http.post<{ imported: number }>(`/v1/network-data/${kind}`, rows, analyst);
+      expect({ kind, status: res.status }).toEqual({ kind, status: 201 });
+    };
+    const now = Date.now();
+    await plant(
+      'cells',
+      [0, 120, 240].map((azimuth, i) => ({
+        cellId: `${site}-${i + 1}`,
+        siteId: site,
+        sector: i + 1,
+        lat: 39.98,
+        lng: 116.31,
+        azimuth,
+        beamwidth: 65,
+        band: 'B3',
+        technology: 'LTE',
+        region: 'haidian',
+      })),
+    );
+    await plant('changes', [
+      {
+        id: 'CHG-R86-1',
+        kind: 'cutover',
+        siteIds: [site],
+        cellIds: [],
+        startedAt: new Date(now - 2 * 3_600_000).toISOString(),
+        endedAt: new Date(now - 3_600_000).toISOString(),
+        description: '传输割接 transmission cutover',
+      },
+    ]);
+    await plant('alarms', [
+      {
+        id: 'ALM-R86-1',
+        siteId: site,
+        cellIds: [],
+        severity: 'critical',
+        type: 'TRANSMISSION_LOSS',
+        raisedAt: new Date(now - 30 * 60_000).toISOString(),
+      },
+    ]);
+    // Five customers 300 m north of the site give their coordinates and address, no cell.
+    const filed = await Promise.all(
+      Array.from({ length: 5 }, () => {
+        const m = uniqueMobile();
+        return stack.http.post<{ ticketId: string }>(
+          '/v1/complaints',
+          intakeBody({
+            numbers: { callback: m, calling: m },
+            location: {
+              region: 'haidian',
+              address: '北京市海淀区知春路1号',
+              coordinates: { lat: 39.9827, lng: 116.31 },
+            },
+          }),
+          KEYS.intake,
+        );
+      }),
+    );
+    expect(filed.map((f) => f.status)).toEqual([201, 201, 201, 201, 201]);
+    const started = await eventually(
+      async () => {
+        const r = await stack.http.get<{ items: IncidentItem[] }>(
+          '/v1/incidents?stage=ACTIVE',
+          KEYS.supervisor,
+        );
+        return r.body.items.find(ofSite(site));
+      },
+      60_000,
+      `an incident on site ${site}`,
+    );
+    const url = `/v1/incidents/${encodeURIComponent(started.incidentId)}`;
+    const v = await eventually(
+      async () => {
+        const r = await stack.http.get<Incident>(url, KEYS.supervisor);
+        return r.body.findings && r.body.complaintCount === 5 ? r.body : undefined;
+      },
+      60_000,
+      'the area evidence and every complaint linked',
+    );
+    expect(v.findings!.changes.count).toBe(1);
+    expect(v.findings!.changes.top[0]).toMatch(/cutover .*传输割接/);
+    expect(v.findings!.alarms.count).toBe(1);
+    expect(v.findings!.alarms.top[0]).toMatch(/critical TRANSMISSION_LOSS 460-00-27182 \(active\)/);
+    const item = (id: string) => v.checklist.find((c) => c.id === id)!;
+    expect(item('changes')).toMatchObject({ done: true, how: 'finding', role: 'department:network' });
+    expect(item('changes').note).toMatch(/传输割接/);
+    expect(item('alarms')).toMatchObject({ done: true, how: 'finding' });
+    expect(item('interference').done).toBe(false);
+    expect(item('kpis').done).toBe(false);
+    // Every complaint was counted for the site it was located to, and linked to its incident.
+    expect(v.linked.map((l) => l.ticketId).sort()).toEqual(filed.map((f) => f.body.ticketId).sort());
+    const c = await stack.http.get<{ timeline: { action: string; detail?: string }[] }>(
+      `/v1/complaints/${filed[0]!.body.ticketId}`,
+      KEYS.supervisor,
+    );
+    expect(c.body.timeline.find((e) => e.action === 'AREA_LOCATED')?.detail).toBe(`${site}-1 → site:${site}`);
+  }, 180_000);
+
+  it('R8.6 the plan is policy data: an admin changes it through the policies API, a bad plan is refused naming the field', async () => {
+    const token = await stack.http.request<{ access_token: string }>('POST', '/dev/token', {
+      key: null,
+      body: { user: 'admin.root' },
+    });
+    const admin = token.body.access_token;
+    type Active = Record<string, unknown> & {
+      version: number;
+      massIncident: Record<string, unknown> & { plan?: { id: string; role: string }[] };
+    };
+    const current = await stack.http.get<{ active: Active }>('/v1/policies', admin);
+    expect(current.status).toBe(200);
+    const plan = [
+      ...DEFAULT_CONTINGENCY_PLAN,
+      { id: 'powerCheck', title: '核查基站电源 Site power', role: 'department:power', beforeResolve: true },
+    ];
+    const twice = await stack.http.post<{ message: string }>(
+      '/v1/policies',
+      {
+        ...current.body.active,
+        massIncident: { ...current.body.active.massIncident, plan: [...plan, plan[0]] },
+      },
+      admin,
+    );
+    expect(twice.status).toBe(422);
+    expect(twice.body.message).toMatch(/massIncident\.plan\[8\]\.id: "changes" is listed twice/);
+    const saved = await stack.http.post(
+      '/v1/policies',
+      { ...current.body.active, massIncident: { ...current.body.active.massIncident, plan } },
+      admin,
+    );
+    expect(saved.status).toBe(201);
+    const after = await stack.http.get<{ active: Active }>('/v1/policies', admin);
+    expect(after.body.active.massIncident.plan?.map((i) => `${i.id}:${i.role}`)).toEqual(
+      plan.map((i) => `${i.id}:${i.role}`),
+    );
+  });
 });

@@ -186,6 +186,10 @@ describe('R2.1 R4.5 R10 the lifecycle through the API', () => {
     expect(closed.body.stage).toBe('CLOSED');
     const after = await act('findings', { checked: '话统指标、告警', found: '驻波比告警已消除' });
     expect(after.status).toBe(409);
+    // An escalation of a closed complaint would be ignored by the workflow: the API says so.
+    const lateEscalation = await act('escalations', { level: 1, reason: '客户再次来电' }, KEYS.supervisor);
+    expect(lateEscalation.status).toBe(409);
+    expect(lateEscalation.body.message).toMatch(/is closed: there is nothing to escalate/);
 
     const got = await stack.http.get<View>(`/v1/complaints/${id}`);
     expect(got.body.stage).toBe('CLOSED');

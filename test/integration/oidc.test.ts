@@ -7,7 +7,9 @@ import { CONSOLE_CLIENT_ID, DEV_PASSWORD } from '../../infra/oidc/accounts';
 import { OidcBrowser } from '../support/oidc';
 import { startTestStack, type TestStack } from '../support/stack';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureChromium } = require('../../infra/ensure-chromium.cjs') as { ensureChromium(): string };
+// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureConsole } = require('../../infra/ensure-console.cjs') as { ensureConsole(): string };
 
 declare const sessionStorage: { getItem(key: string): string | null };
@@ -198,9 +200,10 @@ describe('S9.1 S9.3 the console in Chromium', () => {
   it('S9.1 S9.3 sign in at the provider, see the team worklist, keep working after a renewal, sign out at the provider', async () => {
     const page = await open();
     await signInInConsole(page, 'handler.li');
-    await page.getByTestId('worklist').waitFor();
-    expect(await page.getByTestId('who').textContent()).toContain('handler.li');
+    await page.getByTestId('who').waitFor();
+    expect(await page.getByTestId('who').textContent()).toContain('handler.li · handler · haidian');
     expect(new URL(page.url()).pathname).toBe('/console/worklists/team');
+    await page.getByRole('heading', { name: 'Worklists' }).waitFor();
 
     // Renewal before expiry: a new access token arrives while the old one is still valid.
     const first = await tokenIn(page);
@@ -213,7 +216,7 @@ describe('S9.1 S9.3 the console in Chromium', () => {
     expect(second).toEqual(expect.any(String));
     expect((await me(second!)).body).toMatchObject({ user: 'handler.li', roles: ['handler'] });
     await page.reload();
-    await page.getByTestId('worklist').waitFor();
+    await page.getByTestId('who').waitFor();
     expect(await page.getByTestId('who').textContent()).toContain('handler.li');
 
     // Sign out: the provider confirms, ends its session and sends the browser back.

@@ -35,10 +35,13 @@ let connection: mongoose.Connection;
 let temporal: Connection;
 let client: Client;
 let analyst: string;
+let iface: string;
 const docs = summaries(ALL_SPECS, WEEKLY_NOW);
 
 beforeAll(async () => {
-  stack = await startTestStack();
+  // The weekly report's addressee (上级管理接口人) is configured; the monthly one's (优化中心接口人)
+  // is the default, the interface addresses of ROLE_EMAILS (R9.4).
+  stack = await startTestStack({ REPORT_WEEKLY_RECIPIENTS: 'management@operator.example' });
   connection = mongoose.createConnection(stack.urls.mongo);
   await connection.asPromise();
   await connection.db!.collection('complaints').insertMany(docs as never[]);
@@ -50,6 +53,12 @@ beforeAll(async () => {
   });
   expect(token.status).toBe(200);
   analyst = token.body.access_token;
+  const ifToken = await stack.http.request<{ access_token: string }>('POST', '/dev/token', {
+    key: null,
+    body: { user: 'interface.chen' },
+  });
+  expect(ifToken.status).toBe(200);
+  iface = ifToken.body.access_token;
 }, 240_000);
 
 afterAll(async () => {
@@ -145,15 +154,31 @@ describe('R9.1 R9.2 R9.3 reports through the API', () => {
       source: 'rollups',
       links: { html: '/v1/reports/weekly-2026-W48.html' },
     });
-    expect(res.body.delivered.to).toEqual(['interface@operator.example']);
+    expect(res.body.delivered.to).toEqual(['management@operator.example']);
     expect(res.body.delivered.attachments).toHaveLength(CSV_TABLES.length);
   });
 
   it('R9.1 GET /v1/reports/{id} is the report, figure for figure as computed from the same data', async () => {
     const res = await stack.http.get<Report & { revision: number }>('/v1/reports/weekly-2026-W48', analyst);
     expect(res.status).toBe(200);
-    const { revision, links: _links, ...report } = res.body as Report & { revision: number; links: unknown };
+    const {
+      revision,
+      links: _links,
+      status,
+      sentAt: _sentAt,
+      sentTo,
+      ...report
+    } = res.body as Report & {
+      revision: number;
+      links: unknown;
+      status: string;
+      sentAt: string;
+      sentTo: string[];
+    };
     expect(revision).toBe(1);
+    // Produced on demand and sent at once to the weekly report's addressees (R9.4).
+    expect(status).toBe('SENT');
+    expect(sentTo).toEqual(['management@operator.example']);
     expect(report).toEqual(await expected('weekly', '2026-W48', report.generatedAt));
     expect(report.figures.total).toBe(19);
     expect(report.hotTopics.map((t) => t.key)).toEqual([
@@ -195,7 +220,7 @@ describe('R9.1 R9.2 R9.3 reports through the API', () => {
     expect((await stack.http.get('/v1/reports/weekly-2030-W01', analyst)).status).toBe(404);
   });
 
-  it('R9.3 the interface people get the report by e-mail: HTML with charts and every CSV attached', async () => {
+  it('R9.3 R9.4 the weekly report is e-mailed to its addressee: HTML with charts and every CSV attached', async () => {
     const mail = await eventually(
       async () => {
         const res = await fetch(`${stack.urls.mailInbox}/api/messages?subject=2026-W48`);
@@ -205,7 +230,7 @@ describe('R9.1 R9.2 R9.3 reports through the API', () => {
       30_000,
       'the report e-mail',
     );
-    expect(mail.to).toEqual(['interface@operator.example']);
+    expect(mail.to).toEqual(['management@operator.example']);
     expect(mail.subject).toBe('ClosedLoop 周报 weekly report 2026-W48');
     expect(mail.html).toContain('<svg');
     expect(mail.text).toContain('Hot topics: DROPPED_CALLS/chaoyang 10');
@@ -274,4 +299,116 @@ describe('R9.1 R9.2 R9.3 reports through the API', () => {
     expect(after.body.total).toBe(before.body.total + 1);
     expect(after.body.revision).toBe(before.body.revision + 1);
   });
+});
+
+describe('R9.4 the interface person analyses a draft, and the next period tracks the measures', () => {
+  const url = '/v1/reports/monthly-2026-10';
+  const analysis = {
+    summary: '10月海淀区无信号投诉集中，主要为新建小区室内覆盖不足。',
+    topics: [
+      {
+        key: 'NO_SIGNAL|haidian',
+        analysis: '海淀区无信号投诉 41 单，集中在三个新建住宅小区的室内',
+        measures: ['新增室分系统覆盖三个小区', '11月内完成复测'],
+      },
+    ],
+  };
+
+  it('R9.4 a draft of the monthly report takes the analysis and measures, and goes to the 优化中心接口人 when approved', async () => {
+    const draft = await stack.http.post<{ status: string; stage: string; send: string }>(
+      '/v1/reports',
+      { kind: 'monthly', period: '2026-10', draft: true },
+      iface,
+    );
+    expect(draft.status).toBe(202);
+    expect(draft.body).toMatchObject({
+      id: 'monthly-2026-10',
+      status: 'DRAFT',
+      stage: 'DRAFT',
+      send: 'scheduled',
+    });
+    expect((await stack.http.get<{ status: string }>(url, iface)).body.status).toBe('DRAFT');
+
+    // Only hot topics of the report, only the interface person (or an admin).
+    const notHot = await stack.http.request<{ message: string }>('PUT', `${url}/analysis`, {
+      key: iface,
+      body: { topics: [{ ...analysis.topics[0]!, key: 'NO_DATA|xicheng' }] },
+    });
+    expect(notHot.status).toBe(400);
+    expect(notHot.body.message).toMatch(/NO_DATA\|xicheng is not a hot topic/);
+    const noMeasure = await stack.http.request<{ message: string }>('PUT', `${url}/analysis`, {
+      key: iface,
+      body: { topics: [{ ...analysis.topics[0]!, measures: [] }] },
+    });
+    expect(noMeasure.status).toBe(400);
+    expect(noMeasure.body.message).toMatch(/measures/);
+    expect(
+      (await stack.http.request('PUT', `${url}/analysis`, { key: analyst, body: analysis })).status,
+    ).toBe(403);
+
+    const written = await stack.http.request<{ stage: string; analysisBy: string }>(
+      'PUT',
+      `${url}/analysis`,
+      {
+        key: iface,
+        body: analysis,
+      },
+    );
+    expect(written.status).toBe(200);
+    expect(written.body).toMatchObject({ stage: 'DRAFT', analysisBy: 'interface.chen' });
+
+    const approved = await stack.http.post<{ approvedBy: string }>(`${url}/approve`, {}, iface);
+    expect(approved.status).toBe(200);
+    expect(approved.body.approvedBy).toBe('interface.chen');
+    const mail = await eventually(
+      async () => {
+        const res = await fetch(`${stack.urls.mailInbox}/api/messages?subject=2026-10`);
+        const list = (await res.json()) as MailWithAttachments[];
+        return list.find((m) => m.headers['x-closedloop-report'] === 'monthly-2026-10');
+      },
+      60_000,
+      'the approved monthly report e-mail',
+    );
+    expect(mail.to).toEqual(['interface@operator.example']);
+    expect(mail.text).toContain('新增室分系统覆盖三个小区');
+    expect(mail.html).toContain('海淀区无信号投诉 41 单');
+
+    const sent = await eventually(async () => {
+      const r = await stack.http.get<{ status: string; written?: { by: string }; approvedBy?: string }>(
+        url,
+        iface,
+      );
+      return r.body.status === 'SENT' ? r.body : undefined;
+    });
+    expect(sent).toMatchObject({ written: { by: 'interface.chen' }, approvedBy: 'interface.chen' });
+    // Sent: no more analysis, no second approval.
+    expect((await stack.http.post(`${url}/approve`, {}, iface)).status).toBe(409);
+    expect((await stack.http.request('PUT', `${url}/analysis`, { key: iface, body: analysis })).status).toBe(
+      409,
+    );
+  }, 180_000);
+
+  it("R9.4 the next month's report tracks last month's written measures against this month's complaints", async () => {
+    const res = await stack.http.post(
+      '/v1/reports',
+      { kind: 'monthly', period: '2026-11', deliver: false },
+      analyst,
+    );
+    expect(res.status).toBe(201);
+    const report = await stack.http.get<Report>('/v1/reports/monthly-2026-11', analyst);
+    expect(report.body.measuresTracked).toEqual([
+      expect.objectContaining({
+        key: 'NO_SIGNAL|haidian',
+        measures: ['新增室分系统覆盖三个小区', '11月内完成复测'],
+        writtenBy: 'interface.chen',
+        lastCount: 41,
+        count: 20,
+        status: report.body.previousHot.find((c) => c.key === 'NO_SIGNAL|haidian')!.status,
+      }),
+    ]);
+    const page = await fetch(`${stack.urls.api}/v1/reports/monthly-2026-11.html`, {
+      headers: { authorization: `Bearer ${analyst}` },
+    });
+    expect(await page.text()).toContain('新增室分系统覆盖三个小区');
+  }, 120_000);
 });

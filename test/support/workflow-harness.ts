@@ -3,6 +3,9 @@
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
+import pino from 'pino';
+import { createEvidenceActivities } from '../../activities/evidence/activities';
+import { createMemoryNetworkSources, type NetworkDataSet } from '../../activities/evidence/memory';
 import type { EvidenceActivities } from '../../activities/evidence/types';
 import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../activities/types';
 import {
@@ -42,6 +45,11 @@ export interface IncidentFakes {
   notified: NotifyIncidentInput[];
   knowledge: Parameters<IncidentActivities['recordIncidentKnowledge']>[0][];
   views: IncidentView[];
+  /**
+   * Network data a test plants (empty by default): the area reporter locates complaints in its cells
+   * (R8.6) and the area evidence reads its alarms and changes (R8.3), through the product's code.
+   */
+  network: NetworkDataSet;
 }
 
 export interface Harness {
@@ -82,11 +90,15 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     notified: [],
     knowledge: [],
     views: [],
+    network: { cells: [], kpis: [], alarms: [], changes: [], interference: [], chr: [] },
   };
+  const planted = createMemoryNetworkSources(incidents.network);
+  const plantedEvidence = createEvidenceActivities({ sources: planted, logger: pino({ level: 'silent' }) });
   const incidentActivities: IncidentActivities = {
-    // The product's reporter without a cell table: the site comes from the cell id.
+    // The product's reporter over the planted cells (none unless a test plants them): the site
+    // comes from the cell id, a complaint without one is located by its coordinates (R8.6).
     reportToAreaWatch: createAreaReporter({
-      network: { cells: { cell: () => Promise.resolve(undefined), siteCells: () => Promise.resolve([]) } },
+      network: { cells: planted.cells },
       policies: { active: () => Promise.resolve({ ...policySet.current, massIncident: incidents.policy }) },
       temporal: () => Promise.resolve(env.client),
       taskQueue: INCIDENT_TASK_QUEUE,
@@ -122,8 +134,8 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
       gaps: [],
     }),
     evidenceKpis: async () => [],
-    evidenceAlarms: async () => [],
-    evidenceChanges: async () => [],
+    evidenceAlarms: (q) => plantedEvidence.evidenceAlarms(q),
+    evidenceChanges: (q) => plantedEvidence.evidenceChanges(q),
     evidenceInterference: async () => [],
     evidenceChr: async () => [],
     selectPolicy: async (c) => selectPolicy(policySet.current, c),

@@ -4,8 +4,12 @@ import {
   areaOf,
   burstIn,
   checkCloseIncident,
+  checkPlanItem,
   checkResolveIncident,
+  DEFAULT_CONTINGENCY_PLAN,
   DEFAULT_MASS_INCIDENT_POLICY,
+  itemsTickedByFinding,
+  legacyChecklist,
   incidentId,
   newChecklist,
   pruneArrivals,
@@ -132,5 +136,66 @@ describe('R8.5 the knowledge base in later pre-diagnoses', () => {
     expect(out.hypotheses.map((h) => h.cause)).toEqual(['FAULT_ALARM', 'KNOWN_ISSUE', 'CAPACITY']);
     expect(out.hypotheses[1]!.evidence.join(' ')).toMatch(/INC-site:1-202611270830.*光缆中断.*增加备用路由/);
     expect(withKnownIssues(outcome, [])).toBe(outcome);
+  });
+});
+
+describe('R8.6 the contingency plan is policy data', () => {
+  it('R8.6 a plan item is ticked by a finding of its source, never by an answer that found nothing', () => {
+    const list = newChecklist(DEFAULT_CONTINGENCY_PLAN);
+    expect(itemsTickedByFinding(list, 'changes', { count: 0, top: [] })).toEqual([]);
+    expect(itemsTickedByFinding(list, 'changes', undefined)).toEqual([]);
+    expect(itemsTickedByFinding(list, 'alarms', { count: 2, top: ['critical X'] }).map((i) => i.id)).toEqual([
+      'alarms',
+    ]);
+  });
+
+  it('R8.6 a person ticks a known item only with a note', () => {
+    const list = newChecklist();
+    expect(checkPlanItem(list, { item: 'fieldTeam', done: true })).toMatch(/note/);
+    expect(checkPlanItem(list, { item: 'fieldTeam', done: true, note: ' ' })).toMatch(/note/);
+    expect(checkPlanItem(list, { item: 'coffee', done: true, note: '咖啡' })).toMatch(
+      /no checklist item coffee/,
+    );
+    expect(checkPlanItem(list, { item: 'fieldTeam', done: true, note: '抢修队已到站' })).toBeUndefined();
+    expect(checkPlanItem(list, { item: 'fieldTeam', done: false })).toBeUndefined();
+  });
+
+  it('R8.6 resolving waits for the items the plan needs before it; a first-release checklist keeps its rule', () => {
+    const message = { customerMessage: '基站传输故障已修复，网络已恢复', summary: '传输光缆中断，已抢通' };
+    const plan = [
+      { id: 'power', title: '电源', role: 'department:power', beforeResolve: true },
+      { id: 'press', title: '口径', role: 'interface', tickedBy: 'resolved' as const, beforeResolve: false },
+    ];
+    const list = newChecklist(plan);
+    expect(checkResolveIncident('OPEN', list, message)).toMatch(/not worked through: power$/);
+    list[0]!.done = true;
+    expect(checkResolveIncident('OPEN', list, message)).toBeUndefined();
+    const legacy = legacyChecklist().map((i) => ({ ...i, done: i.id !== 'customerMessage' }));
+    expect(checkResolveIncident('OPEN', legacy, message)).toBeUndefined();
+  });
+
+  it('R8.6 a bad plan is refused naming the field', () => {
+    const problems = validateMassIncidentPolicy({
+      ...DEFAULT_MASS_INCIDENT_POLICY,
+      plan: [
+        { id: 'changes', title: 'x', role: 'department:network', tickedBy: 'changes', beforeResolve: true },
+        { id: 'changes', title: 'y', role: '', beforeResolve: true },
+        {
+          id: 'msg',
+          title: 'z',
+          role: 'interface',
+          tickedBy: 'weather' as never,
+          beforeResolve: true,
+        },
+        { id: 'answer', title: 'w', role: 'interface', tickedBy: 'resolved', beforeResolve: true },
+      ],
+    });
+    expect(problems).toEqual([
+      'plan[1].id: "changes" is listed twice',
+      'plan[1].role: who does it',
+      'plan[2].tickedBy: one of changes, alarms, interference, kpis, notified, resolved',
+      'plan[3].beforeResolve: an item ticked by the resolution cannot be needed before it',
+    ]);
+    expect(validateMassIncidentPolicy(DEFAULT_MASS_INCIDENT_POLICY)).toEqual([]);
   });
 });

@@ -2,6 +2,7 @@
 // no mapped role is a 403 that says why. Pure logic: the claim mapping, its configuration, the
 // issuer choice, and the embedded provider's seeded groups against the seeded roles.
 import { createLocalJWKSet, exportJWK, generateKeyPair, SignJWT, type JWK, type KeyLike } from 'jose';
+import { ROLES } from '../../api/access';
 import { SEED_USERS } from '../../api/dev-auth';
 import { HttpError } from '../../api/errors';
 import {
@@ -15,6 +16,7 @@ import {
 } from '../../api/jwt';
 import { ACCOUNTS, DEV_GROUP_MAP } from '../../infra/oidc/accounts';
 import { loadConfig } from '../../platform/config';
+import { CLOSEDLOOP_ROLE } from '../../platform/security-config';
 
 const BASE_ENV = {
   SUPERVISOR_EMAILS: 'sup@example.com',
@@ -120,6 +122,12 @@ describe('S9.2 claim mapping', () => {
 });
 
 describe('S9.2 configuration of the mapping', () => {
+  it('S9.2 every role of the access table is a role a token or OIDC_GROUP_MAP may grant', () => {
+    const names = ROLES.map((r) => (r === 'department' ? 'department:network' : r));
+    expect(names.filter((r) => !CLOSEDLOOP_ROLE.test(r))).toEqual([]);
+    expect(CLOSEDLOOP_ROLE.test('root')).toBe(false);
+  });
+
   it('S9.2 OIDC_* variables are parsed and checked once at start, naming the variable', () => {
     const ok = loadConfig({
       ...BASE_ENV,

@@ -7,6 +7,7 @@ import { renderReportHtml, renderReportText } from '../../activities/reports/htm
 import type { Report } from '../../activities/reports/model';
 import { loadConfig } from '../../platform/config';
 import { reportConfigFrom } from '../../platform/report-config';
+import { DEFAULT_REPORT_RELEASE } from '../../domain/reports/analysis';
 import { memorySource, reportView, summaries } from '../support/report-data';
 import { ALL_SPECS, MONTHLY_NOW, SMALL_MONTHLY_RULE, W48, WEEKLY_NOW, sh } from '../support/report-dataset';
 
@@ -523,28 +524,50 @@ describe('R9 report configuration', () => {
     PAYLOAD_KEY_ID: 'k1',
   };
 
-  it('R9.3 defaults: Asia/Shanghai, rollups, to the interface people (else the supervisors)', () => {
-    const withInterface = reportConfigFrom(
-      loadConfig({ ...env, ROLE_EMAILS: JSON.stringify({ interface: ['if@example.com'] }) }),
+  it('R9.4 defaults: Asia/Shanghai, rollups; weekly to the management addresses, monthly to the interface people (else the supervisors)', () => {
+    const withRoles = reportConfigFrom(
+      loadConfig({
+        ...env,
+        ROLE_EMAILS: JSON.stringify({ interface: ['if@example.com'], management: ['mgmt@example.com'] }),
+      }),
     );
-    expect(withInterface).toMatchObject({
+    expect(withRoles).toMatchObject({
       timeZone: 'Asia/Shanghai',
       source: 'rollups',
-      recipients: ['if@example.com'],
+      recipients: { weekly: ['mgmt@example.com'], monthly: ['if@example.com'] },
       hotRules: DEFAULT_HOT_RULES,
+      release: DEFAULT_REPORT_RELEASE,
     });
-    expect(reportConfigFrom(loadConfig(env)).recipients).toEqual(['sup@example.com']);
+    expect(reportConfigFrom(loadConfig(env)).recipients).toEqual({
+      weekly: ['sup@example.com'],
+      monthly: ['sup@example.com'],
+    });
     const custom = reportConfigFrom(
       loadConfig({
         ...env,
         REPORT_TIMEZONE: 'Europe/Berlin',
-        REPORT_RECIPIENTS: 'a@example.com, b@example.com',
+        REPORT_WEEKLY_RECIPIENTS: 'a@example.com, b@example.com',
+        REPORT_MONTHLY_RECIPIENTS: 'c@example.com',
+        REPORT_RELEASE: '{"monthly":{"send":"approval"}}',
         REPORT_HOT_RULES: '{"weekly":{"minCount":15}}',
       }),
     );
     expect(custom.timeZone).toBe('Europe/Berlin');
-    expect(custom.recipients).toEqual(['a@example.com', 'b@example.com']);
+    expect(custom.recipients).toEqual({
+      weekly: ['a@example.com', 'b@example.com'],
+      monthly: ['c@example.com'],
+    });
+    expect(custom.release).toEqual({
+      weekly: DEFAULT_REPORT_RELEASE.weekly,
+      monthly: { send: 'approval', hold: '24h' },
+    });
     expect(custom.hotRules.weekly).toEqual({ ...DEFAULT_HOT_RULES.weekly, minCount: 15 });
+  });
+
+  it('R9.4 one list for both reports (REPORT_RECIPIENTS) is refused at start, naming the variables that replace it', () => {
+    expect(() => loadConfig({ ...env, REPORT_RECIPIENTS: 'a@example.com' })).toThrow(
+      /REPORT_RECIPIENTS: replaced by REPORT_WEEKLY_RECIPIENTS and REPORT_MONTHLY_RECIPIENTS/,
+    );
   });
 
   it('R9 a bad report setting stops the start with a message naming the variable', () => {
@@ -552,12 +575,13 @@ describe('R9 report configuration', () => {
       loadConfig({
         ...env,
         REPORT_TIMEZONE: 'Mars/Olympus',
-        REPORT_RECIPIENTS: 'not-an-address',
+        REPORT_WEEKLY_RECIPIENTS: 'not-an-address',
+        REPORT_RELEASE: '{"weekly":{"send":"never"},"monthly":{"hold":"soon"}}',
         REPORT_HOT_RULES: '{"weekly":{"minCont":1}}',
         REPORT_SOURCE: 'cache',
       }),
     ).toThrow(
-      /REPORT_TIMEZONE[\s\S]*REPORT_RECIPIENTS[\s\S]*REPORT_HOT_RULES: weekly.minCont[\s\S]*REPORT_SOURCE/,
+      /REPORT_TIMEZONE[\s\S]*REPORT_WEEKLY_RECIPIENTS[\s\S]*REPORT_RELEASE: weekly.send: scheduled or approval; monthly.hold: a duration[\s\S]*REPORT_HOT_RULES: weekly.minCont[\s\S]*REPORT_SOURCE/,
     );
   });
 });

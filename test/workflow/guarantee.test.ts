@@ -1,6 +1,7 @@
 // The guarantee-area workflow (R7.3) on the Temporal time-skipping test server with fake
 // activities: synthetic KPIs that degrade and recover, periodic test tasks, pause / resume /
-// change / end, and continue-as-new that keeps the state.
+// change / end, and continue-as-new that keeps the state; test tasks with an assignee, a result
+// that closes them and escalation to the VIP manager at their due time (R7.4).
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
@@ -14,12 +15,15 @@ import {
   getAreaQuery,
   guaranteeWorkflowId,
   pauseAreaUpdate,
+  recordTestResultUpdate,
   resumeAreaUpdate,
   type Actor,
   type GuaranteeAreaOutcome,
   type GuaranteeAreaStart,
   type GuaranteeAreaView,
   type GuaranteeTestTask,
+  type RecordTestResultInput,
+  type TestResultRecord,
 } from '../../workflows/guarantee/contract';
 import { withDefaults, type GuaranteeAreaInput } from '../../domain/policy/guarantee';
 import { createTimeSkippingEnv, workflowBundle } from '../support/time-skipping';
@@ -44,6 +48,11 @@ const reads: { areaId: string; at: string }[] = [];
 const emails: SendEmailInput[] = [];
 const sms: SendSmsInput[] = [];
 const tasks: GuaranteeTestTask[] = [];
+const results: TestResultRecord[] = [];
+const overdue: { taskId: string; escalatedAt: string; role: string }[] = [];
+const cancelled: { areaId: string; taskIds: string[]; reason: string }[] = [];
+/** The VIP manager's mobile (ROLE_PHONES) the fake store answers with. */
+const VIP_MANAGER_PHONE = '+8613900000099';
 const projections: GuaranteeAreaView[] = [];
 const started: WorkflowHandle[] = [];
 
@@ -79,6 +88,18 @@ const activities: GuaranteeActivities & {
   createGuaranteeTest: async (task) => {
     tasks.push(task);
     return { created: true };
+  },
+  recordGuaranteeTestResult: async (record) => {
+    results.push(record);
+    return { applied: true };
+  },
+  cancelGuaranteeTests: async (input) => {
+    cancelled.push(input);
+    return { cancelled: input.taskIds.length };
+  },
+  markGuaranteeTestOverdue: async (input) => {
+    overdue.push(input);
+    return { phones: input.role === 'vipManager' ? [VIP_MANAGER_PHONE] : [] };
   },
   sendEmail: async (input) => {
     emails.push(input);
@@ -256,7 +277,14 @@ describe('R7.3 guarantee area workflow', () => {
     });
     const v0 = await until(h, (v) => v.checks >= 1);
     const t0 = Date.parse(v0.createdAt);
-    expect(v0.tests).toEqual({ created: 0, nextDueAt: new Date(t0 + 6 * H).toISOString(), last: [] });
+    expect(v0.tests).toEqual({
+      created: 0,
+      nextDueAt: new Date(t0 + 6 * H).toISOString(),
+      last: [],
+      open: [],
+      done: 0,
+      doneLate: 0,
+    });
 
     await env.sleep('13h');
     const v = await until(h, (x) => x.tests.created === 2);
@@ -407,6 +435,152 @@ describe('R7.3 guarantee area workflow', () => {
     const missing = await until(h, (v) => v.status === 'ALERT');
     expect(missing.lastCheck).toMatchObject({ breaching: true, breaches: [], cellsWithoutData: [C] });
     expect(missing.lastCheck!.error).toBeUndefined();
+    await act(h, endAreaUpdate, { reason: 'test done' });
+  });
+});
+
+describe('R7.4 guarantee test tasks', () => {
+  const engineer: Actor = { user: 'dept.network', roles: ['department:network'] };
+  const handler: Actor = { user: 'handler.li', roles: ['handler'] };
+  const record = (h: WorkflowHandle, actor: Actor, input: RecordTestResultInput) =>
+    h.executeUpdate<TestResultRecord, [{ actor: Actor; input: RecordTestResultInput }]>(
+      recordTestResultUpdate.name,
+      { args: [{ actor, input }] },
+    );
+  const passed = {
+    measurements: [{ name: 'RSRP', value: -92, unit: 'dBm', cellId: A }],
+    conclusion: 'PASS' as const,
+    photos: ['https://photos.example/cqt-1.jpg'],
+  };
+  const overdueMails = (taskId: string) =>
+    emails.filter((e) => e.template === 'areaTestOverdue' && e.vars.taskId === taskId);
+
+  it('R7.4 a test task has its assignee and the due time of the plan; still open at that time it escalates to the VIP manager by e-mail and SMS, once', async () => {
+    const h = await startArea('tasks-overdue', {
+      watchInterval: '1h',
+      testPlan: [
+        {
+          id: 'cqt',
+          title: 'CQT 拨测',
+          every: '6h',
+          dueWithin: '2h',
+          role: 'optCenter',
+          assignee: 'dept.network',
+        },
+      ],
+    });
+    const t0 = Date.parse((await until(h, (v) => v.checks >= 1)).createdAt);
+    await env.sleep('6h');
+    const made = await until(h, (v) => v.tests.open.length === 1);
+    const dueAt = new Date(t0 + 8 * H).toISOString();
+    expect(made.tests.open).toEqual([
+      {
+        taskId: 'tasks-overdue:cqt:0',
+        itemId: 'cqt',
+        title: 'CQT 拨测',
+        role: 'optCenter',
+        assignee: 'dept.network',
+        dueAt,
+      },
+    ]);
+    expect(tasks.find((t) => t.taskId === 'tasks-overdue:cqt:0')).toMatchObject({
+      assignee: 'dept.network',
+      dueAt,
+    });
+
+    // A minute before the due time nothing has escalated; at the due time it has.
+    await env.sleep(2 * H - 60_000);
+    expect((await h.query(getAreaQuery)).tests.open[0]!.escalatedAt).toBeUndefined();
+    expect(overdueMails('tasks-overdue:cqt:0')).toEqual([]);
+    await env.sleep('2m');
+    const late = await until(h, (v) => v.tests.open[0]?.escalatedAt !== undefined);
+    // On the due time's timer (a few milliseconds of workflow time after it at most).
+    const escalatedAt = late.tests.open[0]!.escalatedAt!;
+    expect(Date.parse(escalatedAt) - Date.parse(dueAt)).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(escalatedAt) - Date.parse(dueAt)).toBeLessThan(1_000);
+    expect(overdue.filter((o) => o.taskId === 'tasks-overdue:cqt:0')).toEqual([
+      { taskId: 'tasks-overdue:cqt:0', escalatedAt, role: 'vipManager' },
+    ]);
+    await until(h, () => overdueMails('tasks-overdue:cqt:0').length === 1);
+    expect(overdueMails('tasks-overdue:cqt:0')[0]).toMatchObject({
+      idempotencyKey: 'guarantee-test:tasks-overdue:cqt:0:overdue:mail:vipManager',
+      toRole: 'vipManager',
+      vars: expect.objectContaining({ assignee: 'dept.network', dueAt }),
+    });
+    const texts = () =>
+      sms.filter((m) => m.template === 'areaTestOverdue' && m.vars.taskId === 'tasks-overdue:cqt:0');
+    await until(h, () => texts().length === 1);
+    expect(texts()[0]).toMatchObject({ to: VIP_MANAGER_PHONE, language: 'zh-CN' });
+
+    // Hours later it has not escalated again.
+    await env.sleep('3h');
+    await until(h, (v) => v.checks >= 11);
+    expect(overdueMails('tasks-overdue:cqt:0')).toHaveLength(1);
+    // The area ends: the task still open is cancelled, so it leaves the worklists.
+    await act(h, endAreaUpdate, { reason: 'test done' });
+    await h.result();
+    expect(cancelled.filter((c) => c.areaId === 'tasks-overdue')).toEqual([
+      expect.objectContaining({ taskIds: ['tasks-overdue:cqt:0'], reason: 'area ended: test done' }),
+    ]);
+    expect((await h.query(getAreaQuery)).tests.open).toEqual([]);
+  });
+
+  it('R7.4 the assignee records measurements, a conclusion and photo links: the task closes, in time or late; others and a second result are refused', async () => {
+    const h = await startArea('tasks-result', {
+      watchInterval: '1h',
+      testPlan: [
+        {
+          id: 'cqt',
+          title: 'CQT 拨测',
+          every: '6h',
+          dueWithin: '2h',
+          role: 'optCenter',
+          assignee: 'department:network',
+        },
+      ],
+    });
+    await until(h, (v) => v.checks >= 1);
+    await env.sleep('6h');
+    await until(h, (v) => v.tests.open.length === 1);
+    const taskId = 'tasks-result:cqt:0';
+
+    expect(await refusal(record(h, handler, { taskId, result: passed }))).toMatch(
+      /assigned to department:network/,
+    );
+    expect(await refusal(record(h, engineer, { taskId, result: { ...passed, conclusion: 'FAIL' } }))).toMatch(
+      /notes: say what failed/,
+    );
+    expect(await refusal(record(h, engineer, { taskId: 'tasks-result:cqt:9', result: passed }))).toMatch(
+      /is not open/,
+    );
+
+    const done = await record(h, engineer, { taskId, result: passed });
+    expect(done).toMatchObject({
+      taskId,
+      areaId: 'tasks-result',
+      status: 'DONE',
+      doneBy: 'dept.network',
+      late: false,
+    });
+    expect(results.filter((r) => r.taskId === taskId)).toEqual([done]);
+    const closed = await h.query(getAreaQuery);
+    expect(closed.tests).toMatchObject({ open: [], done: 1, doneLate: 0 });
+    expect(await refusal(record(h, engineer, { taskId, result: passed }))).toMatch(/is not open/);
+
+    // Past its due time the closed task does not escalate; the next one, closed late, counts late.
+    await env.sleep('510m');
+    await until(h, (v) => v.tests.open[0]?.escalatedAt !== undefined);
+    expect(overdueMails(taskId)).toEqual([]);
+    const lateOne = await record(
+      h,
+      { user: 'vip.manager', roles: ['vipManager'] },
+      {
+        taskId: 'tasks-result:cqt:1',
+        result: { ...passed, conclusion: 'FAIL', notes: '室分天线被遮挡 indoor antenna blocked' },
+      },
+    );
+    expect(lateOne).toMatchObject({ late: true, doneBy: 'vip.manager' });
+    expect((await h.query(getAreaQuery)).tests).toMatchObject({ open: [], done: 2, doneLate: 1 });
     await act(h, endAreaUpdate, { reason: 'test done' });
   });
 });

@@ -19,6 +19,7 @@ import {
   type ComplaintView,
 } from '../../workflows/complaint/contract';
 import { DEFAULT_POLICY_SET } from '../../domain/policy/default-policies';
+import { DEFAULT_CONTINGENCY_PLAN } from '../../domain/policy/mass-incident';
 import { renderContactSms } from '../../activities/contact-templates';
 import { complaintInput } from '../support/fixtures';
 import { clockOf, H, handler, iface, refusal, startHarness, type Harness } from '../support/workflow-harness';
@@ -89,9 +90,26 @@ async function burst(site: string, n = 6): Promise<Burst> {
   return { area, complaints, incident };
 }
 
-/** The field team reports back and the incident is resolved with a message to every customer. */
+/**
+ * People work through what the area evidence did not tick (R8.6: each with a note of what they
+ * checked and found), once the evidence is in.
+ */
+async function workThroughPlan(incident: WorkflowHandle): Promise<void> {
+  const v = await poll(
+    () => incident.query(getIncidentQuery),
+    (x) => x.findings !== undefined,
+  );
+  for (const item of v.checklist.filter((c) => !c.done && c.beforeResolve))
+    await act(incident, checkItemUpdate.name, {
+      item: item.id,
+      done: true,
+      note: item.id === 'fieldTeam' ? '抢修队已到站' : '已人工核查，未见异常',
+    });
+}
+
+/** The plan is worked through and the incident is resolved with a message to every customer. */
 async function resolveIncident(incident: WorkflowHandle): Promise<IncidentView> {
-  await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+  await workThroughPlan(incident);
   return act(incident, resolveIncidentUpdate.name, {
     customerMessage: '您所在区域的基站传输故障已修复，网络已恢复正常，给您带来不便深表歉意。',
     summary: '传输光缆被施工挖断，已熔接恢复',
@@ -128,21 +146,55 @@ describe('a burst of complaints about one site', () => {
     expect(v.notifyLatencyMs).toBeGreaterThanOrEqual(0);
   });
 
-  it('R8.3 the contingency checklist is ticked by the area evidence and refuses a resolution while open', async () => {
+  it('R8.6 an area without findings ticks nothing by itself: a person ticks each item with a note, and resolving waits for them', async () => {
     const { incident } = await burst('460-00-12347');
     const v = await poll(
       () => incident.query(getIncidentQuery),
-      (x) => x.findings !== undefined,
+      (x) => x.findings !== undefined && x.notifiedAt !== undefined,
     );
-    const done = v.checklist.filter((c) => c.done).map((c) => c.id);
-    expect(done).toEqual(expect.arrayContaining(['changes', 'alarms', 'interference', 'kpis', 'notified']));
-    const reason = await refusal(
+    // The sources answered with nothing: no item is ticked by their answer alone.
+    const evidenceItems = v.checklist.filter((c) =>
+      ['changes', 'alarms', 'interference', 'kpis'].includes(c.id),
+    );
+    expect(evidenceItems.map((c) => [c.id, c.done])).toEqual([
+      ['changes', false],
+      ['alarms', false],
+      ['interference', false],
+      ['kpis', false],
+    ]);
+    expect(evidenceItems[0]!.note).toMatch(/nothing found/);
+    expect(v.checklist.find((c) => c.id === 'notified')).toMatchObject({ done: true, how: 'event' });
+    expect(v.checklist.find((c) => c.id === 'changes')).toMatchObject({ role: 'department:network' });
+    const early = await refusal(
       act(incident, resolveIncidentUpdate.name, {
         customerMessage: '基站传输故障已修复，网络已恢复正常',
         summary: '传输光缆中断，已抢通',
       }),
     );
-    expect(reason).toMatch(/fieldTeam/);
+    expect(early).toMatch(/changes, alarms, interference, kpis, fieldTeam/);
+    expect(await refusal(act(incident, checkItemUpdate.name, { item: 'alarms', done: true }))).toMatch(
+      /note/,
+    );
+    const ticked = await act(incident, checkItemUpdate.name, {
+      item: 'alarms',
+      done: true,
+      note: '网管核查：区域内无告警',
+    });
+    expect(ticked.checklist.find((c) => c.id === 'alarms')).toMatchObject({
+      done: true,
+      how: 'person',
+      by: iface.user,
+      note: '网管核查：区域内无告警',
+    });
+    await workThroughPlan(incident);
+    const resolved = await act(incident, resolveIncidentUpdate.name, {
+      customerMessage: '基站传输故障已修复，网络已恢复正常',
+      summary: '传输光缆中断，已抢通',
+    });
+    expect(resolved.checklist.find((c) => c.id === 'customerMessage')).toMatchObject({
+      done: true,
+      how: 'event',
+    });
   });
 
   it('R8.4 each linked customer gets a holding first reply and no separate final reply while the incident is open', async () => {
@@ -222,6 +274,113 @@ describe('a burst of complaints about one site', () => {
   });
 });
 
+describe('a burst located by coordinates in an area with a cutover and an alarm', () => {
+  it('R8.6 complaints without a cell are located and counted for the site; R8.3 the planted cutover and alarm are the findings that tick the plan, which is policy data', async () => {
+    const SITE = '460-00-31415';
+    const now = await h.env.currentTimeMs();
+    const at = (ms: number) => new Date(now + ms).toISOString();
+    const sector = (n: number, azimuth: number) => ({
+      cellId: `${SITE}-${n}`,
+      siteId: SITE,
+      sector: n,
+      lat: 39.98,
+      lng: 116.31,
+      azimuth,
+      beamwidth: 65,
+      band: 'B3',
+      technology: 'LTE' as const,
+      region: 'haidian',
+    });
+    h.incidents.network.cells.push(sector(1, 0), sector(2, 120), sector(3, 240));
+    h.incidents.network.changes.push({
+      id: 'CHG-R86-1',
+      kind: 'cutover',
+      siteIds: [SITE],
+      cellIds: [],
+      startedAt: at(-2 * H),
+      endedAt: at(-H),
+      description: '传输割接 transmission cutover',
+    });
+    h.incidents.network.alarms.push({
+      id: 'ALM-R86-1',
+      siteId: SITE,
+      cellIds: [],
+      severity: 'critical',
+      type: 'TRANSMISSION_LOSS',
+      raisedAt: at(-30 * 60_000),
+    });
+    const previous = h.incidents.policy;
+    // The plan is the policy's: an extra item of this operator's with the role that does it.
+    h.incidents.policy = {
+      ...previous,
+      // A region rule too: a complaint not located would count for region:haidian instead.
+      rules: [...previous.rules, { scope: 'region', count: 30, window: '30m' }],
+      plan: [
+        ...DEFAULT_CONTINGENCY_PLAN,
+        { id: 'powerCheck', title: '核查基站电源 Site power', role: 'department:power', beforeResolve: true },
+      ],
+    };
+    let tickets: WorkflowHandle[];
+    try {
+      // Three customers 300 m north of the site give coordinates and an address, no cell.
+      tickets = await Promise.all(
+        Array.from({ length: 3 }, () =>
+          h.start(
+            complaintInput({
+              location: {
+                region: 'haidian',
+                address: '北京市海淀区知春路1号',
+                coordinates: { lat: 39.9827, lng: 116.31 },
+              },
+            }),
+          ),
+        ),
+      );
+      for (const t of tickets) {
+        const v = await h.until(t, (x) => x.areaKey !== undefined);
+        expect(v.areaKey).toBe(`site:${SITE}`);
+        expect(v.timeline.find((e) => e.action === 'AREA_LOCATED')?.detail).toBe(`${SITE}-1 → site:${SITE}`);
+      }
+    } finally {
+      h.incidents.policy = previous;
+    }
+    const w = await poll(
+      () => h.env.client.workflow.getHandle(areaWatchWorkflowId(`site:${SITE}`)).query(getAreaWatchQuery),
+      (x) => x.activeIncidentId !== undefined,
+    );
+    // Not counted for the region: no watch there saw them.
+    await expect(
+      h.env.client.workflow.getHandle(areaWatchWorkflowId('region:haidian')).query(getAreaWatchQuery),
+    ).rejects.toThrow();
+    const incident = h.env.client.workflow.getHandle(w.activeIncidentId!);
+    const v = await poll(
+      () => incident.query(getIncidentQuery),
+      (x) => x.findings !== undefined,
+    );
+    expect(v.area).toMatchObject({ scope: 'site', siteIds: [SITE] });
+    expect(v.findings!.changes).toMatchObject({ count: 1 });
+    expect(v.findings!.changes.top[0]).toMatch(/cutover .*传输割接/);
+    expect(v.findings!.alarms).toMatchObject({ count: 1 });
+    expect(v.findings!.alarms.top[0]).toMatch(/critical TRANSMISSION_LOSS 460-00-31415 \(active\)/);
+    const item = (id: string) => v.checklist.find((c) => c.id === id)!;
+    expect(item('changes')).toMatchObject({ done: true, how: 'finding', by: 'system' });
+    expect(item('changes').note).toMatch(/传输割接/);
+    expect(item('alarms')).toMatchObject({ done: true, how: 'finding' });
+    expect(item('alarms').note).toMatch(/TRANSMISSION_LOSS/);
+    expect(item('interference').done).toBe(false);
+    expect(item('kpis').done).toBe(false);
+    expect(item('powerCheck')).toMatchObject({ done: false, role: 'department:power', beforeResolve: true });
+    const reason = await refusal(
+      act(incident, resolveIncidentUpdate.name, {
+        customerMessage: '基站传输故障已修复，网络已恢复正常',
+        summary: '传输割接后光路异常，已回退',
+      }),
+    );
+    expect(reason).toMatch(/interference, kpis, fieldTeam, powerCheck/);
+    await incident.terminate('test done');
+  });
+});
+
 describe('the holding SMS of a mass incident', () => {
   type Held = { handle: WorkflowHandle; ticketId: string; language: 'zh-CN' | 'en' };
 
@@ -289,7 +448,7 @@ describe('the holding SMS of a mass incident', () => {
 
   it("R8.4 the final reply starts as soon as the incident is resolved, not after the holding SMS's wait", async () => {
     const { held, incident } = await heldBurst('460-00-54322');
-    await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+    await workThroughPlan(incident);
     const resolved = await act(incident, resolveIncidentUpdate.name, {
       customerMessage: '您所在区域的基站电源故障已修复，网络已恢复正常，给您带来不便深表歉意。',
       summary: '基站电源模块故障，已更换',
@@ -348,7 +507,7 @@ describe('a holding notice still waiting for the allowed hours when the incident
       () => incident.query(getIncidentQuery),
       (x) => x.complaintCount === 3 && x.findings !== undefined,
     );
-    await act(incident, checkItemUpdate.name, { item: 'fieldTeam', done: true, note: '抢修队已到站' });
+    await workThroughPlan(incident);
     await act(incident, resolveIncidentUpdate.name, {
       customerMessage: '您所在区域的基站故障已修复，网络已恢复正常。',
       summary: '基站主控板故障，已更换',

@@ -3,6 +3,7 @@
 import type { CancellationScope } from '@temporalio/workflow';
 import type { SendEmailInput } from '../../activities/types';
 import type { VipAssistant } from '../../activities/vip';
+import type { VipLocator } from '../../domain/policy/vip-places';
 import type { SmsReplyInput } from '../contact/contract';
 import type { ComplaintInput, Stage, TimelineEntry } from './contract';
 import { createState, record, type ComplaintState } from './state';
@@ -16,6 +17,8 @@ export interface Ctx {
   mailSeq: number;
   /** The VIP's assistants to keep informed (R7.2); personal data, kept out of the view. */
   vipAssistants?: VipAssistant[];
+  /** What locates a VIP's evidence (R7.5): IMSI for the CHR, the profile's places; kept out of the view. */
+  vipLocator?: VipLocator;
   /** Customer SMS routed to this workflow while an on-site appointment waits for the answer (R3.3). */
   smsInbox?: SmsReplyInput[];
   /** The holding notice of a mass incident while it is under way (R8.4): resolving drops it. */

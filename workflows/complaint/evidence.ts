@@ -23,6 +23,7 @@ import type {
   TimeWindow,
 } from '../../domain/evidence';
 import type { IncidentActivities } from '../../activities/incidents';
+import type { VipLocator } from '../../domain/policy/vip-places';
 import { checkOpen } from '../../domain/policy/lifecycle';
 import { withKnownIssues, type KnownIssueRef } from '../../domain/policy/mass-incident';
 import {
@@ -87,9 +88,13 @@ export function missingSources(outcome: EvidenceOutcome): SourceName[] {
   });
 }
 
-async function locate(input: ComplaintInput): Promise<CellLocation> {
+async function locate(input: ComplaintInput, vip?: VipLocator): Promise<CellLocation> {
   try {
-    return await evidence.locateCells(input.location);
+    // A VIP's places are passed only when they can help: the same call as before otherwise (R7.5).
+    const places = vip?.places.length ? vip.places : undefined;
+    return await (places
+      ? evidence.locateCells(input.location, places)
+      : evidence.locateCells(input.location));
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     const gap = `小区定位失败（${failureText(err)}）`;
@@ -100,15 +105,32 @@ async function locate(input: ComplaintInput): Promise<CellLocation> {
   }
 }
 
+/** The CHR query of a VIP: by the callback number and, when the profile has it, the IMSI (R7.5). */
+function chrQuery(q: EvidenceQuery, vip?: VipLocator): { stored: EvidenceQuery; asked: EvidenceQuery } {
+  if (!q.vip || !vip?.imsi) return { stored: q, asked: q };
+  const keys: ('msisdn' | 'imsi')[] = [...(q.msisdn ? (['msisdn'] as const) : []), 'imsi'];
+  // The stored query says the IMSI was used; only the activity sees the IMSI itself.
+  const stored = { ...q, subscriberKeys: keys };
+  return { stored, asked: { ...stored, imsi: vip.imsi } };
+}
+
 /**
  * Locates the complaint's cells, queries the five sources in parallel, turns failures into gaps
  * and pre-diagnoses. `window` defaults to occurrence.since (or 7 days before intake) → intake;
- * the CHR is read for VIP complaints only, by the callback number.
+ * the CHR is read for VIP complaints only, by the callback number and the profile's IMSI; an
+ * address-only VIP complaint is located through the profile's places (R7.5).
  */
-export async function gatherEvidence(input: ComplaintInput, window?: TimeWindow): Promise<EvidenceOutcome> {
+export async function gatherEvidence(
+  input: ComplaintInput,
+  window?: TimeWindow,
+  vip?: VipLocator,
+): Promise<EvidenceOutcome> {
   const started = Date.now();
-  const location = await locate(input);
-  const q: EvidenceQuery = buildEvidenceQuery(input, location, window ?? evidenceWindow(input));
+  const location = await locate(input, vip);
+  const { stored: q, asked } = chrQuery(
+    buildEvidenceQuery(input, location, window ?? evidenceWindow(input)),
+    vip,
+  );
   const located = q.cells.length > 0;
   const bySource = <T>(source: SourceName, call: () => Promise<T[]>): Promise<SourceResult<T>> =>
     located
@@ -121,7 +143,7 @@ export async function gatherEvidence(input: ComplaintInput, window?: TimeWindow)
     bySource('changes', () => evidence.evidenceChanges(q)),
     bySource('interference', () => evidence.evidenceInterference(q)),
     // The CHR is per subscriber: it needs no cell.
-    q.vip ? fromSource('chr', started, () => evidence.evidenceChr(q)) : undefined,
+    q.vip ? fromSource('chr', started, () => evidence.evidenceChr(asked)) : undefined,
   ]);
 
   const bundle: EvidenceBundle = assembleBundle(input, location, q, {
@@ -163,7 +185,7 @@ export async function gatherAndAttach(
   opts: { untilComplete?: boolean } = {},
 ): Promise<void> {
   const { state } = ctx;
-  let outcome = await gatherEvidence(state.input, window);
+  let outcome = await gatherEvidence(state.input, window, ctx.vipLocator);
   // Added after the first release: the knowledge base of closed mass incidents (R8.5).
   let known: KnownIssueRef[] = [];
   if (patched('knowledge-base-prediagnosis')) {
@@ -180,7 +202,10 @@ export async function gatherAndAttach(
     // A handler's own re-gathering (another window) since then wins; a closed complaint is left.
     if (state.evidence !== outcome || state.stage === 'CLOSED') return;
     const missing = missingSources(outcome);
-    const again = withKnownIssues(await gatherEvidence(state.input, outcome.bundle.query.window), known);
+    const again = withKnownIssues(
+      await gatherEvidence(state.input, outcome.bundle.query.window, ctx.vipLocator),
+      known,
+    );
     if (state.evidence !== outcome) return;
     outcome = again;
     attachEvidence(state, outcome, by, `gathered again for ${missing.join(', ')}: `);

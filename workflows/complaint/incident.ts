@@ -48,6 +48,13 @@ export async function reportToArea(ctx: Ctx): Promise<void> {
       state.areaKey = r.areaKey;
       state.dirty = true;
     }
+    // R8.6: no cell was given; the lookup found one from the coordinates (or address) to count it for.
+    if (r.locatedCellId)
+      record(
+        state,
+        { actor: 'system', action: 'AREA_LOCATED', detail: `${r.locatedCellId} → ${r.areaKey ?? '?'}` },
+        Date.now(),
+      );
   } catch (err) {
     if (!(err instanceof ActivityFailure)) throw err;
     log.warn('area watch not told', { ticketId: state.ticketId, error: err.cause?.message });

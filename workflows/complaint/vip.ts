@@ -1,7 +1,7 @@
 // VIP complaints (R7.2): recognised at intake by the callback number against the VIP profiles
-// (R7.1); the VIP policy's tighter clocks and the CHR evidence follow from the VIP level; the
-// leader's assistants hear of the complaint when it is filed, at each major step, and get the
-// result report at the end. Keys are made from the ticket and the step: sent once, whatever retries.
+// (R7.1); the VIP policy's tighter clocks and the CHR evidence follow from the VIP level, the
+// profile's IMSI and places locate the evidence (R7.5); the leader's assistants hear of the
+// complaint when it is filed, at each major step, and get the result report at the end. Keys are made from the ticket and the step: sent once, whatever retries.
 import { ActivityFailure, log, proxyActivities, upsertSearchAttributes } from '@temporalio/workflow';
 import type { VipActivities } from '../../activities/vip';
 import { VipLevel } from '../search-attributes';
@@ -32,6 +32,8 @@ export async function recogniseVip(ctx: Ctx): Promise<void> {
   state.input = { ...state.input, customer: { ...state.input.customer, vipLevel: level } };
   state.vip = { profileId: match.profileId, level, assistants: match.assistants.length, informed: [] };
   ctx.vipAssistants = match.assistants;
+  // The IMSI and the places locate the evidence (R7.5); matches recorded earlier have no places.
+  ctx.vipLocator = { ...(match.imsi ? { imsi: match.imsi } : {}), places: match.places ?? [] };
   state.dirty = true;
   upsertSearchAttributes([{ key: VipLevel, value: level }]);
   record(

@@ -2,7 +2,12 @@
 // query and the view. The API imports this file; it holds no logic with side effects.
 import { defineQuery, defineUpdate } from '@temporalio/workflow';
 import type { GuaranteeAreaChange, GuaranteeAreaDefinition } from '../../domain/policy/guarantee';
-import type { GuaranteeAreaState, GuaranteeAreaView } from '../../domain/guarantee';
+import type {
+  GuaranteeAreaState,
+  GuaranteeAreaView,
+  RecordTestResultInput,
+  TestResultRecord,
+} from '../../domain/guarantee';
 
 // The state, the view and the test task are domain (domain/guarantee.ts), re-exported here.
 export * from '../../domain/guarantee';
@@ -58,6 +63,10 @@ export const resumeAreaUpdate = defineUpdate<GuaranteeAreaView, [Acting<ResumeAr
 export const changeAreaUpdate = defineUpdate<GuaranteeAreaView, [Acting<GuaranteeAreaChange>]>('changeArea');
 export const endAreaUpdate = defineUpdate<GuaranteeAreaView, [Acting<EndAreaInput>]>('endArea');
 export const getAreaQuery = defineQuery<GuaranteeAreaView>('getArea');
+/** A test task's result (R7.4): closes the task; refused when it is not open in this area. */
+export const recordTestResultUpdate = defineUpdate<TestResultRecord, [Acting<RecordTestResultInput>]>(
+  'recordTestResult',
+);
 
 export interface GuaranteeAreaOutcome {
   areaId: string;

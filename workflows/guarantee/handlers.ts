@@ -6,8 +6,10 @@ import {
   AREA_LIMITS,
   applyChange,
   areaProblems,
+  mayRecordResult,
   reconcileTestProgress,
   skipMissedTests,
+  testResultProblems,
   type GuaranteeAreaChange,
 } from '../../domain/policy/guarantee';
 import {
@@ -15,11 +17,14 @@ import {
   endAreaUpdate,
   getAreaQuery,
   pauseAreaUpdate,
+  recordTestResultUpdate,
   resumeAreaUpdate,
   type Acting,
+  type RecordTestResultInput,
   type ResumeAreaInput,
+  type TestResultRecord,
 } from './contract';
-import { closeOpenAlert } from './steps';
+import { closeOpenAlert, storeTestResult } from './steps';
 import { iso, toView, touch, type Ctx } from './state';
 
 function refuse(reason: string | undefined): void {
@@ -29,6 +34,43 @@ function refuse(reason: string | undefined): void {
 
 const reasonProblem = (reason: unknown) =>
   typeof reason === 'string' && reason.trim() ? undefined : 'a reason is required';
+
+/** Why a result cannot close this task now (undefined = it can). */
+function resultRefusal(ctx: Ctx, { actor, input }: Acting<RecordTestResultInput>): string | undefined {
+  const task = (ctx.state.openTests ?? []).find((t) => t.taskId === input?.taskId);
+  if (!task) return `test task ${String(input?.taskId)} is not open in guarantee area ${ctx.state.areaId}`;
+  if (!mayRecordResult(task, actor))
+    return `test task ${task.taskId} is assigned to ${task.assignee ?? 'the area managers'}`;
+  const problems = testResultProblems(input.result);
+  return problems.length ? problems.join('; ') : undefined;
+}
+
+/** Closes an open test task with its result; the counters say whether it came in time (R7.4). */
+async function recordTestResult(
+  ctx: Ctx,
+  { actor, input }: Acting<RecordTestResultInput>,
+): Promise<TestResultRecord> {
+  const { state } = ctx;
+  const at = Date.now();
+  const open = state.openTests ?? [];
+  const task = open.find((t) => t.taskId === input.taskId)!;
+  const late = at > Date.parse(task.dueAt);
+  state.openTests = open.filter((t) => t.taskId !== task.taskId);
+  state.testsDone = (state.testsDone ?? 0) + 1;
+  if (late) state.testsDoneLate = (state.testsDoneLate ?? 0) + 1;
+  touch(ctx, at);
+  const record: TestResultRecord = {
+    taskId: task.taskId,
+    areaId: state.areaId,
+    status: 'DONE',
+    result: input.result,
+    doneAt: iso(at),
+    doneBy: actor.user,
+    late,
+  };
+  await storeTestResult(record);
+  return record;
+}
 
 export function registerHandlers(ctx: Ctx): void {
   const { state } = ctx;
@@ -90,6 +132,10 @@ export function registerHandlers(ctx: Ctx): void {
       },
     },
   );
+
+  setHandler(recordTestResultUpdate, (cmd) => recordTestResult(ctx, cmd), {
+    validator: (cmd) => refuse(notEnded() ?? resultRefusal(ctx, cmd)),
+  });
 
   setHandler(
     endAreaUpdate,

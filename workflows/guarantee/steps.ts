@@ -1,6 +1,6 @@
 // Named steps of the guarantee-area workflow: one KPI check, the periodic test tasks, the alert
 // notifications and the projection. Side effects only through activities.
-import { ActivityFailure, log, proxyActivities } from '@temporalio/workflow';
+import { ActivityFailure, log, patched, proxyActivities } from '@temporalio/workflow';
 import type { GuaranteeActivities } from '../../activities/guarantee-types';
 import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../activities/types';
 import { formatDuration, parseDuration } from '../../domain/policy/durations';
@@ -11,9 +11,18 @@ import {
   evaluateKpis,
   markTestsMade,
   nextAlertState,
+  OVERDUE_ESCALATION_ROLE,
+  overdueTests,
+  testOverdueKey,
   testTaskId,
+  withOpenTest,
 } from '../../domain/policy/guarantee';
-import { guaranteeWorkflowId, type AlertRecord, type GuaranteeTestTask } from './contract';
+import {
+  guaranteeWorkflowId,
+  type AlertRecord,
+  type GuaranteeTestTask,
+  type TestResultRecord,
+} from './contract';
 import { intervalMs, iso, toView, touch, type Ctx } from './state';
 
 /** The KPI read: a few quick attempts; a source that still fails makes the check a gap. */
@@ -221,8 +230,20 @@ export async function makeDueTests(ctx: Ctx, atMs: number): Promise<void> {
       ...(def.place ? { place: def.place } : {}),
       scheduledAt: due.at,
       dueAt: due.dueAt,
+      ...(item.assignee ? { assignee: item.assignee } : {}),
     };
     await data.createGuaranteeTest(task);
+    // Added after the first release (R7.4): the task is watched until its result arrives; tasks
+    // made by earlier code are not (their histories have no due-time timers).
+    if (patched('guarantee-test-tasks'))
+      state.openTests = withOpenTest(state.openTests ?? [], {
+        taskId: task.taskId,
+        itemId: task.itemId,
+        title: task.title,
+        role: task.role,
+        ...(task.assignee ? { assignee: task.assignee } : {}),
+        dueAt: task.dueAt,
+      });
     state.tests = markTestsMade(state.tests, [due]);
     state.testsCreated += 1;
     state.lastTests = [due, ...state.lastTests].slice(0, MAX_LAST_TESTS);
@@ -239,12 +260,85 @@ export async function makeDueTests(ctx: Ctx, atMs: number): Promise<void> {
           title: task.title,
           scheduledAt: task.scheduledAt,
           dueAt: task.dueAt,
+          assignee: task.assignee ?? '',
         },
         about: about(ctx),
       }),
     );
     touch(ctx, atMs);
   }
+}
+
+/**
+ * Escalates the open test tasks past their due time (R7.4), once each: the task is marked overdue
+ * in the store, the VIP manager gets an e-mail, and an SMS at each of the role's numbers.
+ */
+export async function escalateOverdueTests(ctx: Ctx, atMs: number): Promise<void> {
+  const { state } = ctx;
+  for (const task of overdueTests(state.openTests ?? [], atMs)) {
+    const escalatedAt = iso(atMs);
+    state.openTests = (state.openTests ?? []).map((t) =>
+      t.taskId === task.taskId ? { ...t, escalatedAt } : t,
+    );
+    touch(ctx, atMs);
+    const { phones } = await data.markGuaranteeTestOverdue({
+      taskId: task.taskId,
+      escalatedAt,
+      role: OVERDUE_ESCALATION_ROLE,
+    });
+    const vars: Record<string, string> = {
+      ...areaVars(ctx),
+      taskId: task.taskId,
+      title: task.title,
+      dueAt: task.dueAt,
+      assignee: task.assignee ?? task.role,
+      overdueBy: formatDuration(atMs - Date.parse(task.dueAt)),
+    };
+    const ticketId = guaranteeWorkflowId(state.areaId);
+    const mailKey = testOverdueKey(task.taskId, 'mail', OVERDUE_ESCALATION_ROLE);
+    background(ctx, mailKey, () =>
+      notify.sendEmail({
+        idempotencyKey: mailKey,
+        ticketId,
+        toRole: OVERDUE_ESCALATION_ROLE,
+        template: 'areaTestOverdue',
+        vars,
+        about: about(ctx),
+      }),
+    );
+    phones.forEach((to, i) => {
+      const idempotencyKey = testOverdueKey(task.taskId, 'sms', String(i));
+      const sms: SendSmsInput = {
+        idempotencyKey,
+        ticketId,
+        to,
+        template: 'areaTestOverdue',
+        language: state.definition.notify.language,
+        vars,
+      };
+      background(ctx, idempotencyKey, () => notify.sendSms(sms));
+    });
+  }
+}
+
+/** The area has ended: the tasks still open are cancelled (they leave the worklists). */
+export async function cancelOpenTests(ctx: Ctx, atMs: number): Promise<void> {
+  const { state } = ctx;
+  const open = state.openTests ?? [];
+  if (open.length === 0) return;
+  await data.cancelGuaranteeTests({
+    areaId: state.areaId,
+    taskIds: open.map((t) => t.taskId),
+    at: iso(atMs),
+    reason: `area ended: ${state.ended?.reason ?? ''}`,
+  });
+  state.openTests = [];
+  touch(ctx, atMs);
+}
+
+/** Stores a test task's result (retried until it succeeds: the update answers once it is stored). */
+export async function storeTestResult(record: TestResultRecord): Promise<void> {
+  await data.recordGuaranteeTestResult(record);
 }
 
 /** Writes the read model when something changed. */

@@ -2,9 +2,11 @@
 // watch interval it checks the cells' KPIs, raises an alert when a threshold is crossed and another
 // when it recovers (with hysteresis), and creates the periodic test tasks on durable timers. It can
 // be paused, resumed, changed and ended through updates, and continues as new after a bounded
-// number of checks (or when Temporal suggests it), carrying its whole state.
+// number of checks (or when Temporal suggests it), carrying its whole state. Each test task is
+// watched until its result is recorded (an update); one still open at its due time escalates to
+// the VIP manager (R7.4).
 import { allHandlersFinished, condition, continueAsNew, workflowInfo } from '@temporalio/workflow';
-import { nextTestAt } from '../../domain/policy/guarantee';
+import { nextOverdueAt, nextTestAt } from '../../domain/policy/guarantee';
 import {
   DEFAULT_GUARANTEE_LIMITS,
   type GuaranteeAreaOutcome,
@@ -13,14 +15,20 @@ import {
 } from './contract';
 import { registerHandlers } from './handlers';
 import { initialState, touch, type Ctx } from './state';
-import { commit, drainNotifications, makeDueTests, runCheck } from './steps';
+import {
+  cancelOpenTests,
+  commit,
+  drainNotifications,
+  escalateOverdueTests,
+  makeDueTests,
+  runCheck,
+} from './steps';
 
-/** The next moment something is due (a check or a test), or undefined while paused. */
+/** The next moment something is due (a check, a test, an open test's due time), or undefined while paused. */
 function nextWake(state: GuaranteeAreaState): number | undefined {
   if (state.paused || state.ended) return undefined;
-  const check = Date.parse(state.nextCheckAt);
-  const test = nextTestAt(state.tests);
-  return test === undefined ? check : Math.min(check, test);
+  const due = [Date.parse(state.nextCheckAt), nextTestAt(state.tests), nextOverdueAt(state.openTests ?? [])];
+  return Math.min(...due.filter((t): t is number => t !== undefined));
 }
 
 export async function guaranteeAreaWorkflow(start: GuaranteeAreaStart): Promise<GuaranteeAreaOutcome> {
@@ -60,8 +68,11 @@ export async function guaranteeAreaWorkflow(start: GuaranteeAreaStart): Promise<
     const at = Date.now();
     if (at >= Date.parse(state.nextCheckAt)) await runCheck(ctx, at);
     if (!state.paused && !state.ended) await makeDueTests(ctx, at);
+    if (!state.paused && !state.ended) await escalateOverdueTests(ctx, at);
   }
 
+  // Only areas that watch their tasks (R7.4) have open ones: older histories issue nothing here.
+  await cancelOpenTests(ctx, Date.now());
   await drainNotifications(ctx);
   await condition(allHandlersFinished);
   await commit(ctx);

@@ -9,6 +9,7 @@ import {
   condition,
   getExternalWorkflowHandle,
   log,
+  patched,
   proxyActivities,
   setHandler,
   sleep,
@@ -21,11 +22,16 @@ import { complaintWorkflowId } from '../complaint/contract';
 import { parseDuration } from '../../domain/policy/durations';
 import {
   checkCloseIncident,
+  checkPlanItem,
   checkResolveIncident,
+  DEFAULT_CONTINGENCY_PLAN,
+  itemsTickedByFinding,
+  legacyChecklist,
   newChecklist,
   type Arrival,
   type ChecklistItem,
   type IncidentStage,
+  type PlanEvent,
 } from '../../domain/policy/mass-incident';
 import {
   checkItemUpdate,
@@ -74,6 +80,10 @@ export async function massIncidentWorkflow(
   input: MassIncidentInput,
 ): Promise<{ incidentId: string; stage: IncidentStage; complaintCount: number }> {
   const startedAt = Date.now();
+  // Added after the first release (issue 20, R8.6): the plan comes from the policy and an item is
+  // ticked by a finding, an event or a person with a note. Incidents started before keep the fixed
+  // checklist that any answer of a source ticked (no command differs; the marker keeps them apart).
+  const planned = patched('incident-plan-policy');
   const s: State = {
     incidentId: input.incidentId,
     areaKey: input.area.key,
@@ -83,7 +93,7 @@ export async function massIncidentWorkflow(
     version: 0,
     startedAt: new Date(startedAt).toISOString(),
     linked: [],
-    checklist: newChecklist(),
+    checklist: planned ? newChecklist(input.policy.plan ?? DEFAULT_CONTINGENCY_PLAN) : legacyChecklist(),
     timeline: [],
     dirty: false,
   };
@@ -105,18 +115,20 @@ export async function massIncidentWorkflow(
     checkItemUpdate,
     async ({ actor, input: i }) => {
       const item = s.checklist.find((c) => c.id === i.item)!;
-      Object.assign(item, { done: i.done, by: actor.user, at: iso(), note: i.note ?? item.note });
+      Object.assign(item, {
+        done: i.done,
+        by: actor.user,
+        at: iso(),
+        note: i.note ?? item.note,
+        ...(planned ? { how: 'person' } : {}),
+      });
       note(actor.user, i.done ? 'CHECKED' : 'UNCHECKED', `${i.item}${i.note ? `: ${i.note}` : ''}`);
       return commit(s);
     },
     {
       validator: ({ input: i }) => {
         refuse(s.stage === 'CLOSED' ? 'the incident is closed' : undefined);
-        refuse(
-          s.checklist.some((c) => c.id === i.item)
-            ? undefined
-            : `no checklist item ${i.item} (items: ${s.checklist.map((c) => c.id).join(', ')})`,
-        );
+        refuse(checkPlanItem(s.checklist, i));
       },
     },
   );
@@ -134,8 +146,12 @@ export async function massIncidentWorkflow(
     async ({ actor, input: i }) => {
       s.resolution = { ...i, by: actor.user, at: iso() };
       s.stage = 'RESOLVED';
-      const msg = s.checklist.find((c) => c.id === 'customerMessage')!;
-      Object.assign(msg, { done: true, by: actor.user, at: iso() });
+      if (planned) tickEvent(s.checklist, 'resolved', actor.user, i.summary);
+      else
+        Object.assign(
+          s.checklist.find((c) => c.id === 'customerMessage')!,
+          { done: true, by: actor.user, at: iso() },
+        );
       note(actor.user, 'RESOLVED', i.summary);
       fanOut = true;
       return commit(s);
@@ -172,13 +188,15 @@ export async function massIncidentWorkflow(
   );
 
   // R8.2: the leaders hear of it at once, with the first evidence if it comes quickly.
-  const gathering = gatherArea(s, input);
+  const gathering = gatherArea(s, input, planned);
   await Promise.race([gathering, sleep(FIRST_EVIDENCE_WAIT_MS)]);
   const sent = await notify(s, 'started', 'incidentStarted', { evidence: evidenceLine(s.findings) });
   s.notifiedAt = sent;
   const first = Math.min(...input.burst.map((a) => a.at));
   s.notifyLatencyMs = Date.parse(sent) - first;
-  tick(s.checklist, 'notified', 'system', `e-mail and SMS to ${input.policy.notifyRoles.join(', ')}`);
+  const told = `e-mail and SMS to ${input.policy.notifyRoles.join(', ')}`;
+  if (planned) tickEvent(s.checklist, 'notified', 'system', told);
+  else tick(s.checklist, 'notified', 'system', told);
   await commit(s);
   await gathering;
   await commit(s);
@@ -262,6 +280,12 @@ function tick(list: ChecklistItem[], id: string, by: string, text: string, done 
     Object.assign(item, { done, by, at: new Date(Date.now()).toISOString(), note: text });
 }
 
+/** Ticks the items an event of the incident ticks (the leaders told, the incident resolved). */
+function tickEvent(list: ChecklistItem[], event: PlanEvent, by: string, text: string): void {
+  for (const item of list.filter((c) => !c.done && c.tickedBy === event))
+    Object.assign(item, { done: true, by, at: new Date(Date.now()).toISOString(), note: text, how: 'event' });
+}
+
 function evidenceLine(f: AreaFindings | undefined): string {
   if (!f) return '证据收集中 evidence being gathered';
   const parts = [
@@ -298,7 +322,7 @@ async function fromSource<T>(
 }
 
 /** The contingency plan's evidence (R8.3): changes, alarms, interference and KPIs of the whole area. */
-async function gatherArea(s: State, input: MassIncidentInput): Promise<void> {
+async function gatherArea(s: State, input: MassIncidentInput, planned: boolean): Promise<void> {
   const first = Math.min(...input.burst.map((a) => a.at));
   const window = {
     from: new Date(first - 24 * HOUR).toISOString(),
@@ -362,8 +386,25 @@ async function gatherArea(s: State, input: MassIncidentInput): Promise<void> {
     ['kpis', kpis, f.kpis, '指标异常'],
   ] as const;
   for (const [id, raw, sum, label] of sources) {
-    if (raw.ok)
-      tick(s.checklist, id, 'system', `${label} ${sum.count}${sum.top[0] ? `：${sum.top[0]}` : ''}`);
+    if (!planned) {
+      if (raw.ok)
+        tick(s.checklist, id, 'system', `${label} ${sum.count}${sum.top[0] ? `：${sum.top[0]}` : ''}`);
+      continue;
+    }
+    // R8.6: a finding ticks its items; nothing found (or no answer) leaves them to a person.
+    const found = itemsTickedByFinding(s.checklist, id, sum);
+    for (const item of found)
+      Object.assign(item, {
+        done: true,
+        by: 'system',
+        at: f.gatheredAt,
+        note: `发现 found ${label} ${sum.count}：${sum.top.join('；')}`,
+        how: 'finding',
+      });
+    if (found.length > 0) continue;
+    const why = raw.ok ? `自动核查未发现 nothing found (${label} 0)` : `数据源未答复 no answer: ${raw.gap}`;
+    for (const item of s.checklist.filter((c) => !c.done && c.tickedBy === id))
+      item.note = `${why}：请人工核查并注明 a person checks and notes what was found`;
   }
   s.timeline.push({
     at: f.gatheredAt,

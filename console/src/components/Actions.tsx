@@ -248,6 +248,28 @@ function specs(
       fields: [{ name: 'note', label: 'field.note', kind: 'textarea' }],
     },
     {
+      // A care callback nobody answered (R6.3): the person who called records what they found.
+      id: 'care-callback',
+      path: 'care-callback',
+      title: 'action.careCallback',
+      group: 'reply',
+      when: (x) => !!x.careCallback?.toPersonAt && !x.careCallback.byPerson,
+      fields: [
+        { name: 'reached', label: 'field.reached', kind: 'yesno', initial: '' },
+        {
+          name: 'answer',
+          label: 'field.careAnswer',
+          kind: 'select',
+          options: [
+            ['', t('option.unknown')],
+            ['SATISFIED', t('option.stillSolved')],
+            ['NOT_SATISFIED', t('option.problemBack')],
+          ],
+        },
+        { name: 'note', label: 'field.note', kind: 'textarea', required: true },
+      ],
+    },
+    {
       id: 'pause',
       path: 'clocks/pause',
       title: 'action.pause',

@@ -1,5 +1,5 @@
 // Worklists (GET /v1/worklists/{name}): mine, my team's, due soon, breached, escalated to me,
-// hot — ordered by the nearest deadline, with live countdowns.
+// hot, care callbacks nobody answered (R6.3) — ordered by the nearest deadline, with live countdowns.
 import { useMemo, useState } from 'react';
 import { get, type ComplaintSummary } from '../api';
 import { Countdown, ErrorNote, Flags, Loading, StageBadge } from '../components/bits';
@@ -8,7 +8,15 @@ import { Link } from '../router';
 import { formatDateTime } from '../time';
 import { useData } from '../useData';
 
-export const WORKLISTS = ['mine', 'team', 'due-soon', 'breached', 'escalated-to-me', 'hot'] as const;
+export const WORKLISTS = [
+  'mine',
+  'team',
+  'due-soon',
+  'breached',
+  'escalated-to-me',
+  'hot',
+  'care-callback',
+] as const;
 
 type Sort = 'deadline' | 'received';
 

@@ -1,8 +1,8 @@
 // The embedded OpenID Connect provider (child process, infra/oidc): people sign in to the console
 // through it (S9.1), and the API verifies its access tokens and maps their groups to roles (S9.2)
-// with the settings published here, as it would with the operator's Keycloak or Entra ID.
+// (OIDC_ROLES_CLAIM, OIDC_GROUP_MAP in product-env.ts), as it would with Keycloak or Entra ID.
 import path from 'node:path';
-import { CONSOLE_CLIENT_ID, DEV_GROUP_MAP } from '../../oidc/accounts';
+import { CONSOLE_CLIENT_ID } from '../../oidc/accounts';
 import { CHILD_READY_MS, HOST, readyOrStop, spawnChild } from '../common';
 import { waitForHttp } from '../processes';
 import type { Running, Service, ServiceContext } from '../service';
@@ -38,13 +38,8 @@ async function startOidc(ctx: ServiceContext): Promise<Running> {
   );
   ctx.say(`OpenID Connect provider ready on ${issuer}`);
   return {
-    env: {
-      OIDC_ISSUER: issuer,
-      OIDC_CLIENT_ID: CONSOLE_CLIENT_ID,
-      OIDC_SCOPES: 'openid profile email groups',
-      OIDC_ROLES_CLAIM: 'groups',
-      OIDC_GROUP_MAP: JSON.stringify(DEV_GROUP_MAP),
-    },
+    // The claim mapping is in the product env (product-env.ts); the provider adds where it is.
+    env: { OIDC_ISSUER: issuer, OIDC_CLIENT_ID: CONSOLE_CLIENT_ID },
     urls: { oidc: issuer },
     stop: async () => void (await proc.stop()),
   };

@@ -1,0 +1,255 @@
+// Test tasks of the guarantee areas (R7.4): the VIP manager sees every area's tasks, an engineer
+// the tasks assigned to them (GET /v1/guarantee-tests), nearest due first, overdue marked; the
+// assignee records the result that closes a task (measurements, conclusion, photo links).
+import { useState, type FormEvent } from 'react';
+import { get, post } from '../api';
+import { ErrorNote, Loading, Section } from '../components/bits';
+import { useT, type Lang } from '../i18n';
+import { formatDateTime } from '../time';
+import { useData } from '../useData';
+
+const TEXT = {
+  en: {
+    title: 'Guarantee area test tasks',
+    state: 'Show',
+    open: 'open',
+    overdue: 'overdue',
+    done: 'done',
+    all: 'all',
+    empty: 'No test task.',
+    area: 'Area',
+    task: 'Test',
+    assignee: 'Assignee',
+    due: 'Due',
+    status: 'Status',
+    escalated: 'overdue, escalated to the VIP manager {at}',
+    record: 'Record the result',
+    measurements: 'Measurements, one per line: name value unit [cell], e.g. RSRP -92 dBm 460-00-12345-1',
+    conclusion: 'Conclusion',
+    PASS: 'Pass',
+    FAIL: 'Fail',
+    notes: 'Finding (required when the test failed)',
+    photos: 'Photo links, one per line (https://…)',
+    submit: 'Close the task with this result',
+    recorded: 'Recorded {task}{late}.',
+    late: ' (after its due time)',
+    badLine: 'Line {n} is not "name value [unit] [cell]".',
+  },
+  'zh-CN': {
+    title: '重点保障区域测试任务',
+    state: '显示',
+    open: '未完成',
+    overdue: '已超期',
+    done: '已完成',
+    all: '全部',
+    empty: '没有测试任务。',
+    area: '保障区域',
+    task: '测试',
+    assignee: '负责人',
+    due: '完成时限',
+    status: '状态',
+    escalated: '已超期，{at} 已升级至 VIP 客户经理',
+    record: '录入测试结果',
+    measurements: '测量值，每行一项：名称 数值 单位 [小区]，例如 RSRP -92 dBm 460-00-12345-1',
+    conclusion: '结论',
+    PASS: '合格',
+    FAIL: '不合格',
+    notes: '测试发现（不合格时必填）',
+    photos: '照片链接，每行一个（https://…）',
+    submit: '提交结果并关闭任务',
+    recorded: '已录入 {task}{late}。',
+    late: '（超过完成时限）',
+    badLine: '第 {n} 行不是“名称 数值 [单位] [小区]”。',
+  },
+} as const;
+type TextKey = keyof (typeof TEXT)['en'];
+
+function useText(): (key: TextKey, vars?: Record<string, string | number>) => string {
+  const { lang } = useT();
+  return (key, vars = {}) =>
+    Object.entries(vars).reduce<string>(
+      (s, [k, v]) => s.replace(`{${k}}`, String(v)),
+      TEXT[lang as Lang][key] ?? TEXT.en[key],
+    );
+}
+
+const STATES = ['open', 'overdue', 'done', 'all'] as const;
+type State = (typeof STATES)[number];
+
+interface TestTask {
+  taskId: string;
+  areaId: string;
+  areaName: string;
+  title: string;
+  assignee?: string;
+  status: 'OPEN' | 'DONE';
+  dueAt: string;
+  overdue: boolean;
+  escalatedAt?: string;
+  doneBy?: string;
+  late?: boolean;
+  result?: { conclusion: 'PASS' | 'FAIL' };
+}
+
+interface Measurement {
+  name: string;
+  value: number;
+  unit?: string;
+  cellId?: string;
+}
+
+/** `RSRP -92 dBm 460-00-12345-1` → a measurement; the line number of the first bad line otherwise. */
+export function parseMeasurements(text: string): Measurement[] | { badLine: number } {
+  const out: Measurement[] = [];
+  const lines = text.split('\n').map((l) => l.trim());
+  for (const [i, line] of lines.entries()) {
+    if (!line) continue;
+    const [name, raw, ...rest] = line.split(/\s+/);
+    const value = Number(raw);
+    if (!name || raw === undefined || !Number.isFinite(value)) return { badLine: i + 1 };
+    const cellId = rest.find((r) => /^\d{3}-\d{2,3}-\d+-\d+$/.test(r));
+    const unit = rest.find((r) => r !== cellId);
+    out.push({ name, value, ...(unit ? { unit } : {}), ...(cellId ? { cellId } : {}) });
+  }
+  return out;
+}
+
+export function GuaranteeTests() {
+  const tx = useText();
+  const { lang } = useT();
+  const [state, setState] = useState<State>('open');
+  const [open, setOpen] = useState<string>();
+  const data = useData(
+    () => get<{ items: TestTask[] }>(`/v1/guarantee-tests?state=${state}&limit=200`),
+    [state],
+  );
+  return (
+    <main data-testid="guarantee-tests">
+      <h1>{tx('title')}</h1>
+      <div className="toolbar">
+        <label>
+          {tx('state')}{' '}
+          <select name="state" value={state} onChange={(e) => setState(e.target.value as State)}>
+            {STATES.map((s) => (
+              <option key={s} value={s}>
+                {tx(s)}
+              </option>
+            ))}
+          </select>
+        </label>
+      </div>
+      {data.loading && !data.value && <Loading />}
+      <ErrorNote error={data.error} />
+      {data.value && data.value.items.length === 0 && <p className="muted">{tx('empty')}</p>}
+      {data.value && data.value.items.length > 0 && (
+        <table>
+          <thead>
+            <tr>
+              <th>{tx('area')}</th>
+              <th>{tx('task')}</th>
+              <th>{tx('assignee')}</th>
+              <th>{tx('due')}</th>
+              <th>{tx('status')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {data.value.items.map((task) => (
+              <tr key={task.taskId} className={task.overdue ? 'breached' : ''}>
+                <td>{task.areaName}</td>
+                <td>
+                  {task.title} <span className="muted">{task.taskId}</span>
+                </td>
+                <td>{task.assignee ?? '-'}</td>
+                <td>{formatDateTime(task.dueAt, lang)}</td>
+                <td>
+                  {task.status === 'DONE'
+                    ? `${tx('done')} · ${task.result ? tx(task.result.conclusion) : ''} · ${task.doneBy ?? ''}`
+                    : task.escalatedAt
+                      ? tx('escalated', { at: formatDateTime(task.escalatedAt, lang) })
+                      : tx(task.overdue ? 'overdue' : 'open')}
+                  {task.status === 'OPEN' && (
+                    <button
+                      type="button"
+                      onClick={() => setOpen(open === task.taskId ? undefined : task.taskId)}
+                    >
+                      {tx('record')}
+                    </button>
+                  )}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {open && <ResultForm key={open} taskId={open} onDone={data.reload} />}
+    </main>
+  );
+}
+
+function ResultForm({ taskId, onDone }: { taskId: string; onDone: () => void }) {
+  const tx = useText();
+  const [measurements, setMeasurements] = useState('');
+  const [conclusion, setConclusion] = useState<'PASS' | 'FAIL'>('PASS');
+  const [notes, setNotes] = useState('');
+  const [photos, setPhotos] = useState('');
+  const [error, setError] = useState<unknown>();
+  const [note, setNote] = useState<string>();
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setError(undefined);
+    const parsed = parseMeasurements(measurements);
+    if (!Array.isArray(parsed)) return setError(new Error(tx('badLine', { n: parsed.badLine })));
+    try {
+      const out = await post<{ late: boolean }>(`/v1/guarantee-tests/${encodeURIComponent(taskId)}/result`, {
+        measurements: parsed,
+        conclusion,
+        ...(notes.trim() ? { notes: notes.trim() } : {}),
+        photos: photos
+          .split('\n')
+          .map((p) => p.trim())
+          .filter(Boolean),
+      });
+      setNote(tx('recorded', { task: taskId, late: out.late ? tx('late') : '' }));
+      onDone();
+    } catch (err) {
+      setError(err);
+    }
+  };
+  return (
+    <Section title={`${tx('record')} · ${taskId}`} id="test-result">
+      <form onSubmit={(e) => void submit(e)}>
+        <label>
+          {tx('measurements')}
+          <textarea
+            name="measurements"
+            rows={4}
+            value={measurements}
+            onChange={(e) => setMeasurements(e.target.value)}
+          />
+        </label>
+        <label>
+          {tx('conclusion')}{' '}
+          <select
+            name="conclusion"
+            value={conclusion}
+            onChange={(e) => setConclusion(e.target.value as 'PASS' | 'FAIL')}
+          >
+            <option value="PASS">{tx('PASS')}</option>
+            <option value="FAIL">{tx('FAIL')}</option>
+          </select>
+        </label>
+        <label>
+          {tx('notes')}
+          <textarea name="notes" rows={2} value={notes} onChange={(e) => setNotes(e.target.value)} />
+        </label>
+        <label>
+          {tx('photos')}
+          <textarea name="photos" rows={2} value={photos} onChange={(e) => setPhotos(e.target.value)} />
+        </label>
+        <button type="submit">{tx('submit')}</button>
+      </form>
+      {note && <p>{note}</p>}
+      <ErrorNote error={error} />
+    </Section>
+  );
+}
