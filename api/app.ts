@@ -149,7 +149,10 @@ export function createApp(deps: AppDeps): Express {
   // S10: reads of the read model answer within READ_DEADLINE_MS (503 + Retry-After), never hang.
   app.use(
     ['/v1/complaints', '/v1/worklists', '/v1/incidents', '/v1/me'],
-    readDeadline(undefined, /\/recordings\//),
+    readDeadline({
+      except: /\/recordings\//,
+      diagnose: (ms) => checkHealth({ client, mongo: deps.mongo }, ms),
+    }),
   );
   app.use('/v1/complaints', complaintRoutes(service, security.recordAction));
   app.use('/v1/complaints', recordingRoutes(service, createContactModels(deps.mongo)));

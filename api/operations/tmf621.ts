@@ -1,6 +1,6 @@
 // The TMF621 Trouble Ticket v5 operations (issue 19, T1): declared like every /v1 operation, so the
 // access table, docs/security.md and /openapi.json list them too. The bodies are the TMF resources
-// as ClosedLoop serves them (api/tmf/*); the published document is ../shared/reference/tmf621/.
+// as ClosedLoop serves them (api/tmf/*); the published document is docs/reference/tmf621/.
 // Errors under /tmf-api are the TMF `Error` (api/tmf/errors.ts).
 import { z } from 'zod';
 import { TroubleTicketCreateSchema } from '../tmf/create';

@@ -1,5 +1,5 @@
 // Validates TMF621 answers against the published v5.0.1 OpenAPI document
-// (../shared/reference/tmf621/, Apache 2.0): ajv over the document's own component schemas, with
+// (docs/reference/tmf621/, Apache 2.0): ajv over the document's own component schemas, with
 // the polymorphic unions (oneOf + discriminator) resolved by their `@type`, as the standard means
 // them (a PartyRoleRef is also a valid PartyRef, so a plain oneOf would refuse every one of them).
 import { existsSync, readFileSync } from 'node:fs';
@@ -10,9 +10,9 @@ import { parse } from 'yaml';
 
 type Json = Record<string, unknown>;
 
+/** A copy of the published document travels with the repository (docs/reference/tmf621/, unchanged). */
 const CANDIDATES = [
-  path.resolve(__dirname, '../../../shared/reference/tmf621/TMF621-Trouble_Ticket-v5.0.1.oas.yaml'),
-  path.resolve(__dirname, '../../reference/tmf621/TMF621-Trouble_Ticket-v5.0.1.oas.yaml'),
+  path.resolve(__dirname, '../../docs/reference/tmf621/TMF621-Trouble_Ticket-v5.0.1.oas.yaml'),
 ];
 
 /** The published document (the first of the known places that has it). */

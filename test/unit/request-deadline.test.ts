@@ -11,7 +11,19 @@ const lateErrors: unknown[] = [];
 
 beforeAll(async () => {
   const app = express();
-  app.use(readDeadline(150, /\/recordings\//));
+  app.use(
+    '/diag',
+    readDeadline({
+      ms: 150,
+      diagnose: async () => ({
+        ok: false,
+        temporal: 'up',
+        mongodb: 'down',
+        message: 'the database (MongoDB) did not answer within 500 ms',
+      }),
+    }),
+  );
+  app.use(readDeadline({ ms: 150, except: /^\/(recordings|diag)\// }));
   const slow = (ms: number) => new Promise((r) => setTimeout(r, ms));
   const reply: express.RequestHandler = (req, res, next) => {
     slow(Number(req.query.ms ?? 0))
@@ -19,6 +31,7 @@ beforeAll(async () => {
       .catch(next);
   };
   app.get('/read', reply);
+  app.get('/diag/read', reply);
   app.get('/recordings/1', reply);
   app.post('/act', reply);
   app.use(((err, _req, _res, next) => {
@@ -42,11 +55,22 @@ describe('S10 reads answer within their deadline', () => {
     expect(late.headers.get('content-type')).toMatch(/application\/problem\+json/);
     expect(await late.json()).toMatchObject({
       error: 'deadline_exceeded',
-      message: expect.stringMatching(/GET \/read did not answer within 150 ms/),
+      message: expect.stringMatching(/GET \/read did not answer within 150 ms \(the server is overloaded\)/),
     });
     const fast = await fetch(`${base}/read?ms=0`);
     expect(fast.status).toBe(200);
     expect(await fast.json()).toEqual({ ok: true, path: '/read' });
+  });
+
+  it('S10 when a dependency does not answer, the late answer names it', async () => {
+    const late = await fetch(`${base}/diag/read?ms=600`);
+    expect(late.status).toBe(503);
+    expect(await late.json()).toMatchObject({
+      error: 'unavailable',
+      message: expect.stringMatching(
+        /GET \/diag\/read did not answer within 150 ms: the database \(MongoDB\) did not answer/,
+      ),
+    });
   });
 
   it("S10 the slow route's own answer, when it comes, goes nowhere and raises no error", async () => {
