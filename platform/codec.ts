@@ -36,6 +36,25 @@ const text = (b: Uint8Array | null | undefined) => (b ? Buffer.from(b).toString(
 /** The error a payload that fails authentication (tampered, wrong key) raises. */
 export class PayloadDecryptionError extends ValueError {}
 
+/**
+ * AES-256 keys by id, each checked to be 32 bytes, with the current one present: the key ring of
+ * the payload codec and of the field cipher (platform/field-cipher.ts).
+ */
+export function keyRing(
+  keys: Readonly<Record<string, Uint8Array>>,
+  currentKeyId: string,
+  what: string,
+  fail: (message: string) => Error,
+): ReadonlyMap<string, Buffer> {
+  const map = new Map<string, Buffer>();
+  for (const [id, key] of Object.entries(keys)) {
+    if (key.length !== KEY_BYTES) throw fail(`${what} key ${id} must have ${KEY_BYTES} bytes`);
+    map.set(id, Buffer.from(key));
+  }
+  if (!map.has(currentKeyId)) throw fail(`the current ${what} key ${currentKeyId} is not given`);
+  return map;
+}
+
 export class EncryptionCodec implements PayloadCodec {
   private readonly keys: ReadonlyMap<string, Buffer>;
 
@@ -47,13 +66,7 @@ export class EncryptionCodec implements PayloadCodec {
     keys: Readonly<Record<string, Uint8Array>>,
     readonly currentKeyId: string,
   ) {
-    const map = new Map<string, Buffer>();
-    for (const [id, key] of Object.entries(keys)) {
-      if (key.length !== KEY_BYTES) throw new ValueError(`payload key ${id} must have ${KEY_BYTES} bytes`);
-      map.set(id, Buffer.from(key));
-    }
-    if (!map.has(currentKeyId)) throw new ValueError(`the current payload key ${currentKeyId} is not given`);
-    this.keys = map;
+    this.keys = keyRing(keys, currentKeyId, 'payload', (m) => new ValueError(m));
   }
 
   /** The key ids this codec can decrypt. */

@@ -9,14 +9,13 @@
 // moved to another field, or a key id changed, fails to open. Values stored before encryption
 // (no prefix) open as themselves; the migration seals them.
 import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+import { keyRing } from './codec';
 import { payloadKeysFrom } from './security-config';
 
 const PREFIX = 'enc:v1:';
 const ALGORITHM = 'aes-256-gcm';
 const IV_BYTES = 12;
 const TAG_BYTES = 16;
-const KEY_BYTES = 32;
-
 export class FieldDecryptionError extends Error {}
 
 export class FieldCipher {
@@ -26,13 +25,7 @@ export class FieldCipher {
     keys: Readonly<Record<string, Uint8Array>>,
     readonly currentKeyId: string,
   ) {
-    const map = new Map<string, Buffer>();
-    for (const [id, key] of Object.entries(keys)) {
-      if (key.length !== KEY_BYTES) throw new Error(`field key ${id} must have ${KEY_BYTES} bytes`);
-      map.set(id, Buffer.from(key));
-    }
-    if (!map.has(currentKeyId)) throw new Error(`the current field key ${currentKeyId} is not given`);
-    this.keys = map;
+    this.keys = keyRing(keys, currentKeyId, 'field', (m) => new Error(m));
   }
 
   /** True for a value this format sealed. */

@@ -2,12 +2,15 @@
 // hot, care callbacks nobody answered (R6.3) — ordered by the nearest deadline, with live countdowns.
 import { useMemo, useState } from 'react';
 import { get, type ComplaintSummary } from '../api';
+import type { operations } from '../api-types';
 import { Countdown, ErrorNote, Flags, Loading, StageBadge } from '../components/bits';
 import { useT } from '../i18n';
 import { Link } from '../router';
 import { formatDateTime } from '../time';
 import { useData } from '../useData';
 
+/** The worklists the API serves (its generated types): a tab missing here fails the typecheck. */
+type WorklistName = operations['getWorklist']['parameters']['path']['name'];
 export const WORKLISTS = [
   'mine',
   'team',
@@ -16,7 +19,10 @@ export const WORKLISTS = [
   'escalated-to-me',
   'hot',
   'care-callback',
-] as const;
+] as const satisfies readonly WorklistName[];
+const everyWorklistHasATab: Exclude<WorklistName, (typeof WORKLISTS)[number]> extends never ? true : never =
+  true;
+void everyWorklistHasATab;
 
 type Sort = 'deadline' | 'received';
 
