@@ -332,11 +332,12 @@ export const PolicySetSchema = z
         callAttempts: z.number().int().min(1).max(10),
         callSpacing: duration,
         smsAnswerWait: duration,
+        personWithin: duration.optional(),
       })
       .strict()
       .optional()
       .describe(
-        'A care callback nobody answers (R6.3): calls inside the allowed hours, then an SMS asking for the answer, then a person; default 3 calls 4h apart, 24h for the SMS',
+        'A care callback nobody answers (R6.3): calls inside the allowed hours, then an SMS asking for the answer, then a person, escalated on the ladder when not recorded within personWithin; default 3 calls 4h apart, 24h for the SMS, 3d for the person',
       ),
     contact: ContactPolicySchema.optional().describe('How the customer is called and texted (R4.3, R4.4)'),
     calendars: z

@@ -3853,11 +3853,12 @@ export interface operations {
           repeatWindow?: string;
           /** @description How long after closing the care callback is made (R6.1); default 7d */
           careCallbackAfter?: string;
-          /** @description A care callback nobody answers (R6.3): calls inside the allowed hours, then an SMS asking for the answer, then a person; default 3 calls 4h apart, 24h for the SMS */
+          /** @description A care callback nobody answers (R6.3): calls inside the allowed hours, then an SMS asking for the answer, then a person, escalated on the ladder when not recorded within personWithin; default 3 calls 4h apart, 24h for the SMS, 3d for the person */
           careCallback?: {
             callAttempts: number;
             callSpacing: string;
             smsAnswerWait: string;
+            personWithin?: string;
           };
           /** @description How the customer is called and texted (R4.3, R4.4) */
           contact?: {

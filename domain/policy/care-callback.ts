@@ -16,12 +16,18 @@ export interface CareCallbackPolicy {
   callSpacing: string;
   /** How long the customer has to answer the SMS that asks whether the problem stayed fixed. */
   smsAnswerWait: string;
+  /**
+   * How long the care callback may wait on the worklist for a person's record before it escalates
+   * on the ladder (and again after each such period); default 3d.
+   */
+  personWithin?: string;
 }
 
 export const DEFAULT_CARE_CALLBACK_POLICY: CareCallbackPolicy = frozen({
   callAttempts: 3,
   callSpacing: '4h',
   smsAnswerWait: '24h',
+  personWithin: '3d',
 });
 
 /** Problems with a care-callback policy, as messages naming the field ([] = fine). */
@@ -30,8 +36,9 @@ export function checkCareCallbackPolicy(policy: CareCallbackPolicy): string[] {
   // At least one call: the SMS is the supplement of a call (R4.3), not a replacement.
   if (!Number.isInteger(policy.callAttempts) || policy.callAttempts < 1 || policy.callAttempts > 10)
     problems.push('callAttempts: must be an integer from 1 to 10');
-  for (const key of ['callSpacing', 'smsAnswerWait'] as const) {
+  for (const key of ['callSpacing', 'smsAnswerWait', 'personWithin'] as const) {
     const value = policy[key];
+    if (key === 'personWithin' && value === undefined) continue;
     if (typeof value !== 'string' || !isDuration(value) || parseDuration(value) <= 0)
       problems.push(`${key}: "${String(value)}" is not a positive duration such as 4h, 24h`);
   }
@@ -56,6 +63,11 @@ export function careCallbackContactPolicy(care: CareCallbackPolicy): Partial<Con
  * fixed (the loop ends), said it is back (reopened), or gave no usable answer to any call nor to the
  * SMS — then a person takes it over; it is never dropped.
  */
+/** How long a care callback handed to a person waits for their record before it escalates (ms). */
+export function careCallbackPersonWithinMs(care: CareCallbackPolicy): number {
+  return parseDuration(care.personWithin ?? DEFAULT_CARE_CALLBACK_POLICY.personWithin!);
+}
+
 export type CareCallbackNext = 'CONFIRMED' | 'REOPEN' | 'TO_PERSON';
 
 export function careCallbackNext(outcome: { reached: boolean; answer: string }): CareCallbackNext {

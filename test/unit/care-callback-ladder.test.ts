@@ -2,6 +2,7 @@
 // and the care callback nobody answers — retried by policy, then an SMS, then a person (R6.3).
 import {
   careCallbackContactPolicy,
+  careCallbackPersonWithinMs,
   careCallbackNext,
   careCallbackNextByPerson,
   checkCareCallbackPolicy,
@@ -54,7 +55,12 @@ describe('R6.3 a care callback nobody answers is retried, asked by SMS, then lis
       callAttempts: 3,
       callSpacing: '4h',
       smsAnswerWait: '24h',
+      personWithin: '3d',
     });
+    expect(careCallbackPersonWithinMs(DEFAULT_CARE_CALLBACK_POLICY)).toBe(3 * 86_400_000);
+    expect(careCallbackPersonWithinMs({ callAttempts: 1, callSpacing: '1h', smsAnswerWait: '1h' })).toBe(
+      3 * 86_400_000,
+    );
     expect(careCallbackContactPolicy({ callAttempts: 2, callSpacing: '3h', smsAnswerWait: '12h' })).toEqual({
       callAttempts: 2,
       callSpacing: '3h',
@@ -69,10 +75,18 @@ describe('R6.3 a care callback nobody answers is retried, asked by SMS, then lis
 
   it('R6.3 a policy without a call, or with a spacing that is no duration, is refused naming the field', () => {
     expect(checkCareCallbackPolicy(DEFAULT_CARE_CALLBACK_POLICY)).toEqual([]);
-    expect(checkCareCallbackPolicy({ callAttempts: 0, callSpacing: 'soon', smsAnswerWait: '0h' })).toEqual([
+    expect(
+      checkCareCallbackPolicy({
+        callAttempts: 0,
+        callSpacing: 'soon',
+        smsAnswerWait: '0h',
+        personWithin: 'later',
+      }),
+    ).toEqual([
       'callAttempts: must be an integer from 1 to 10',
       'callSpacing: "soon" is not a positive duration such as 4h, 24h',
       'smsAnswerWait: "0h" is not a positive duration such as 4h, 24h',
+      'personWithin: "later" is not a positive duration such as 4h, 24h',
     ]);
     const set = {
       ...DEFAULT_POLICY_SET,

@@ -92,6 +92,31 @@ describe('R6.3 a care callback nobody answers', () => {
     expect(await handle.result()).toMatchObject({ stage: 'CLOSED' });
   });
 
+  it('R6.3 a care callback nobody records within its time escalates on the ladder; the record ends it', async () => {
+    const { handle } = await closedComplaint({ calls: ['no-answer'] });
+    await h.env.sleep('8d');
+    await h.env.sleep('3d');
+    const listed = await h.until(handle, (v) => v.careCallback?.toPersonAt !== undefined);
+    const before = listed.escalations.length;
+    // personWithin is 3d by default: just past it, one escalation naming the wait.
+    await h.env.sleep(
+      Date.parse(listed.careCallback!.toPersonAt!) + 3 * 24 * H + 60_000 - (await h.env.currentTimeMs()),
+    );
+    const late = await h.until(handle, (v) => v.escalations.length === before + 1);
+    expect(late.escalations.at(-1)).toMatchObject({ by: 'system', source: 'unacknowledged' });
+    expect(late.escalations.at(-1)!.reason).toMatch(
+      /care callback on the worklist for 3d without a person's record/,
+    );
+    expect((await handle.describe()).status.name).toBe('RUNNING');
+    const after = await h.act(handle, recordCareCallbackUpdate, handler, {
+      reached: true,
+      answer: 'SATISFIED',
+      note: '补充回访，客户确认已恢复',
+    });
+    expect(after.careCallback?.byPerson).toMatchObject({ by: handler.user });
+    expect(await handle.result()).toMatchObject({ stage: 'CLOSED' });
+  });
+
   it('R6.3 an SMS answer after the unanswered calls ends it without a person', async () => {
     const { handle } = await closedComplaint({ calls: ['busy'], smsReplies: ['1'] });
     await h.env.sleep('8d');

@@ -6,12 +6,17 @@ import {
   careCallbackContactPolicy,
   careCallbackNext,
   careCallbackNextByPerson,
+  careCallbackPersonWithinMs,
   checkRecordCareCallback,
   DEFAULT_CARE_CALLBACK_POLICY,
 } from '../../domain/policy/care-callback';
+import { stopClock } from '../../domain/policy/clocks';
+import { formatDuration } from '../../domain/policy/durations';
+import { nextLevel } from '../../domain/policy/escalation';
 import type { ContactOutcome } from '../contact/contract';
 import { recordCareCallbackUpdate, type Acting, type CareCallbackOutcomeInput } from './contract';
 import type { Ctx } from './ctx';
+import { escalate } from './escalation';
 import { act, refuse } from './handler-kit';
 import { commit } from './projection';
 import { contact, newContact, reopen } from './reply';
@@ -75,7 +80,26 @@ async function handToPerson(ctx: Ctx, outcome: ContactOutcome): Promise<boolean>
     now,
   );
   await commit(state);
-  await condition(() => state.careCallback?.byPerson !== undefined);
+  // A wait on a person has a deadline: each period without their record escalates on the ladder.
+  const care = state.policy!.careCallback ?? DEFAULT_CARE_CALLBACK_POLICY;
+  const within = careCallbackPersonWithinMs(care);
+  let periods = 0;
+  while (!(await condition(() => state.careCallback?.byPerson !== undefined, within))) {
+    periods += 1;
+    escalate(ctx, {
+      level: nextLevel(state.policy!.escalation, state.escalationLevel),
+      reason: `care callback on the worklist for ${formatDuration(within * periods)} without a person's record (R6.3)`,
+      by: 'system',
+      source: 'unacknowledged',
+    });
+    await commit(state);
+  }
+  // The person's record answers those escalations: their acknowledgement clocks stop with it.
+  if (periods > 0) {
+    const now = Date.now();
+    for (const c of Object.values(state.clockMap))
+      if (c.name.startsWith('escalationAck:') && c.stoppedAt === undefined) stopClock(c, now);
+  }
   return state.stage === 'REOPENED';
 }
 
