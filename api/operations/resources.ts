@@ -16,7 +16,7 @@ import {
 } from '../report-schemas';
 import { PolicySetSchema, TicketIdParam, WorklistParam, WorklistQuerySchema } from '../schemas';
 import { VipIdParam, VipProfileSchema } from '../vip-schemas';
-import { DEV, empty, json, media, op, PUBLIC, roles, TWILIO, type Operation } from './define';
+import { DEV, empty, json, media, op, PUBLIC, roles, ROLES, TWILIO, type Operation } from './define';
 import {
   AREA_CHANGERS,
   AREA_READERS,
@@ -42,18 +42,8 @@ export const getMe = op({
   description:
     'permissions lists `METHOD /path` of every route of the access table the roles allow; the console ' +
     'offers only those actions. Assignment (which complaints) is still checked on each call.',
-  ...roles([
-    'intake',
-    'handler',
-    'department',
-    'supervisor',
-    'interface',
-    'leader',
-    'vipManager',
-    'analyst',
-    'admin',
-    'privacy',
-  ]),
+  // every role: whoever signs in may ask who they are
+  ...roles(ROLES),
   note: 'who is signed in and the routes their roles allow (the console offers only those actions)',
   responses: { 200: json('the principal', V.MeSchema) },
 });
