@@ -12,6 +12,7 @@ import { createSignatureActivities, type SignatureActivities } from './signature
 import { createIncidentActivities, createIncidentModels, type IncidentActivities } from './incidents';
 import type { EvidenceActivities } from './evidence/types';
 import { createGuaranteeActivities } from './guarantee';
+import { createHotDigestActivities, type HotDigestActivities } from './hot-complaints';
 import type { GuaranteeActivities } from './guarantee-types';
 import type { Models } from './models';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
@@ -24,6 +25,10 @@ import { createRepeatActivities } from './repeat';
 import { createPrivacyActivities } from './privacy/activities';
 import type { PrivacyActivities } from './privacy/types';
 import type { ComplaintActivities } from './types';
+import { createTmfEventActivities } from './tmf-events';
+import { createTmfEventModels } from './tmf-events-models';
+import type { TmfEventActivities } from './tmf-events-types';
+import type { WorkOrderReplyTargets } from '../platform/tmf-events-config';
 
 export interface ActivityDeps {
   models: Models;
@@ -44,6 +49,13 @@ export interface ActivityDeps {
     enabled: boolean;
     rolePhones: Record<string, string[]>;
   };
+  /** TMF621 events and work-order replies (issue 19): attempts before DEAD, reply targets per channel. */
+  tmfEvents?: {
+    maxAttempts: number;
+    targets: WorkOrderReplyTargets;
+    /** the credential of a channel's reply endpoint */
+    secret(channel: string): string | undefined;
+  };
 }
 
 export function createActivities(
@@ -56,13 +68,17 @@ export function createActivities(
   GuaranteeActivities &
   VipActivities &
   SignatureActivities &
-  PrivacyActivities {
+  PrivacyActivities &
+  HotDigestActivities &
+  TmfEventActivities {
   const notifications = createNotificationActivities({ ...deps, config: deps.notification });
   return {
     selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
     ...withTimelineAudit(createProjectionActivities(deps), deps),
     ...notifications,
     ...createRepeatActivities(deps),
+    // The daily digest of the hot list (R4.7).
+    ...createHotDigestActivities(deps),
     ...createContactActivities({ ...deps, config: deps.notification }),
     ...createEvidenceActivities({ sources: deps.network, logger: deps.logger }),
     ...createReportActivities({ ...deps, config: deps.reports ?? defaultReportConfig(deps.notification) }),
@@ -81,6 +97,14 @@ export function createActivities(
       namespace: deps.notification.namespace,
       policies: deps.policies,
       logger: deps.logger,
+    }),
+    ...createTmfEventActivities({
+      models: createTmfEventModels(deps.models.Complaint.db),
+      logger: deps.logger,
+      maxAttempts: deps.tmfEvents?.maxAttempts ?? 12,
+      targets: deps.tmfEvents?.targets ?? {},
+      publicBaseUrl: deps.notification.publicBaseUrl,
+      delivery: { secret: deps.tmfEvents?.secret ?? (() => undefined), timeoutMs: 10_000 },
     }),
     ...createIncidentActivities({
       ...deps,

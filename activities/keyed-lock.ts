@@ -5,8 +5,11 @@
 // commit, or a retried attempt whose stale write was still queued while the database was down) can
 // both pass the `version: {$lt: v}` filter, and the older one can land last: the read model goes
 // backwards (seen by the chaos test; 18 of 30 rounds of 8 concurrent writers kept a stale version).
-// MongoDB applies the filter atomically; this lock makes the same guarantee hold on FerretDB for
-// all writes made by one worker process.
+// MongoDB applies the filter atomically; this lock made the same guarantee hold on FerretDB for
+// all writes made by one worker process. Since issue 18 the stack's FerretDB applies it atomically
+// too (infra/ferretdb/update-cas.patch: compare-and-swap, which also covers several worker
+// processes, test/integration/projection-order.test.ts); the lock stays because it spares the
+// database conflicting writes of one complaint (each conflict costs a re-read and a retry).
 export class KeyedLock {
   private readonly tails = new Map<string, Promise<unknown>>();
 

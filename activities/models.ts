@@ -20,9 +20,13 @@ export interface ComplaintDoc extends ReportFields {
   awaitingAckRole?: string;
   /** The care callback got no answer and waits for a person (R6.3): the care-callback worklist. */
   careCallbackAwaitingPerson?: boolean;
+  /** Several departments verify in parallel and the interface person coordinates (R2.3): the coordination worklist. */
+  coordinationOpen?: boolean;
   assignee?: string;
   team?: string;
   transferredTo?: string;
+  /** Departments asked to verify that have not answered yet (R2.3): their list scope. */
+  awaitingDepartments?: string[];
   hot: boolean;
   rounds: number;
   major: boolean;
@@ -61,6 +65,8 @@ export interface OutboxDoc {
   providerStatus?: string;
   error?: string;
   attempts: number;
+  /** E-mail: when the attempt now sending began (the in-flight lease; `createdAt` for the first). */
+  sendStartedAt?: Date;
   createdAt: Date;
   updatedAt: Date;
 }
@@ -81,9 +87,11 @@ const complaintSchema = new Schema<ComplaintDoc>(
     escalationLevel: Number,
     awaitingAckRole: String,
     careCallbackAwaitingPerson: Boolean,
+    coordinationOpen: Boolean,
     assignee: String,
     team: String,
     transferredTo: String,
+    awaitingDepartments: { type: [String], default: undefined },
     hot: Boolean,
     rounds: Number,
     major: Boolean,
@@ -105,6 +113,7 @@ const complaintSchema = new Schema<ComplaintDoc>(
 complaintSchema.index({ stage: 1, receivedAt: -1 });
 complaintSchema.index({ channel: 1, receivedAt: -1 });
 complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
+complaintSchema.index({ receivedAt: -1 }); // the unfiltered list, newest first (MongoDB; FerretDB v1 sorts in memory)
 complaintSchema.index({ nextDueAt: 1 });
 /**
  * Fields queried by equality that never hold an array in any collection (repeat detection's
@@ -159,6 +168,7 @@ const outboxSchema = new Schema<OutboxDoc>(
     providerStatus: String,
     error: String,
     attempts: Number,
+    sendStartedAt: Date,
     createdAt: Date,
     updatedAt: Date,
   },

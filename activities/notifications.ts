@@ -28,6 +28,12 @@ export interface NotificationDeps {
 /** Twilio error codes that no retry can fix (invalid or unreachable number, blocked, bad body). */
 const PERMANENT_TWILIO_CODES = new Set([21211, 21214, 21407, 21408, 21602, 21604, 21610, 21612, 21614]);
 
+/**
+ * How long an e-mail attempt may still be sending after it began: longer than the longest e-mail
+ * activity's start-to-close timeout (60 s) plus the SMTP client's own timeouts (worker/worker.ts).
+ */
+export const EMAIL_SEND_LEASE_MS = 90_000;
+
 /** Claims an outbox key (insert); returns the earlier entry when the key was claimed before. */
 export async function claim(
   models: Models,
@@ -189,6 +195,47 @@ export function createNotificationActivities(deps: NotificationDeps) {
     });
   }
 
+  /**
+   * An e-mail whose earlier attempt may still be talking to the relay (its activity timed out, or the
+   * outbox write after the send was slow) must not go out a second time: while that attempt's lease
+   * runs, this attempt fails retryably and Temporal tries again later — by then the earlier one has
+   * marked it SENT, or it died and its lease has run out, and this attempt takes the lease and sends.
+   */
+  async function takeEmailLease(prior: OutboxDoc): Promise<void> {
+    const since = prior.sendStartedAt ?? prior.createdAt;
+    const age = Date.now() - new Date(since).getTime();
+    if (age < EMAIL_SEND_LEASE_MS) {
+      throw ApplicationFailure.retryable(
+        `an earlier attempt began sending this e-mail ${Math.round(age / 1000)} s ago; retrying after its lease (${EMAIL_SEND_LEASE_MS / 1000} s)`,
+        'EmailInFlight',
+      );
+    }
+    const taken = await models.Outbox.updateOne(
+      { _id: prior._id, state: 'SENDING', sendStartedAt: prior.sendStartedAt ?? null },
+      { $set: { sendStartedAt: new Date(), updatedAt: new Date() } },
+    );
+    if (taken.modifiedCount !== 1) {
+      throw ApplicationFailure.retryable('another attempt took this e-mail first', 'EmailInFlight');
+    }
+  }
+
+  /** The relay accepted it: record that, trying a few times so that a slow database does not make
+   *  the activity fail (and a later attempt wait for the lease) after the mail went out. */
+  async function markEmailSent(key: string, messageId: string): Promise<void> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        await models.Outbox.updateOne(
+          { _id: key },
+          { $set: { state: 'SENT', providerId: messageId, updatedAt: new Date() } },
+        );
+        return;
+      } catch (err) {
+        if (attempt >= 3) throw err;
+        await new Promise((r) => setTimeout(r, 500 * attempt));
+      }
+    }
+  }
+
   async function sendEmail(input: SendEmailInput): Promise<SendEmailResult> {
     const byRole = input.toRole ? config.roleEmails[input.toRole] : undefined;
     const to = input.to?.length ? input.to : byRole?.length ? byRole : config.supervisorEmails;
@@ -203,6 +250,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       body: rendered.text,
     });
     if (prior?.state === 'SENT') return { messageId: prior.providerId ?? messageId, alreadySent: true };
+    if (prior) await takeEmailLease(prior);
     await mailer.sendMail({
       from: config.mailFrom,
       to,
@@ -212,10 +260,7 @@ export function createNotificationActivities(deps: NotificationDeps) {
       messageId,
       headers: { 'X-ClosedLoop-Ticket': input.ticketId, 'X-ClosedLoop-Key': input.idempotencyKey },
     });
-    await models.Outbox.updateOne(
-      { _id: input.idempotencyKey },
-      { $set: { state: 'SENT', providerId: messageId, updatedAt: new Date() } },
-    );
+    await markEmailSent(input.idempotencyKey, messageId);
     logger.info(
       { key: input.idempotencyKey, ticketId: input.ticketId, template: input.template },
       'e-mail sent',

@@ -31,9 +31,11 @@ export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc
     escalationLevel: view.escalationLevel,
     awaitingAckRole: view.awaitingAckRole,
     careCallbackAwaitingPerson: careCallbackAwaitingPerson(view) || undefined,
+    coordinationOpen: view.coordination?.some((c) => !c.doneAt) || undefined,
     assignee: view.assignee,
     team: view.team,
     transferredTo: view.stage === 'TRANSFERRED' ? view.triage?.department : undefined,
+    awaitingDepartments: awaiting(view),
     hot: view.hot,
     rounds: view.rounds,
     major: view.major !== undefined,
@@ -47,6 +49,12 @@ export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc
     nextDueAt: nextDue === undefined ? undefined : new Date(nextDue),
     updatedAt: new Date(),
   };
+}
+
+/** Departments asked to verify and not answered yet (R2.3); undefined when none. */
+function awaiting(view: ComplaintView): string[] | undefined {
+  const open = (view.verificationRequests ?? []).filter((r) => !r.answeredAt).map((r) => r.department);
+  return open.length > 0 ? [...new Set(open)] : undefined;
 }
 
 /** Listed for a person and not recorded yet (R6.3). */
@@ -70,20 +78,25 @@ export function setAndUnset(doc: object): { $set: Record<string, unknown>; $unse
 }
 
 /**
- * Versioned upsert: applies only when the stored version is older. A duplicate-key error means the
- * document exists with the same or a newer version, so this write is stale and dropped.
+ * Versioned upsert: applies only when the stored version is older. The database applies the filter
+ * and the write to one version of the document (MongoDB; the stack's FerretDB with
+ * infra/ferretdb/update-cas.patch), so two writers in two processes cannot land the older last.
+ * A duplicate-key error means the document exists: either with the same or a newer version (this
+ * write is stale and dropped) or because another writer created it just now with an older one —
+ * so the update is tried once more without the upsert.
  */
 export async function upsertIfNewer<T extends { _id: string; version: number }>(
   model: Model<T>,
   doc: T,
 ): Promise<boolean> {
+  const filter: QueryFilter<T> = { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>;
   try {
-    const filter: QueryFilter<T> = { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>;
     const res = await model.updateOne(filter, setAndUnset(doc), { upsert: true });
     return res.modifiedCount + res.upsertedCount > 0;
   } catch (err) {
-    if (isDuplicateKey(err)) return false;
-    throw err;
+    if (!isDuplicateKey(err)) throw err;
+    const res = await model.updateOne(filter, setAndUnset(doc));
+    return res.modifiedCount > 0;
   }
 }
 
@@ -94,8 +107,8 @@ export function createProjectionActivities({
   models: Models;
   reports?: { timeZone: string };
 }) {
-  // One complaint's projections are written one at a time in this process: the versioned upsert is
-  // not atomic on FerretDB (see keyed-lock.ts).
+  // One complaint's projections are written one at a time in this process (keyed-lock.ts): fewer
+  // conflicting writes; across processes the database keeps the versioned upsert atomic.
   const lock = new KeyedLock();
   function projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> {
     return lock.run(view.ticketId, () => project(view));

@@ -1,5 +1,6 @@
 // Customer and staff texts. Customer texts are zh-CN first (the operator's customers), English on request.
 import { AREA_SMS, renderAreaEmail } from './guarantee-templates';
+import { renderHotDigestEmail } from './hot-digest-templates';
 import type { RenderedEmail } from './rendered-email';
 import type { EmailTemplate, SmsTemplate } from './types';
 
@@ -94,6 +95,12 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
         ],
         links,
       );
+    case 'coordinationTask':
+      return email(
+        `【协调查证 Coordinate departments】${v.ticketId} · ${v.departments ?? ''}`,
+        [...base, ['部门 Departments', v.departments ?? ''], ['时限 Coordinate within', v.within ?? '']],
+        links,
+      );
     case 'majorReport':
       return email(
         `【重大投诉书面报告 Major complaint report】${v.ticketId} · ${v.title ?? ''}`,
@@ -139,6 +146,8 @@ export function renderEmail(template: EmailTemplate, v: Vars, links: Vars): Rend
         ],
         links,
       );
+    case 'hotDigest':
+      return renderHotDigestEmail(v, links);
     case 'vipAssistantUpdate':
       return email(
         `【VIP投诉进展 VIP complaint update】${v.ticketId} · ${v.step ?? ''}`,

@@ -10,6 +10,7 @@ export type EmailTemplate =
   | 'clockBreached'
   | 'escalation'
   | 'verificationRequest'
+  | 'coordinationTask'
   | 'majorReport'
   | 'incidentStarted'
   | 'incidentResolved'
@@ -20,7 +21,8 @@ export type EmailTemplate =
   | 'areaRecovered'
   | 'areaTest'
   | 'areaTestOverdue'
-  | 'onSiteTestBooked';
+  | 'onSiteTestBooked'
+  | 'hotDigest';
 
 export interface SendSmsInput {
   /** Made deterministically in the workflow: the same key never sends twice. */

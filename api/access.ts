@@ -143,6 +143,8 @@ export interface ComplaintAccess {
   team?: string;
   /** the support department it was transferred to */
   department?: string;
+  /** every department asked to verify it, at triage or later (R2.3) */
+  departments?: string[];
   vipLevel: number;
   /** the system or person that filed it */
   submittedBy?: string;
@@ -156,6 +158,7 @@ export interface ComplaintLike {
   team?: string;
   input?: { location?: { region?: string }; customer?: { vipLevel?: number }; submittedBy?: string };
   triage?: { decision?: string; department?: string; assignee?: string; by?: string };
+  verificationRequests?: { department: string }[];
 }
 
 /**
@@ -171,6 +174,7 @@ export function accessSummaryOf(c: ComplaintLike): ComplaintAccess {
     assignee: c.assignee ?? t?.assignee ?? (t?.decision === 'SELF' ? t.by : undefined),
     team: c.team ?? c.input?.location?.region,
     department: t?.decision === 'TRANSFER' ? t.department : undefined,
+    departments: [...new Set((c.verificationRequests ?? []).map((r) => r.department))],
     vipLevel: c.input?.customer?.vipLevel ?? 0,
     submittedBy: c.input?.submittedBy,
   };
@@ -195,8 +199,10 @@ export function canAccessComplaint(
         return true;
       case 'handler':
         return c.assignee === actor.user || (actor.team !== undefined && c.team === actor.team);
-      case 'department':
-        return c.department !== undefined && departmentsOf(actor).includes(c.department);
+      case 'department': {
+        const mine = departmentsOf(actor);
+        return [c.department, ...(c.departments ?? [])].some((d) => d !== undefined && mine.includes(d));
+      }
       case 'vipManager':
         return c.vipLevel > 0;
       case 'intake':
@@ -225,7 +231,12 @@ export function listScopeFilter(
       any.push({ assignee: actor.user });
       if (actor.team) any.push({ region: actor.team }, { team: actor.team });
     }
-    if (role === 'department') any.push({ transferredTo: { $in: departmentsOf(actor) } });
+    if (role === 'department')
+      any.push(
+        { transferredTo: { $in: departmentsOf(actor) } },
+        // Asked by a later transfer, or one of several (R2.3), and not answered yet.
+        { awaitingDepartments: { $in: departmentsOf(actor) } },
+      );
     if (role === 'vipManager') any.push({ vipLevel: { $gte: 1 } });
     if (role === 'intake') any.push({ submittedBy: actor.user });
   }

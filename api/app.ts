@@ -9,10 +9,12 @@ import type { Config } from '../platform/config';
 import { createComplaintService } from './complaints-service';
 import { checkHealth } from './deadlines';
 import { errorMiddleware, HttpError } from './errors';
+import { requestLog } from './edge';
 import { buildOpenApi } from './openapi';
 import { complaintRoutes } from './routes/complaints';
 import { policyRoutes } from './routes/policies';
 import { worklistRoutes } from './routes/worklists';
+import { hotComplaintRoutes } from './routes/hot-complaints';
 import { PolicyStore } from '../activities/policy-store';
 import { reportRoutes } from './routes/reports';
 import { guaranteeAreaRoutes } from './routes/guarantee-areas';
@@ -35,7 +37,10 @@ import { DEFAULT_LADDER } from '../domain/policy/escalation';
 import { DEFAULT_DEPARTMENTS, type PolicySet } from '../domain/policy/sla';
 import type { PolicyVocabulary } from './complaints-service';
 import { TMF_BASE, tmfRoutes } from './tmf/router';
+import { tmfAdminRoutes } from './tmf/hub';
+import { createTmfEventModels } from '../activities/tmf-events-models';
 import { readDeadline } from './request-deadline';
+import type { ApiMetrics } from './metrics';
 
 /** The departments and ladder levels of a policy set, with the built-in defaults it falls back on. */
 function vocabularyOf(set: PolicySet): PolicyVocabulary {
@@ -51,6 +56,10 @@ export interface AppDeps {
   mongo: Connection;
   models: Models;
   logger: Logger;
+  /** D4: counts every request (api/metrics.ts); served on API_METRICS_ADDRESS by api/server.ts. */
+  metrics?: ApiMetrics;
+  /** D5: true once the process is shutting down: /readyz answers 503 so the load balancer drains it. */
+  draining?: () => boolean;
 }
 
 export function createApp(deps: AppDeps): Express {
@@ -58,26 +67,11 @@ export function createApp(deps: AppDeps): Express {
   const app = express();
   app.disable('x-powered-by');
   app.set('query parser', 'simple');
+  if (deps.metrics) app.use(deps.metrics.middleware);
   const security = createSecurity(deps);
+  // D6: every request gets its id (X-Request-Id) and its log line, before anything can refuse it.
+  app.use(requestLog(logger));
   security.applyEdge(app);
-
-  app.use((req, res, next) => {
-    const started = process.hrtime.bigint();
-    res.on('finish', () => {
-      const ms = Number(process.hrtime.bigint() - started) / 1e6;
-      logger.info(
-        {
-          method: req.method,
-          path: req.path,
-          status: res.statusCode,
-          ms: Math.round(ms),
-          user: req.actor?.user,
-        },
-        'request',
-      );
-    });
-    next();
-  });
 
   // S10: answers within a second whatever the dependencies do; a 503 names the one that did not answer.
   app.get('/healthz', (_req, res, next) => {
@@ -86,6 +80,19 @@ export function createApp(deps: AppDeps): Express {
         if (!health.ok) logger.warn(health, 'health check failed');
         res.status(health.ok ? 200 : 503).json(health);
       })
+      .catch(next);
+  });
+
+  // D5: liveness asks nothing (a restart would not bring a dependency back); readiness is /healthz's
+  // check, and 503 while the process drains.
+  app.get('/livez', (_req, res) => void res.json({ ok: true }));
+  app.get('/readyz', (_req, res, next) => {
+    if (deps.draining?.())
+      return void res
+        .status(503)
+        .json({ ok: false, message: 'shutting down: finishing the requests under way' });
+    checkHealth({ client, mongo: deps.mongo })
+      .then((health) => res.status(health.ok ? 200 : 503).json(health))
       .catch(next);
   });
 
@@ -148,7 +155,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1', express.json({ limit: '256kb' }), security.authenticate);
   // S10: reads of the read model answer within READ_DEADLINE_MS (503 + Retry-After), never hang.
   app.use(
-    ['/v1/complaints', '/v1/worklists', '/v1/incidents', '/v1/me'],
+    ['/v1/complaints', '/v1/worklists', '/v1/hot-complaints', '/v1/incidents', '/v1/me'],
     readDeadline({
       except: /\/recordings\//,
       diagnose: (ms) => checkHealth({ client, mongo: deps.mongo }, ms),
@@ -163,6 +170,7 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/me', meRoutes());
   app.use('/v1/network-data', networkDataRoutes(deps.mongo));
   app.use('/v1/worklists', worklistRoutes(service));
+  app.use('/v1/hot-complaints', hotComplaintRoutes(models, service.links));
   app.use('/v1/policies', policyRoutes(policies));
   app.use('/v1/admin/audit', security.auditRoutes);
   app.use(
@@ -203,6 +211,13 @@ export function createApp(deps: AppDeps): Express {
   app.use('/v1/knowledge', incidents.knowledge);
   app.use('/v1/vips', vipRoutes(deps.mongo));
   app.use(TMF_BASE, tmfRoutes({ service, models, security, logger }));
+  app.use(
+    '/v1/admin/tmf',
+    tmfAdminRoutes(createTmfEventModels(deps.mongo), {
+      secret: (channel) => (config.WORK_ORDER_REPLY_CREDENTIALS as Partial<Record<string, string>>)[channel],
+      timeoutMs: 10_000,
+    }),
+  );
 
   app.use((req, _res, next) => next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path}`)));
   app.use(errorMiddleware(logger));

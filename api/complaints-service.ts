@@ -1,4 +1,5 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
+import { READ_DEADLINE_MS } from './request-deadline';
 import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Models } from '../activities/models';
@@ -110,6 +111,9 @@ export function createComplaintService(deps: ServiceDeps) {
     return { ...view, links: links(ticketId) };
   }
 
+  /** A little past the request's deadline, so that the caller gets the deadline's 503 first. */
+  const DB_READ_MS = READ_DEADLINE_MS + 300;
+
   /** `scope`: the caller's assignment filter from api/access.ts (undefined = every complaint). */
   async function list(q: z.infer<typeof ListQuerySchema>, scope?: Record<string, unknown>) {
     const filter: Record<string, unknown> = { ...scope };
@@ -118,8 +122,15 @@ export function createComplaintService(deps: ServiceDeps) {
     if (q.region) filter.region = q.region;
     if (q.breached) filter.slaBreached = q.breached === 'true';
     const [docs, total] = await Promise.all([
-      models.Complaint.find(filter).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
-      models.Complaint.countDocuments(filter),
+      // S10: the database stops the scan when the caller has been answered 503; on FerretDB v1 a
+      // list without a pushed-down filter reads the whole collection, and abandoned scans piled up.
+      models.Complaint.find(filter)
+        .sort({ receivedAt: -1 })
+        .skip(q.offset)
+        .limit(q.limit)
+        .maxTimeMS(DB_READ_MS)
+        .lean(),
+      models.Complaint.countDocuments(filter).maxTimeMS(DB_READ_MS),
     ]);
     const items = docs.map(({ _id, ...rest }) => ({ ticketId: _id, ...rest, links: links(_id) }));
     return { items, total, limit: q.limit, offset: q.offset };
@@ -140,13 +151,26 @@ export function createComplaintService(deps: ServiceDeps) {
    */
   async function checkVocabulary(input: unknown): Promise<void> {
     if (!deps.vocabulary || typeof input !== 'object' || input === null) return;
-    const { department, level } = input as { department?: unknown; level?: unknown };
-    if (department === undefined && level === undefined) return;
+    const { department, departments, level } = input as {
+      department?: unknown;
+      departments?: unknown;
+      level?: unknown;
+    };
+    if (department === undefined && departments === undefined && level === undefined) return;
     const known = await deps.vocabulary();
     if (typeof department === 'string' && !known.departments.includes(department))
       throw invalidField(
         'department',
         `not a department of the active policy set (${known.departments.join(', ')})`,
+      );
+    // Several departments in parallel (R2.3): each one must be the policy set's.
+    const unknown = Array.isArray(departments)
+      ? departments.filter((d) => typeof d === 'string' && !known.departments.includes(d))
+      : [];
+    if (unknown.length > 0)
+      throw invalidField(
+        'departments',
+        `${unknown.join(', ')}: not a department of the active policy set (${known.departments.join(', ')})`,
       );
     if (typeof level === 'number' && !known.levels.includes(level))
       throw invalidField('level', `not a level of the escalation ladder (${known.levels.join(', ')})`);
@@ -200,6 +224,8 @@ export function createComplaintService(deps: ServiceDeps) {
       hot: () => ({ ...open, hot: true }),
       // Closed complaints whose care callback nobody answered: a person calls and records it (R6.3).
       'care-callback': () => ({ careCallbackAwaitingPerson: true }),
+      // Several departments verifying in parallel: the interface person's open coordination (R2.3).
+      coordination: () => ({ ...open, coordinationOpen: true }),
     };
     const filter = filters[name]();
     const due = await models.Complaint.find({ nextDueAt: { $ne: null }, ...filter })
@@ -225,6 +251,8 @@ export function createComplaintService(deps: ServiceDeps) {
     worklist,
     escalate,
     act,
+    /** A complaint's links (self, Temporal UI), for lists built elsewhere (the hot list, R4.7). */
+    links,
   };
 }
 

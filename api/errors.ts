@@ -63,6 +63,8 @@ function isMongoDown(err: unknown): boolean {
   const e = err as { name?: string; message?: string } | null;
   if (!e || typeof e !== 'object') return false;
   if (e.name && MONGO_DOWN.has(e.name)) return true;
+  // S10: a read stopped by its maxTimeMS (MaxTimeMSExpired, code 50): the database is too slow now.
+  if ((e as { code?: unknown }).code === 50) return true;
   // mongoose queues operations while disconnected and gives up after bufferTimeoutMS.
   return e.name === 'MongooseError' && /buffering timed out/.test(e.message ?? '');
 }
@@ -131,13 +133,13 @@ export function errorMiddleware(logger: Logger): ErrorRequestHandler {
       res
         .status(http.status)
         .type(PROBLEM_MEDIA)
-        .json({ error: http.code, message: http.message, details: http.details });
+        .json({ error: http.code, message: http.message, details: http.details, requestId: req.id });
       return;
     }
     logger.error({ err, method: req.method, path: req.path }, 'unexpected error');
     res
       .status(500)
       .type(PROBLEM_MEDIA)
-      .json({ error: 'internal', message: 'internal error; it has been logged' });
+      .json({ error: 'internal', message: 'internal error; it has been logged', requestId: req.id });
   };
 }

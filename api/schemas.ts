@@ -9,6 +9,7 @@ import {
   type ApplyPolicyInput,
   type AssignInput,
   type CareCallbackOutcomeInput,
+  type CloseCoordinationInput,
   type CloseInput,
   type ContactCustomerInput,
   type EscalationInput,
@@ -22,10 +23,14 @@ import {
   type ReplyInput,
   type ResolveInput,
   type ResumeClockInput,
+  type TransferInput,
   type TriageInput,
   type VerificationInput,
 } from '../workflows/complaint/contract';
 import { PLAN_EVENTS, PLAN_FINDINGS } from '../domain/policy/mass-incident';
+import { WEEKDAYS, type AgreedAppointment, type ContactWindow } from '../domain/complaint-input';
+import { MAX_APPOINTMENT_AHEAD_MS, type ContactPreferencesInput } from '../domain/policy/contact-window';
+import { isTimeZone } from '../domain/policy/quiet-hours';
 import { vagueParts, type WorkOrderPart } from '../domain/policy/work-order';
 import { HYPOTHESIS_CAUSES } from '../domain/evidence';
 import type { ContactPolicy } from '../domain/policy/contact-policy';
@@ -34,6 +39,75 @@ import { INTAKE_CLOCKS, type PolicySet } from '../domain/policy/sla';
 const e164 = z.string().regex(/^\+[1-9]\d{6,14}$/, 'must be an E.164 phone number such as +8613800138000');
 const text = (max: number) =>
   z.string().trim().min(1, 'must not be empty').max(max, `at most ${max} characters`);
+
+const timeZone = z
+  .string()
+  .max(64)
+  .refine(isTimeZone, { message: 'unknown time zone: use an IANA zone such as Asia/Shanghai' })
+  .describe('IANA time zone of the customer, e.g. Asia/Shanghai');
+const localTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM, 00:00 to 23:59');
+
+/** The days and hours the customer can be reached, in their time zone (R4.8). */
+export const ContactWindowSchema = z
+  .object({
+    timeZone,
+    from: localTime.describe('local time the window opens (inclusive)'),
+    to: localTime.describe(
+      'local time the window ends (exclusive); before `from` crosses midnight, equal = whole day',
+    ),
+    days: z
+      .array(z.enum(WEEKDAYS, { message: `a day: ${WEEKDAYS.join(', ')}` }))
+      .min(1, 'name at least one day')
+      .max(7)
+      .refine((d) => new Set(d).size === d.length, { message: 'a day is named twice' })
+      .optional()
+      .describe('local weekdays on which the window opens; every day when absent'),
+  })
+  .strict()
+  .describe(
+    "the customer's contact window (R4.8): calls and SMS go only inside it, e.g. MON-FRI 18:00-21:00 Asia/Shanghai",
+  ) satisfies z.ZodType<ContactWindow>;
+
+/** A time agreed with the customer for the call (R4.8): ISO instants with an offset, and their zone. */
+export const AppointmentSchema = z
+  .object({
+    from: z.iso.datetime({
+      offset: true,
+      message: 'an ISO 8601 instant with an offset, e.g. 2026-12-08T10:00:00+08:00',
+    }),
+    to: z.iso.datetime({
+      offset: true,
+      message: 'an ISO 8601 instant with an offset, e.g. 2026-12-08T11:00:00+08:00',
+    }),
+    timeZone,
+  })
+  .strict()
+  .superRefine((a, ctx) => {
+    const from = Date.parse(a.from);
+    const to = Date.parse(a.to);
+    if (Number.isNaN(from) || Number.isNaN(to)) return;
+    const now = Date.now();
+    if (to <= from)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: `must be after "from" (${a.from})` });
+    else if (to <= now)
+      ctx.addIssue({ code: 'custom', path: ['to'], message: 'the appointment has already ended' });
+    else if (from > now + MAX_APPOINTMENT_AHEAD_MS)
+      ctx.addIssue({ code: 'custom', path: ['from'], message: 'at most 60 days ahead' });
+  })
+  .describe(
+    'a time agreed with the customer (R4.8): the call goes inside it while it lasts; SMS keep to the contact window',
+  ) satisfies z.ZodType<AgreedAppointment>;
+
+/** The handler sets or changes the window or appointment (R4.8): a left-out field is kept, null clears it. */
+export const ContactPreferencesSchema = z
+  .object({
+    contactWindow: ContactWindowSchema.nullable().optional(),
+    appointment: AppointmentSchema.nullable().optional(),
+  })
+  .strict()
+  .refine((p) => p.contactWindow !== undefined || p.appointment !== undefined, {
+    message: 'give a contactWindow or an appointment (null clears one)',
+  }) satisfies z.ZodType<ContactPreferencesInput>;
 
 export const IntakeSchema = z
   .object({
@@ -93,6 +167,8 @@ export const IntakeSchema = z
       .strict()
       .default({ vipLevel: 0, language: 'zh-CN' }),
     extra: text(4000).optional(),
+    contactWindow: ContactWindowSchema.optional(),
+    appointment: AppointmentSchema.optional(),
   })
   .strict();
 export type IntakeBody = z.infer<typeof IntakeSchema>;
@@ -110,22 +186,50 @@ export const DepartmentName = z
   .regex(/^[a-z_]{1,40}$/, 'a department of the active policy set, such as network')
   .describe('a department of the active policy set (GET /v1/policies: active.departments)');
 
+/** Several departments verifying in parallel (R2.3). */
+const DepartmentNames = z
+  .array(DepartmentName)
+  .min(1, 'at least one department')
+  .max(10)
+  .describe('departments of the active policy set that verify in parallel (R2.3)');
+
 export const TriageSchema = z
   .object({
     decision: z.enum(['SELF', 'TEAM', 'TRANSFER']),
     department: DepartmentName.optional(),
+    departments: DepartmentNames.optional(),
     assignee: text(100).optional(),
     note: text(2000).optional(),
   })
   .strict()
-  .refine((t) => t.decision !== 'TRANSFER' || t.department, {
+  .refine((t) => t.decision !== 'TRANSFER' || t.department || t.departments?.length, {
     message: 'a transfer names the department',
     path: ['department'],
   }) satisfies z.ZodType<TriageInput>;
 
+/** A transfer after triage (R2.3): `departments`, or the single `department` of the older form. */
+export const TransferSchema = z
+  .object({
+    departments: DepartmentNames.optional(),
+    department: DepartmentName.optional(),
+    note: text(2000).optional(),
+  })
+  .strict()
+  .refine((t) => t.department || t.departments?.length, {
+    message: 'a transfer names at least one department',
+    path: ['departments'],
+  }) satisfies z.ZodType<TransferInput>;
+
 export const VerificationSchema = z
-  .object({ department: DepartmentName, result: text(4000) })
+  .object({
+    department: DepartmentName.describe('the department that answers: one that was asked and has not answered'),
+    result: text(4000),
+  })
   .strict() satisfies z.ZodType<VerificationInput>;
+
+export const CloseCoordinationSchema = z
+  .object({ note: text(2000) })
+  .strict() satisfies z.ZodType<CloseCoordinationInput>;
 
 /**
  * R4.6: each named part of the work-order reply must say something (domain/policy/work-order);
@@ -209,8 +313,10 @@ export const TwilioMessageStatusSchema = z.object({
 const clockName = z
   .string()
   .regex(
-    new RegExp(`^(${INTAKE_CLOCKS.join('|')}|verification:[a-z_]{1,40}|escalationAck:\\d{1,2})$`),
-    `a clock: ${INTAKE_CLOCKS.join(', ')}, verification:<department> or escalationAck:<level>`,
+    new RegExp(
+      `^(${INTAKE_CLOCKS.join('|')}|verification:[a-z_]{1,40}(:\\d{1,2})?|coordination(:\\d{1,2})?|escalationAck:\\d{1,2})$`,
+    ),
+    `a clock: ${INTAKE_CLOCKS.join(', ')}, verification:<department>, coordination or escalationAck:<level>`,
   );
 
 export const AssignSchema = z
@@ -275,6 +381,8 @@ export const WORKLISTS = [
   'hot',
   /** care callbacks nobody answered, waiting for a person (R6.3) */
   'care-callback',
+  /** several departments verifying in parallel: the interface person's coordination tasks (R2.3) */
+  'coordination',
 ] as const;
 export const WorklistParam = z.enum(WORKLISTS);
 export const WorklistQuerySchema = z
@@ -397,6 +505,7 @@ export const PolicySetSchema = z
                 firstReply: clockPolicy,
                 handling: clockPolicy,
                 verification: clockPolicy.optional(),
+                coordination: clockPolicy.optional(),
               })
               .strict(),
             verificationByDepartment: z.record(z.string(), clockPolicy).optional(),
@@ -446,6 +555,18 @@ export const PolicySetSchema = z
       .optional()
       .describe(
         'Mass-incident recognition (R8.1): N complaints within a window about one cell, site or region',
+      ),
+    hot: z
+      .object({
+        tightenFactor: z.number().gt(0).max(1),
+        tightenLimits: z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_-]{0,39}$/), duration).optional(),
+        solveWithin: duration,
+        digest: z.object({ at: hhmm, timeZone: z.string().min(1).max(64) }).strict(),
+      })
+      .strict()
+      .optional()
+      .describe(
+        'Hot and difficult complaints (R4.7): when one becomes hot its open clocks keep tightenFactor of the time left, at most tightenLimits per clock kind (never lengthened); not RESOLVED within solveWithin it escalates; the hot list is e-mailed to the interface person daily at digest.at (digest.timeZone). Default: no tightening (1), 72h, 08:30 Asia/Shanghai',
       ),
     staffQuietHours: z
       .object({

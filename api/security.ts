@@ -13,6 +13,7 @@ import { codecRoutes } from './codec-server';
 import { corsAllowList } from './cors';
 import { createDevIssuer, DEV_AUDIENCE_DEFAULT, type DevIssuer } from './dev-auth';
 import { applyTrustProxy, rateLimitPerKey, securityHeaders } from './edge';
+import { DatabaseRateLimitStore } from './rate-limit-store';
 import {
   createJwtVerifier,
   discoveredJwks,
@@ -53,7 +54,8 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
 
   const auth = authenticate(config.API_KEYS, verifyJwt);
   const audit = createAuditStore(deps.mongo);
-  const limit = rateLimitPerKey(config.RATE_LIMIT_PER_MINUTE);
+  // D6: counted in the database, so API replicas share one limit per key.
+  const limit = rateLimitPerKey(config.RATE_LIMIT_PER_MINUTE, new DatabaseRateLimitStore(deps.mongo, logger));
 
   return {
     applyEdge(app) {
@@ -76,6 +78,7 @@ export function createSecurity(deps: { config: Config; mongo: Connection; logger
           codec: createPayloadCodec({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
           temporalUiUrl: config.TEMPORAL_UI_URL,
           authenticate: config.CODEC_AUTH ? auth : undefined,
+          audit,
           logger,
         }),
       );

@@ -5,26 +5,41 @@ import { ConfigError, loadConfig } from '../platform/config';
 import { createDataConverter } from '../platform/data-converter';
 import { createLogger } from '../platform/logger';
 import { usePersonalDataKeys } from '../platform/lookup-hash';
+import { startupWarnings } from '../platform/ops-config';
 import { connectTemporal } from '../platform/temporal-connection';
 import { createApp } from './app';
+import { createApiMetrics } from './metrics';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   // Lookup hashes and VIP identifiers at rest (S7) use the configured keys.
   usePersonalDataKeys(config);
   const logger = createLogger('api', config.LOG_LEVEL);
+  for (const warning of startupWarnings(process.env)) logger.warn(warning);
   // A person waits on every API call: with the database down, fail within 2 s (503 / intake without
   // its audit entry) rather than the driver's 10 s; a database that does not answer, within 4 s per call (S10).
   const mongo = await connectMongo(config.MONGODB_URI, { waitMs: 2_000, answerMs: 4_000 });
   const models = createModels(mongo);
   // Every Temporal call has a deadline (S10).
-  const connection = await connectTemporal(config.TEMPORAL_ADDRESS);
+  const connection = await connectTemporal(config.temporal);
   const client = new Client({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     dataConverter: createDataConverter({ keys: config.PAYLOAD_KEYS, currentKeyId: config.PAYLOAD_KEY_ID }),
   });
-  const app = createApp({ config, client, mongo, models, logger });
+  // D4: request, intake and webhook counters and the business gauges, on their own listener.
+  const metrics = createApiMetrics({
+    models,
+    mongo,
+    cacheMs: config.API_METRICS_CACHE_MS,
+    onGaugeError: (err) =>
+      logger.warn({ err: (err as Error).message }, 'business gauges: the read model did not answer'),
+  });
+  let draining = false;
+  const app = createApp({ config, client, mongo, models, logger, metrics, draining: () => draining });
+  const metricsServer = config.API_METRICS_ADDRESS
+    ? await metrics.listen(config.API_METRICS_ADDRESS)
+    : undefined;
   // Collections and indexes exist before the first request, so none is created under load (S10).
   await ensureCollections(mongo);
   const server = app.listen(config.API_PORT, config.API_HOST, () => {
@@ -35,6 +50,9 @@ async function main(): Promise<void> {
   server.requestTimeout = 30_000;
   const stop = () => {
     logger.info('api shutting down');
+    // D5: /readyz answers 503 from now on; requests under way finish before the process exits.
+    draining = true;
+    metricsServer?.close();
     server.close(() => {
       void connection
         .close()

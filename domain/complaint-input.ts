@@ -66,6 +66,33 @@ export interface ComplaintInput {
   numbers: { callback: string; calling?: string; called?: string };
   customer: { name?: string; vipLevel: number; language: 'zh-CN' | 'en' };
   extra?: string;
+  /** The days and hours the customer can be reached, in their time zone (R4.8). */
+  contactWindow?: ContactWindow;
+  /** A time agreed with the customer for the call (R4.8). */
+  appointment?: AgreedAppointment;
   receivedAt: string;
   submittedBy: string;
+}
+
+/** Local weekdays, Monday first. */
+export const WEEKDAYS = ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
+
+/**
+ * When the customer can be reached (R4.8): local wall-clock 'HH:MM' from (inclusive) to (exclusive)
+ * in an IANA time zone; `to` before `from` crosses midnight, from = to is the whole day. `days`: the
+ * local weekdays on which the window opens (all days when absent).
+ */
+export interface ContactWindow {
+  timeZone: string;
+  from: string;
+  to: string;
+  days?: Weekday[];
+}
+
+/** A time agreed with the customer (R4.8): ISO instants with an offset, and the customer's IANA zone. */
+export interface AgreedAppointment {
+  from: string;
+  to: string;
+  timeZone: string;
 }

@@ -6,17 +6,64 @@ import type { Actor, ComplaintInput, Stage } from './complaint-input';
 import type { EvidenceOutcome, HypothesisCause } from './evidence';
 import type { ClockView } from './policy/clocks';
 import type { CareCallbackOutcomeInput } from './policy/care-callback';
+import type { ContactPreferences } from './policy/contact-window';
 import type { EscalationSource } from './policy/escalation';
+import type { HotTrack } from './policy/hot';
 import type { PolicySnapshot } from './policy/sla';
 
 export * from './complaint-input';
+export type { ContactPreferences, ContactPreferencesInput } from './policy/contact-window';
 
 export type TriageDecision = 'SELF' | 'TEAM' | 'TRANSFER';
 
 export interface TriageInput {
   decision: TriageDecision;
   department?: string;
+  /** A transfer to several departments in parallel (R2.3); merged with `department`. */
+  departments?: string[];
   assignee?: string;
+  note?: string;
+}
+
+/** A transfer after triage (R2.3): at any stage before resolution, to one or several departments. */
+export interface TransferInput {
+  departments?: string[];
+  /** One department, as the older single form; merged with `departments`. */
+  department?: string;
+  note?: string;
+}
+
+/** The interface person ends the coordination of several departments with a note (R2.3). */
+export interface CloseCoordinationInput {
+  note: string;
+}
+
+/** One department asked to verify (R2.3): its own clock, its own answer. */
+export interface VerificationRequest {
+  department: string;
+  /** The transfer that asked it: 1 is the first (usually the triage), then 2, 3 … */
+  transfer: number;
+  /** Its verification clock: verification:<department>, or verification:<department>:<n> when asked again. */
+  clock: string;
+  note?: string;
+  by: string;
+  at: string;
+  answeredBy?: string;
+  answeredAt?: string;
+}
+
+/** The interface person's task while several departments verify in parallel (R2.3). */
+export interface CoordinationTask {
+  /** The departments it waits for. */
+  departments: string[];
+  owner: 'interface';
+  /** Its clock: coordination, or coordination:<n> for a later one. */
+  clock: string;
+  openedAt: string;
+  /** Every department answered, or the interface person closed it with a note. */
+  outcome?: 'ALL_ANSWERED' | 'CLOSED';
+  doneAt?: string;
+  closedBy?: string;
   note?: string;
 }
 
@@ -218,6 +265,11 @@ export interface ContactRecord {
   method?: 'PHONE' | 'SMS' | 'NONE';
   answer?: string;
   attempts?: { channel: string; at: string; result: string; sid?: string }[];
+  /**
+   * The contact waits for the customer's window or agreed appointment until this instant (R4.8);
+   * absent when it could start at once. Moved when the customer's preferences change.
+   */
+  windowOpensAt?: string;
 }
 
 export interface EscalationRecord extends EscalationInput {
@@ -259,6 +311,10 @@ export interface ComplaintView {
   policy?: PolicySnapshot;
   triage?: TriageInput & { by: string; at: string };
   verifications: (VerificationInput & { by: string; at: string })[];
+  /** Every department asked to verify, and whether it answered (R2.3). */
+  verificationRequests?: VerificationRequest[];
+  /** The interface person's coordination tasks when several departments verify (R2.3). */
+  coordination?: CoordinationTask[];
   findings: (FindingsInput & { by: string; at: string })[];
   resolution?: ResolveInput & { by: string; at: string; diagnosis?: DiagnosisCheck };
   /** `notice`: an SMS that informed the customer and asked nothing (a first reply only, R8.4). */
@@ -275,6 +331,8 @@ export interface ComplaintView {
   major?: MarkMajorInput & { by: string; at: string; owner: 'interface' };
   majorReport?: MajorReportInput & { by: string; at: string };
   contacts: ContactRecord[];
+  /** The customer's own contact window and agreed appointment (R4.8), from intake or a handler. */
+  contactPreferences?: ContactPreferences & { by: string; at: string };
   /** Network evidence and the ranked pre-diagnosis (R3.1, R3.2), gathered at intake and on request. */
   evidence?: EvidenceOutcome;
   disputeProne?: MarkDisputeProneInput & { by: string; at: string };
@@ -320,6 +378,12 @@ export interface ComplaintView {
   vip?: { profileId: string; level: number; assistants: number; informed: string[] };
   /** Hot / difficult (R4.7): two or more rounds, an escalation, or major. */
   hot: boolean;
+  /**
+   * Hot tracking (R4.7): since when and why it is hot, the clocks tightened then, the solve-by
+   * limit and the escalations for staying unsolved. Absent until it is hot (and for complaints
+   * that became hot before hot tracking was released).
+   */
+  hotTrack?: HotTrack;
   policyHistory: {
     id: string;
     version: number;

@@ -5,9 +5,17 @@ import { z } from 'zod';
 import { DEFAULT_POLICY_SET } from '../domain/policy/default-policies';
 import { validatePolicySet, type PolicySet } from '../domain/policy/sla';
 import { GUARANTEE_ENV } from './guarantee-config';
+import { OPS_ENV } from './ops-config';
 import { REPORT_ENV } from './report-config';
 import { checkLookupHashEnv, LOOKUP_HASH_ENV } from './lookup-hash';
 import { checkSecurityEnv, SECURITY_ENV } from './security-config';
+import { checkTmfEventsEnv, TMF_EVENTS_ENV } from './tmf-events-config';
+import {
+  loadTemporalTarget,
+  TEMPORAL_ENV,
+  TemporalConfigError,
+  type TemporalTarget,
+} from './temporal-connection';
 
 const csv = z
   .string()
@@ -51,6 +59,7 @@ const schema = z.object({
   TEMPORAL_NAMESPACE: z.string().min(1).default('default'),
   TEMPORAL_TASK_QUEUE: z.string().min(1).default('complaints'),
   TEMPORAL_UI_URL: z.url().default('http://127.0.0.1:8233'),
+  ...TEMPORAL_ENV,
   MONGODB_URI: z
     .string()
     .regex(/^mongodb(\+srv)?:\/\//, 'must be a mongodb:// URI')
@@ -90,9 +99,18 @@ const schema = z.object({
   ...LOOKUP_HASH_ENV,
   ...REPORT_ENV,
   ...GUARANTEE_ENV,
+  ...OPS_ENV,
+  ...TMF_EVENTS_ENV,
 });
 
-export type Config = z.infer<typeof schema> & { policySet: PolicySet };
+/** Every variable of the schema (the D5 test checks each reaches .env.example and the deployment). */
+export const CONFIG_VARIABLES: readonly string[] = Object.keys(schema.shape);
+
+export type Config = z.infer<typeof schema> & {
+  policySet: PolicySet;
+  /** D1: address, namespace, TLS/mTLS, API key and gRPC metadata of Temporal (its files read at start). */
+  temporal: TemporalTarget;
+};
 
 export class ConfigError extends Error {}
 
@@ -116,6 +134,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
         ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
       for (const p of checkLookupHashEnv(c))
         ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
+      for (const p of checkTmfEventsEnv(c))
+        ctx.addIssue({ code: 'custom', path: [p.path], message: p.message });
       if (c.NETWORK_DATA_SOURCE === 'http' && !c.NETWORK_DATA_URL)
         ctx.addIssue({
           code: 'custom',
@@ -128,5 +148,33 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.') || '(env)'}: ${i.message}`);
     throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
   }
-  return { ...parsed.data, policySet: loadPolicySet(parsed.data.POLICY_FILE) };
+  const temporal = loadTemporalSettings(env, parsed.data);
+  return {
+    ...parsed.data,
+    // A TOML profile (TEMPORAL_CONFIG_FILE/TEMPORAL_PROFILE) may set them; the variables win.
+    TEMPORAL_ADDRESS: temporal.address,
+    TEMPORAL_NAMESPACE: temporal.namespace,
+    temporal,
+    policySet: loadPolicySet(parsed.data.POLICY_FILE),
+  };
+}
+
+function loadTemporalSettings(
+  env: NodeJS.ProcessEnv,
+  c: { TEMPORAL_ADDRESS: string; TEMPORAL_NAMESPACE: string },
+): TemporalTarget {
+  try {
+    // The schema's defaults apply only where neither a variable nor the profile says otherwise.
+    return loadTemporalTarget(
+      {
+        ...env,
+        TEMPORAL_ADDRESS: env.TEMPORAL_ADDRESS || undefined,
+        TEMPORAL_NAMESPACE: env.TEMPORAL_NAMESPACE || undefined,
+      },
+      { address: c.TEMPORAL_ADDRESS, namespace: c.TEMPORAL_NAMESPACE },
+    );
+  } catch (err) {
+    if (err instanceof TemporalConfigError) throw new ConfigError(`invalid configuration:\n  ${err.message}`);
+    throw err;
+  }
 }

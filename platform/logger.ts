@@ -1,6 +1,7 @@
 // Structured logs (pino) with personal data masked: phone numbers, IMSI and IMEI never in clear;
 // bearer tokens, JWTs and secrets never at all (S3).
 import pino, { type Logger } from 'pino';
+import { currentRequestId } from './request-context';
 
 // E.164 numbers (+ and 8+ digits) and bare runs of 11+ digits (mobile numbers, IMSI, IMEI).
 const PHONE = /\+\d{8,15}|\d{11,}/g;
@@ -73,6 +74,12 @@ export function createLogger(
       name,
       level,
       formatters: { log: (obj) => maskValue('', obj) as Record<string, unknown> },
+      // D6: a line written while handling an API request names the request (unless its logger is
+      // already bound to it, as the request logger of api/edge.ts is).
+      mixin: (_obj, _level, logger) => {
+        const requestId = currentRequestId();
+        return requestId && !logger.bindings().requestId ? { requestId } : {};
+      },
       hooks: {
         logMethod(args, method) {
           const masked = args.map((a) => (typeof a === 'string' ? maskText(a) : a));

@@ -1,6 +1,7 @@
 // Security-related configuration (issue 8): payload keys, people's tokens, the codec server and the
 // edge. Part of the one configuration schema in platform/config.ts; every variable is in .env.example.
 import { z } from 'zod';
+import { parseTrustProxy } from './trust-proxy';
 
 const onOff = (fallback: 'on' | 'off') =>
   z
@@ -92,7 +93,14 @@ export const SECURITY_ENV = {
   DEV_AUTH: onOff('off'),
   CORS_ORIGINS: origins,
   RATE_LIMIT_PER_MINUTE: z.coerce.number().int().min(1).max(1_000_000).default(600),
-  TRUST_PROXY: z.string().default(''),
+  /** D6: the proxies' addresses/CIDRs, comma separated; empty = none (platform/trust-proxy.ts). */
+  TRUST_PROXY: z
+    .string()
+    .default('')
+    .superRefine((v, ctx) => {
+      const parsed = parseTrustProxy(v);
+      if ('problem' in parsed) ctx.addIssue({ code: 'custom', message: parsed.problem });
+    }),
 } as const;
 
 type SecurityEnv = { [K in keyof typeof SECURITY_ENV]: z.infer<(typeof SECURITY_ENV)[K]> };

@@ -2,21 +2,40 @@
 import { Runtime } from '@temporalio/worker';
 import { ConfigError, loadConfig } from '../platform/config';
 import { createLogger } from '../platform/logger';
+import { startupWarnings } from '../platform/ops-config';
+import { startHealthListener } from './health';
+import { workerTelemetry } from './metrics';
 import { temporalLogger } from './temporal-logger';
-import { createWorker } from './worker';
+import { createWorker, type RunningWorker } from './worker';
 
 async function main(): Promise<void> {
   const config = loadConfig();
   const logger = createLogger('worker', config.LOG_LEVEL);
-  // The SDK's log lines (workflow.log, activity logs) are masked like ours (S3).
-  Runtime.install({ logger: temporalLogger(logger.child({ component: 'temporal' })) });
-  const running = await createWorker(config, logger);
+  for (const warning of startupWarnings(process.env)) logger.warn(warning);
+  // The SDK's log lines (workflow.log, activity logs) are masked like ours (S3); its metrics are
+  // served at WORKER_METRICS_ADDRESS (D4).
+  Runtime.install({
+    logger: temporalLogger(logger.child({ component: 'temporal' })),
+    telemetryOptions: workerTelemetry(config),
+  });
+  const started: { worker?: RunningWorker } = {};
   let stopping = false;
+  // D5: alive from the first moment (bundling and connecting take a while), ready while polling.
+  const health = config.WORKER_HEALTH_ADDRESS
+    ? await startHealthListener(config.WORKER_HEALTH_ADDRESS, {
+        phase: () => (stopping ? 'draining' : started.worker?.polling() ? 'polling' : 'starting'),
+      })
+    : undefined;
+  const running = await createWorker(config, logger);
+  started.worker = running;
   const stop = (signal: NodeJS.Signals) => {
     // Ctrl-C reaches the worker directly and again through `npm run dev`: shut down once.
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'worker shutting down (running activities may finish)');
+    logger.info(
+      { signal, graceMs: config.WORKER_SHUTDOWN_GRACE },
+      'worker shutting down (running activities may finish within the grace time)',
+    );
     running.shutdown();
   };
   process.on('SIGINT', stop);
@@ -27,6 +46,8 @@ async function main(): Promise<void> {
       taskQueue: config.TEMPORAL_TASK_QUEUE,
       temporal: config.TEMPORAL_ADDRESS,
       namespace: config.TEMPORAL_NAMESPACE,
+      ...(config.WORKER_METRICS_ADDRESS ? { metrics: config.WORKER_METRICS_ADDRESS } : {}),
+      ...(config.WORKER_HEALTH_ADDRESS ? { health: config.WORKER_HEALTH_ADDRESS } : {}),
     },
     'worker ready',
   );
@@ -51,7 +72,11 @@ async function main(): Promise<void> {
       );
     }, config.WORKER_STATS_INTERVAL_MS).unref();
   }
-  await running.run();
+  try {
+    await running.run();
+  } finally {
+    health?.close();
+  }
   logger.info('worker stopped');
 }
 

@@ -11,6 +11,14 @@ import {
   type ReportRequest,
 } from '../workflows/report/contract';
 import type { Config } from '../platform/config';
+import { DEFAULT_HOT_POLICY, type HotPolicy } from '../domain/policy/hot';
+import type { PolicySet } from '../domain/policy/sla';
+import {
+  HOT_DIGEST_SCHEDULE_ID,
+  HOT_DIGEST_SCHEDULED_ID,
+  HOT_DIGEST_WORKFLOW_TYPE,
+  type HotDigestRequest,
+} from '../workflows/hot-digest/contract';
 import { upsertSchedule, withScheduleClient } from './schedules';
 
 export const ROLLUP_SCHEDULE_ID = 'closedloop-report-rollups';
@@ -72,4 +80,48 @@ export function ensureReportSchedulesFor(config: Config, logger: Logger): Promis
       logger,
     }),
   );
+}
+
+/**
+ * The daily digest of the hot list to the interface person(s) (R4.7), at the hot policy's digest
+ * time of day in its time zone.
+ */
+export function hotDigestScheduleOptions(
+  taskQueue: string,
+  digest: HotPolicy['digest'] = DEFAULT_HOT_POLICY.digest,
+): ScheduleOptions {
+  const [hour, minute] = digest.at.split(':').map(Number) as [number, number];
+  return {
+    scheduleId: HOT_DIGEST_SCHEDULE_ID,
+    spec: { calendars: [{ hour, minute, comment: `every day ${digest.at}` }], timezone: digest.timeZone },
+    action: {
+      type: 'startWorkflow',
+      workflowType: HOT_DIGEST_WORKFLOW_TYPE,
+      taskQueue,
+      workflowId: HOT_DIGEST_SCHEDULED_ID,
+      args: [{ requestedBy: 'schedule' } satisfies HotDigestRequest],
+    },
+    policies: { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: '6 hours' },
+    memo: { purpose: 'daily digest of the hot complaints to the interface person (R4.7)' },
+  };
+}
+
+/**
+ * Creates or updates the hot-digest Schedule from the active policy set's digest time. A digest
+ * time changed through the policy API applies at the next worker start.
+ */
+export function ensureHotDigestScheduleFor(
+  config: Config,
+  logger: Logger,
+  activePolicySet: () => Promise<PolicySet>,
+): Promise<string> {
+  return withScheduleClient(config, async (client) => {
+    const set = await activePolicySet();
+    return upsertSchedule(
+      client,
+      hotDigestScheduleOptions(config.TEMPORAL_TASK_QUEUE, set.hot?.digest),
+      logger,
+      'hot digest',
+    );
+  });
 }

@@ -32,7 +32,7 @@ export async function upsertSchedule(
 
 /** Runs `use` with a client of its own (calls with deadlines, S10, and the payload codec). */
 export async function withScheduleClient<T>(config: Config, use: (client: Client) => Promise<T>): Promise<T> {
-  const connection = await connectTemporal(config.TEMPORAL_ADDRESS);
+  const connection = await connectTemporal(config.temporal);
   try {
     return await use(
       new Client({

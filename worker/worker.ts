@@ -1,6 +1,6 @@
 // Builds the worker from validated config: clients first, then activities, then the Temporal worker.
 import { Client, type Connection } from '@temporalio/client';
-import { bundleWorkflowCode, NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
+import { NativeConnection, Worker, type WorkerOptions } from '@temporalio/worker';
 import { INCIDENT_TASK_QUEUE } from '../workflows/incident/contract';
 import nodemailer from 'nodemailer';
 import type { Logger } from 'pino';
@@ -14,15 +14,21 @@ import type { Config } from '../platform/config';
 import { createDataConverter } from '../platform/data-converter';
 import { usePersonalDataKeys } from '../platform/lookup-hash';
 import { reportConfigFrom } from '../platform/report-config';
-import { workflowBundleOptions } from './workflow-bundle';
-import { connectTemporal } from '../platform/temporal-connection';
-import { ensureReportSchedulesFor } from './report-schedules';
+import { loadWorkflowCode } from './workflow-bundle';
+import {
+  connectTemporal,
+  explainConnectError,
+  temporalConnectionOptions,
+} from '../platform/temporal-connection';
+import { ensureHotDigestScheduleFor, ensureReportSchedulesFor } from './report-schedules';
 import { ensureRetentionScheduleFor } from './retention-schedule';
 
 export interface RunningWorker {
   worker: Worker;
   /** Resolves when the worker has stopped and every client is closed. */
   run(): Promise<void>;
+  /** Both task queues' workers are polling (the worker's /readyz). */
+  polling(): boolean;
   shutdown(): void;
 }
 
@@ -45,6 +51,11 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     auth: config.SMTP_USER ? { user: config.SMTP_USER, pass: config.SMTP_PASS } : undefined,
     // The local mail sink speaks plain SMTP; a relay in production offers STARTTLS.
     ignoreTLS: !config.SMTP_SECURE && config.SMTP_HOST === '127.0.0.1',
+    // Bounded, so that an attempt cannot still be sending after the e-mail lease
+    // (EMAIL_SEND_LEASE_MS, activities/notifications.ts) has let a later attempt send.
+    connectionTimeout: 10_000,
+    greetingTimeout: 10_000,
+    socketTimeout: 20_000,
   });
 
   // A client for activities that start or signal other workflows (the mass-incident area watch).
@@ -56,7 +67,7 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   let client: Promise<Client> | undefined;
   const temporal = () => {
     // Every call has a deadline (S10): an activity never waits on Temporal past its own timeout.
-    clientConnection ??= connectTemporal(config.TEMPORAL_ADDRESS);
+    clientConnection ??= connectTemporal(config.temporal);
     client ??= clientConnection.then(
       (connection) => new Client({ connection, namespace: config.TEMPORAL_NAMESPACE, dataConverter }),
       (err: unknown) => {
@@ -91,6 +102,11 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
       enabled: config.MASS_INCIDENTS === 'on',
       rolePhones: config.ROLE_PHONES,
     },
+    tmfEvents: {
+      maxAttempts: config.TMF_EVENT_MAX_ATTEMPTS,
+      targets: config.WORK_ORDER_REPLY_TARGETS,
+      secret: (channel) => (config.WORK_ORDER_REPLY_CREDENTIALS as Partial<Record<string, string>>)[channel],
+    },
   });
 
   // Every model now exists: their collections and indexes are made before any activity runs, so no
@@ -103,11 +119,19 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
     (err: unknown) => logger.error({ err }, 'lookup hash migration failed (it runs again at the next start)'),
   );
 
-  const connection = await NativeConnection.connect({ address: config.TEMPORAL_ADDRESS });
-  const bundlePath = process.env.WORKFLOW_BUNDLE_PATH;
-  // Bundled once for both task queues.
-  const code: Pick<WorkerOptions, 'workflowBundle'> = {
-    workflowBundle: bundlePath ? { codePath: bundlePath } : await bundleWorkflowCode(workflowBundleOptions()),
+  // D1: address, TLS/mTLS, API key and metadata from the standard Temporal variables.
+  const connection = await NativeConnection.connect(temporalConnectionOptions(config.temporal)).catch(
+    async (err: unknown) => {
+      throw await explainConnectError(config.temporal, err);
+    },
+  );
+  // Bundled once for both task queues, or prebuilt (npm run build:workflows, WORKFLOW_BUNDLE_PATH).
+  const code: Pick<WorkerOptions, 'workflowBundle' | 'shutdownGraceTime' | 'shutdownForceTime'> = {
+    workflowBundle: await loadWorkflowCode(config.WORKFLOW_BUNDLE_PATH, logger),
+    // D5: on SIGTERM running activities get this long to finish before they are cancelled; past the
+    // force time the worker stops waiting (the process exits, Temporal retries what was running).
+    shutdownGraceTime: config.WORKER_SHUTDOWN_GRACE,
+    shutdownForceTime: config.WORKER_SHUTDOWN_GRACE + 15_000,
   };
   const worker = await Worker.create({
     connection,
@@ -139,9 +163,14 @@ export async function createWorker(config: Config, logger: Logger): Promise<Runn
   await ensureRetentionScheduleFor(config, logger).catch((err: unknown) =>
     logger.error({ err }, 'retention schedule could not be created or updated'),
   );
+  // The daily digest of the hot list to the interface person (R4.7), at the active policy's time.
+  await ensureHotDigestScheduleFor(config, logger, () =>
+    new PolicyStore(mongo, config.policySet).active(),
+  ).catch((err: unknown) => logger.error({ err }, 'hot digest schedule could not be created or updated'));
 
   return {
     worker,
+    polling: () => worker.getState() === 'RUNNING' && lane.getState() === 'RUNNING',
     shutdown: () => {
       worker.shutdown();
       lane.shutdown();

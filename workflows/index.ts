@@ -7,3 +7,4 @@ export { massIncidentWorkflow } from './incident/workflow';
 export { guaranteeAreaWorkflow } from './guarantee/workflow';
 export { retentionSweepWorkflow } from './privacy/sweep';
 export { privacyRequestWorkflow } from './privacy/request';
+export { hotDigestWorkflow } from './hot-digest/workflow';

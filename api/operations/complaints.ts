@@ -9,6 +9,7 @@ import {
   acknowledgeEscalationUpdate,
   applyPolicyUpdate,
   assignUpdate,
+  closeCoordinationUpdate,
   closeUpdate,
   contactCustomerUpdate,
   extendClockUpdate,
@@ -25,7 +26,9 @@ import {
   requestSignatureUpdate,
   resolveUpdate,
   resumeClockUpdate,
+  setContactPreferencesUpdate,
   submitMajorReportUpdate,
+  transferUpdate,
   triageUpdate,
   type Acting,
   type ComplaintView,
@@ -101,13 +104,41 @@ export const COMPLAINT_ACTIONS: readonly ComplaintAction[] = [
     roles: WORKERS,
   }),
   action({
+    action: 'transfer',
+    operationId: 'transferComplaint',
+    summary:
+      'Transfer to one or several departments in parallel (协助查证, R2.3), at any stage before resolution',
+    description:
+      'Each department gets its own verification request, e-mail and clock; the stage stays as it is. ' +
+      'Several departments waited for at once give the interface person a coordination task with its own clock. ' +
+      'A department already waited for cannot be asked again until it answered; RECEIVED complaints are transferred by triage.',
+    audit: 'TRANSFER',
+    update: transferUpdate,
+    body: S.TransferSchema,
+    roles: WORKERS,
+    note: 'a transfer after triage, to several departments in parallel (R2.3)',
+  }),
+  action({
     action: 'verification',
     operationId: 'recordVerification',
     summary: 'A department answers a transfer',
+    description:
+      'The body names the department that answers; it must have been asked and not have answered yet (409 otherwise).',
     audit: 'VERIFICATION',
     update: recordVerificationUpdate,
     body: S.VerificationSchema,
     roles: ['department', 'supervisor', 'interface'],
+  }),
+  action({
+    action: 'coordination/close',
+    operationId: 'closeCoordination',
+    summary:
+      'The interface person closes the coordination of several departments with a note (R2.3); unanswered departments may still answer',
+    audit: 'COORDINATION_CLOSE',
+    update: closeCoordinationUpdate,
+    body: S.CloseCoordinationSchema,
+    roles: LEADS,
+    note: 'the coordination task of several departments (R2.3)',
   }),
   action({
     action: 'findings',
@@ -280,6 +311,20 @@ export const COMPLAINT_ACTIONS: readonly ComplaintAction[] = [
     body: S.ContactCustomerSchema,
     roles: WORKERS,
     note: 'reply through the contact workflow: phone first, SMS confirmed',
+  }),
+  action({
+    action: 'contact-preferences',
+    operationId: 'setContactPreferences',
+    summary:
+      "Set or change the customer's contact window and agreed appointment (R4.8): every call and SMS to the customer keeps to them",
+    description:
+      'At any stage before CLOSED. A left-out field keeps what the complaint has, null clears it. ' +
+      'Contacts under way compute their wait for the window again; the change goes on the timeline.',
+    audit: 'CONTACT_PREFERENCES',
+    update: setContactPreferencesUpdate,
+    body: S.ContactPreferencesSchema,
+    roles: WORKERS,
+    note: "the customer's own contact window and agreed appointment (R4.8)",
   }),
   action({
     action: 'dispute-prone',

@@ -105,6 +105,10 @@ export const ProblemSchema = z
       .array(z.union([z.looseObject({}), z.string()]))
       .optional()
       .describe('per field (field, message), per rejected row (row, line, field, message) or per problem'),
+    requestId: z
+      .string()
+      .optional()
+      .describe("the request's id, also in the X-Request-Id header and in the API's log lines"),
   })
   .meta({ id: 'Problem' });
 

@@ -10,7 +10,7 @@ import {
   listComplaints,
 } from './complaints';
 import type { Operation } from './define';
-import { getMe, healthz, RESOURCE_OPERATIONS as R } from './resources';
+import { getMe, healthz, livez, readyz, RESOURCE_OPERATIONS as R } from './resources';
 import { TMF621_OPERATIONS } from './tmf621';
 
 export { COMPLAINT_ACTIONS, type ComplaintAction } from './complaints';
@@ -18,6 +18,8 @@ export type { Operation } from './define';
 
 export const OPERATIONS: readonly Operation[] = [
   healthz,
+  livez,
+  readyz,
   ...R.infrastructure,
   fileComplaint,
   listComplaints,

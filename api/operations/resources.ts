@@ -61,6 +61,19 @@ const worklists: Operation[] = [
     query: WorklistQuerySchema,
     responses: { 200: json('the worklist', V.WorklistSchema) },
   }),
+  op({
+    operationId: 'getHotComplaints',
+    method: 'GET',
+    path: '/v1/hot-complaints',
+    tags: ['worklists'],
+    summary: 'The open hot and difficult complaints (热点、难点, R4.7), nearest solve-by first',
+    description:
+      'Each with why it is hot, since when, the clocks past their deadline and the time left to the ' +
+      "hot policy's solveWithin; the interface person gets the same list by e-mail every day.",
+    ...roles(['interface', 'supervisor', 'admin', 'leader']),
+    note: 'the hot list (R4.7): why, since when, overdue clocks, time left to solve',
+    responses: { 200: json('the hot list', V.HotListSchema) },
+  }),
 ];
 
 const policies: Operation[] = [
@@ -661,6 +674,31 @@ export const healthz = op({
   responses: {
     200: json('ready', V.HealthSchema),
     503: json('not ready: names what did not answer', V.HealthSchema),
+  },
+});
+
+/** D5: liveness for an orchestrator (restart when it fails): the process answers, nothing more. */
+export const livez = op({
+  operationId: 'getLiveness',
+  method: 'GET',
+  path: '/livez',
+  tags: ['operations'],
+  summary: 'Alive: the process answers (no dependency is asked)',
+  ...PUBLIC,
+  responses: { 200: json('alive', V.HealthSchema) },
+});
+
+/** D5: readiness for the load balancer: Temporal and MongoDB answer and the process is not draining. */
+export const readyz = op({
+  operationId: 'getReadiness',
+  method: 'GET',
+  path: '/readyz',
+  tags: ['operations'],
+  summary: 'Ready for traffic: Temporal and MongoDB answer and the process is not shutting down',
+  ...PUBLIC,
+  responses: {
+    200: json('ready', V.HealthSchema),
+    503: json('not ready: names what did not answer, or that the process is shutting down', V.HealthSchema),
   },
 });
 

@@ -4,11 +4,18 @@
 // Errors under /tmf-api are the TMF `Error` (api/tmf/errors.ts).
 import { z } from 'zod';
 import { TroubleTicketCreateSchema } from '../tmf/create';
+import {
+  DeadLetterListSchema,
+  HubCreateSchema,
+  HubListSchema,
+  HubSchema,
+  OutboxRowSchema,
+} from '../tmf/hub-schemas';
 import { TroubleTicketPatchSchema } from '../tmf/patch';
 import { TICKET_FIELDS } from '../tmf/query';
 import { TMF_STATUSES } from '../tmf/status';
 import { TMF_BASE } from '../tmf/ticket';
-import { json, op, roles } from './define';
+import { empty, json, op, roles } from './define';
 import { READERS, WORKERS } from './roles';
 
 const TAGS = ['tmf621'] as const;
@@ -154,6 +161,87 @@ export const retrieveTroubleTicketSpecification = op({
   responses: { 200: json('the specification', SpecificationSchema) },
 });
 
+// ---------------------------------------------------------------------------------------------
+// Event subscriptions (T3): TMF621 /hub, and the admin views of hubs and dead letters
+
+/** Who registers hubs: the dispatching systems (their API keys) and admins. */
+const HUB_ROLES = ['intake', 'admin'] as const;
+const HubIdParams = z.object({ id: z.string().max(100).describe('the hub id') });
+
+export const createHub = op({
+  operationId: 'createHub',
+  method: 'POST',
+  path: `${TMF_BASE}/hub`,
+  tags: TAGS,
+  ...TMF_ERRORS,
+  summary: 'TMF621: subscribe a listener (callback) to trouble ticket events, filtered by a TMF630 query',
+  description:
+    'Every TroubleTicketCreateEvent, StatusChangeEvent, AttributeValueChangeEvent, ResolvedEvent and InformationRequiredEvent that matches the query is posted to the callback, durably (retried with backoff; eventId is the de-duplication key).',
+  ...roles(HUB_ROLES),
+  body: HubCreateSchema,
+  responses: { 201: json('subscribed', HubSchema) },
+  errors: [415],
+});
+
+export const retrieveHub = op({
+  operationId: 'hubGet',
+  method: 'GET',
+  path: `${TMF_BASE}/hub/{id}`,
+  tags: TAGS,
+  ...TMF_ERRORS,
+  summary: 'TMF621: one subscription (its owner or an admin)',
+  ...roles(HUB_ROLES),
+  params: HubIdParams,
+  responses: { 200: json('the subscription', HubSchema) },
+});
+
+export const deleteHub = op({
+  operationId: 'hubDelete',
+  method: 'DELETE',
+  path: `${TMF_BASE}/hub/{id}`,
+  tags: TAGS,
+  ...TMF_ERRORS,
+  summary: 'TMF621: end a subscription (its owner or an admin); deliveries under way are dropped',
+  ...roles(HUB_ROLES),
+  params: HubIdParams,
+  responses: { 204: empty('unsubscribed') },
+});
+
+export const listTmfHubs = op({
+  operationId: 'listTmfHubs',
+  method: 'GET',
+  path: '/v1/admin/tmf/hubs',
+  tags: TAGS,
+  summary: 'Every TMF621 hub subscription, newest first (admin)',
+  ...roles(['admin']),
+  responses: { 200: json('the subscriptions', HubListSchema) },
+});
+
+export const listTmfDeadLetters = op({
+  operationId: 'listTmfDeadLetters',
+  method: 'GET',
+  path: '/v1/admin/tmf/dead-letters',
+  tags: TAGS,
+  summary: 'TMF621 events and work-order replies not delivered after the last retry, newest first (admin)',
+  ...roles(['admin']),
+  query: z.object({
+    ticketId: z.string().max(200).optional().describe('only this ticket'),
+    limit: z.string().max(5).optional().describe('at most this many, 1–500 (default 100)'),
+  }),
+  responses: { 200: json('the dead letters', DeadLetterListSchema) },
+});
+
+export const redeliverTmfDeadLetter = op({
+  operationId: 'redeliverTmfDeadLetter',
+  method: 'POST',
+  path: '/v1/admin/tmf/dead-letters/{id}/redeliver',
+  tags: TAGS,
+  summary: 'Post a dead letter once more now (admin): DELIVERED when the receiver takes it, else still DEAD with the new error',
+  ...roles(['admin']),
+  params: z.object({ id: z.string().max(400).describe('the outbox row id') }),
+  responses: { 200: json('the row after the attempt', OutboxRowSchema) },
+});
+
 export const TMF621_OPERATIONS = [
   listTroubleTickets,
   createTroubleTicket,
@@ -161,4 +249,10 @@ export const TMF621_OPERATIONS = [
   patchTroubleTicket,
   listTroubleTicketSpecifications,
   retrieveTroubleTicketSpecification,
+  createHub,
+  retrieveHub,
+  deleteHub,
+  listTmfHubs,
+  listTmfDeadLetters,
+  redeliverTmfDeadLetter,
 ];

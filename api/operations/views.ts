@@ -3,6 +3,7 @@
 // really sends. Objects are open (`looseObject`): a new field in a view is not an error, a missing
 // or mistyped one is.
 import { z } from 'zod';
+import { HOT_REASONS } from '../../domain/policy/hot';
 import { CATEGORIES, CHANNELS, STAGES, type ComplaintView } from '../../workflows/complaint/contract';
 
 /** An ISO 8601 instant as JSON carries it. */
@@ -55,6 +56,31 @@ const viewFields = {
   policy: z.looseObject({ id: z.string(), version: z.number(), setVersion: z.number() }).optional(),
   triage: z.looseObject({ decision: z.enum(['SELF', 'TEAM', 'TRANSFER']), ...by }).optional(),
   verifications: z.array(z.looseObject({ department: z.string(), result: z.string(), ...by })),
+  verificationRequests: z
+    .array(
+      z.looseObject({
+        department: z.string(),
+        transfer: z.number().int(),
+        clock: z.string(),
+        ...by,
+        answeredAt: instant.optional(),
+      }),
+    )
+    .optional()
+    .describe('every department asked to verify, with its own clock and answer (R2.3)'),
+  coordination: z
+    .array(
+      z.looseObject({
+        departments: z.array(z.string()),
+        owner: z.literal('interface'),
+        clock: z.string(),
+        openedAt: instant,
+        outcome: z.enum(['ALL_ANSWERED', 'CLOSED']).optional(),
+        doneAt: instant.optional(),
+      }),
+    )
+    .optional()
+    .describe("the interface person's coordination tasks when several departments verify (R2.3)"),
   findings: z.array(z.looseObject({ checked: z.string(), found: z.string(), ...by })),
   resolution: z
     .looseObject({ summary: z.string(), rootCause: z.string(), actions: z.string(), ...by })
@@ -79,7 +105,32 @@ const viewFields = {
   rounds: z.number().int(),
   major: z.looseObject({ reason: z.string(), owner: z.literal('interface'), ...by }).optional(),
   majorReport: z.looseObject({ title: z.string(), ...by }).optional(),
-  contacts: z.array(z.looseObject({ workflowId: z.string(), purpose: z.string(), round: z.number() })),
+  contacts: z.array(
+    z.looseObject({
+      workflowId: z.string(),
+      purpose: z.string(),
+      round: z.number(),
+      windowOpensAt: instant
+        .optional()
+        .describe("the contact waits for the customer's window or appointment until then (R4.8)"),
+    }),
+  ),
+  contactPreferences: z
+    .looseObject({
+      contactWindow: z
+        .looseObject({
+          timeZone: z.string(),
+          from: z.string(),
+          to: z.string(),
+          days: z.array(z.string()).optional(),
+        })
+        .optional(),
+      appointment: z.looseObject({ from: z.string(), to: z.string(), timeZone: z.string() }).optional(),
+      by: z.string(),
+      at: instant,
+    })
+    .optional()
+    .describe("the customer's own contact window and agreed appointment (R4.8)"),
   evidence: z.looseObject({ hypotheses: z.array(z.looseObject({})), gatheredAt: instant }).optional(),
   disputeProne: z.looseObject({ reason: z.string(), ...by }).optional(),
   consentEvidence: z.array(z.looseObject({ id: z.string(), sha256: z.string(), capturedAt: instant })),
@@ -91,6 +142,15 @@ const viewFields = {
   incident: z.looseObject({ incidentId: z.string(), stage: z.enum(['OPEN', 'RESOLVED']) }).optional(),
   vip: z.looseObject({ profileId: z.string(), level: z.number() }).optional(),
   hot: z.boolean(),
+  hotTrack: z
+    .looseObject({
+      since: instant,
+      reasons: z.array(z.enum(HOT_REASONS)),
+      solveBy: instant,
+      escalations: z.number().int(),
+      solvedAt: instant.optional(),
+    })
+    .optional(),
   policyHistory: z.array(z.looseObject({ id: z.string(), version: z.number(), reason: z.string(), ...by })),
   clocks: z.array(ClockViewSchema),
   slaBreached: z.boolean(),
@@ -158,6 +218,36 @@ export const ComplaintPageSchema = z
 export const WorklistSchema = z
   .looseObject({ worklist: z.string(), items: z.array(ComplaintSummarySchema) })
   .meta({ id: 'Worklist' });
+
+/** The open hot complaints (R4.7): why, since when, the overdue clocks, the time left to solve-by. */
+export const HotListSchema = z
+  .looseObject({
+    at: instant,
+    items: z.array(
+      z.looseObject({
+        ticketId: z.string(),
+        stage: z.enum(STAGES),
+        category: z.string(),
+        region: z.string(),
+        vipLevel: z.number(),
+        assignee: z.string().optional(),
+        escalationLevel: z.number().int(),
+        rounds: z.number().int(),
+        reasons: z.array(z.enum(HOT_REASONS)).describe('why it is hot'),
+        hotSince: instant.optional().describe('absent when it became hot before hot tracking'),
+        solveBy: instant.optional().describe('hotSince + the hot policy’s solveWithin'),
+        solveLeftMs: z.number().optional().describe('time left to solveBy; negative once past it'),
+        solveOverdue: z.boolean(),
+        solvedAt: instant.optional(),
+        overdueClocks: z.array(
+          z.looseObject({ name: z.string(), dueAt: instant.optional(), overdueMs: z.number() }),
+        ),
+        unsolvedEscalations: z.number().int(),
+        links: ComplaintLinksSchema,
+      }),
+    ),
+  })
+  .meta({ id: 'HotList' });
 
 export const EscalationAcceptedSchema = z.looseObject({ accepted: z.literal(true), ticketId: z.string() });
 

@@ -5,6 +5,7 @@
 // ticket id, so a second create of the same ticket is the same complaint (R1.3).
 import { z, ZodError } from 'zod';
 import { CATEGORIES, CHANNELS, type Channel } from '../../workflows/complaint/contract';
+import { parseAppointmentText, parseContactWindowText } from '../../domain/policy/contact-window';
 import { HttpError } from '../errors';
 import { IntakeSchema, type IntakeBody } from '../schemas';
 import { REQUESTED_RESOLUTION_PREFIX } from './ticket';
@@ -49,6 +50,8 @@ export const CHARACTERISTICS = [
   'imei',
   'vipLevel',
   'language',
+  'contactWindow',
+  'appointment',
 ] as const;
 const Characteristic = z
   .object({
@@ -173,6 +176,19 @@ function extraOf(body: TroubleTicketCreate): string | undefined {
   return lines.length ? lines.join('\n') : undefined;
 }
 
+/** A text characteristic read by its parser (R4.8); a 400 naming it when it cannot be read. */
+function parsedChar<T>(
+  list: Char[] | undefined,
+  name: string,
+  parse: (text: string) => T | string,
+): T | undefined {
+  const text = charValue(list, name);
+  if (text === undefined) return undefined;
+  const parsed = parse(text);
+  if (typeof parsed === 'string') throw invalid(`troubleTicketCharacteristic[name=${name}]`, parsed);
+  return parsed;
+}
+
 /** The /v1 body the TMF fields stand for, before /v1's validation. */
 export function intakeCandidate(body: TroubleTicketCreate, user: string): Record<string, unknown> {
   const chars = body.troubleTicketCharacteristic;
@@ -209,6 +225,8 @@ export function intakeCandidate(body: TroubleTicketCreate, user: string): Record
       language: charValue(chars, 'language'),
     }),
     extra: extraOf(body),
+    contactWindow: parsedChar(chars, 'contactWindow', parseContactWindowText),
+    appointment: parsedChar(chars, 'appointment', parseAppointmentText),
   });
 }
 
@@ -232,6 +250,8 @@ const TMF_FIELD: [string, string][] = [
   ['customer.language', 'troubleTicketCharacteristic[name=language]'],
   ['customer.name', 'relatedParty[role=customer].partyOrPartyRole.name'],
   ['externalId', 'externalIdentifier[0].id'],
+  ['contactWindow', 'troubleTicketCharacteristic[name=contactWindow]'],
+  ['appointment', 'troubleTicketCharacteristic[name=appointment]'],
   ['extra', 'note'],
 ];
 

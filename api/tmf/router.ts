@@ -5,6 +5,7 @@
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
 import type { Models } from '../../activities/models';
+import { createTmfEventModels } from '../../activities/tmf-events-models';
 import type { ComplaintView } from '../../workflows/complaint/contract';
 import { actorOf } from '../auth';
 import type { ComplaintService } from '../complaints-service';
@@ -24,6 +25,7 @@ import type { ActionRecorder } from '../routes/complaints';
 import { TicketIdParam } from '../schemas';
 import { toIntake, TroubleTicketCreateSchema } from './create';
 import { methodNotAllowed, requireContentType, tmfErrorMiddleware } from './errors';
+import { hubRoutes } from './hub';
 import { planPatch, refuseUnchangeable, TroubleTicketPatchSchema } from './patch';
 import { parseTicketQuery, statusFilter, TICKET_FIELDS, type Refinements, type TicketQuery } from './query';
 import { specificationById, SPECIFICATIONS } from './specification';
@@ -216,6 +218,8 @@ export function tmfRoutes(deps: TmfDeps): Router {
   );
   r.all(at(listTroubleTicketSpecifications), methodNotAllowed(['GET']));
   r.all(at(retrieveTroubleTicketSpecification), methodNotAllowed(['GET']));
+  // Event subscriptions (T3).
+  r.use(hubRoutes(createTmfEventModels(models.Complaint.db)));
 
   r.use((req, _res, next) =>
     next(new HttpError(404, 'not_found', `no route ${req.method} ${req.path.slice(0, 100)}`)),

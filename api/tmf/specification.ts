@@ -32,6 +32,16 @@ const CHARACTERISTIC_SPECS: Record<(typeof CHARACTERISTICS)[number], [string, st
   imei: ['string', 'IMEI, 15 digits', false],
   vipLevel: ['integer', 'VIP level 0–5 (recognised by the callback number as well)', false],
   language: ['string', 'zh-CN or en', false],
+  contactWindow: [
+    'string',
+    'when the customer can be reached (R4.8): "[DAYS ]HH:MM-HH:MM Area/City", e.g. "MON-FRI 09:00-18:00 Asia/Shanghai"',
+    false,
+  ],
+  appointment: [
+    'string',
+    'a time agreed with the customer for the call (R4.8): "FROM/TO Area/City", ISO 8601 instants with offsets',
+    false,
+  ],
 };
 
 const CREATED = '2026-01-01T00:00:00.000Z';

@@ -2,55 +2,17 @@
 // cannot disagree with the workflow. `statusChangeHistory` replays the complaint's timeline through
 // the same mapping. docs/tmf621.md has the table.
 import type { ComplaintView, Stage, TimelineEntry } from '../../workflows/complaint/contract';
+import {
+  OPEN_WORK_STAGES,
+  STAGE_STATUS,
+  statusFromFacts,
+  TMF_STATUSES,
+  type StatusFacts,
+  type TmfStatus,
+} from '../../domain/tmf/status';
 
-export const TMF_STATUSES = [
-  'acknowledged',
-  'rejected',
-  'pending',
-  'held',
-  'inProgress',
-  'cancelled',
-  'closed',
-  'resolved',
-] as const;
-export type TmfStatus = (typeof TMF_STATUSES)[number];
-
-/** The status each stage stands for when nothing else holds the complaint. */
-export const STAGE_STATUS: Record<Stage, TmfStatus> = {
-  RECEIVED: 'acknowledged',
-  TRIAGED: 'inProgress',
-  // a department verifies it: the work waits on someone else
-  TRANSFERRED: 'pending',
-  IN_PROGRESS: 'inProgress',
-  // resolved, the customer is being answered (the final reply with their confirmation)
-  RESOLVED: 'resolved',
-  REPLYING: 'resolved',
-  CLOSED: 'closed',
-  // an unsatisfied customer reopened handling (R5.4)
-  REOPENED: 'inProgress',
-};
-
-/** Stages in which work is open: a paused clock or a mass incident can hold these. */
-export const OPEN_WORK_STAGES: readonly Stage[] = ['RECEIVED', 'TRIAGED', 'IN_PROGRESS', 'REOPENED'];
-
-export interface StatusFacts {
-  stage: Stage;
-  /** a running clock is paused with a reason (waiting on the customer or a third party) */
-  paused: boolean;
-  /** linked to a mass incident that is not resolved: answered when the incident is (R8.4) */
-  heldByIncident: boolean;
-}
-
-/**
- * The status from the facts. Precedence: the stage decides for transferred, resolved and closed
- * complaints; open work is `held` under an open mass incident, `pending` while a clock is paused.
- */
-export function statusFromFacts(f: StatusFacts): TmfStatus {
-  if (!OPEN_WORK_STAGES.includes(f.stage)) return STAGE_STATUS[f.stage];
-  if (f.heldByIncident) return 'held';
-  if (f.paused) return 'pending';
-  return STAGE_STATUS[f.stage];
-}
+// The mapping itself is pure data in domain/ (the workflow's TMF events use it too).
+export { OPEN_WORK_STAGES, STAGE_STATUS, statusFromFacts, TMF_STATUSES, type StatusFacts, type TmfStatus };
 
 export function factsOf(view: Pick<ComplaintView, 'stage' | 'clocks' | 'incident'>): StatusFacts {
   return {

@@ -2,6 +2,7 @@
 // (the workflow's state as projected), so TMF and /v1 show the same complaint. The field-by-field
 // table is docs/tmf621.md. Personal numbers: in full only where /v1 shows them (one complaint to
 // its readers); lists mask them as /v1's lists do.
+import { appointmentText, contactWindowText } from '../../domain/policy/contact-window';
 import type { ComplaintView } from '../../workflows/complaint/contract';
 import { statusChangeHistory, tmfStatusOf } from './status';
 
@@ -47,6 +48,9 @@ function chars(entries: [string, string | number | undefined][]): Json[] {
 
 function characteristicsOf(view: ComplaintView, show: (n: string) => string): Json[] {
   const i = view.input;
+  // The customer's current window and appointment (R4.8), as the create takes them.
+  const cw = view.contactPreferences?.contactWindow;
+  const ap = view.contactPreferences?.appointment;
   return chars([
     ['callbackNumber', show(i.numbers.callback)],
     ['callingNumber', i.numbers.calling && show(i.numbers.calling)],
@@ -58,6 +62,8 @@ function characteristicsOf(view: ComplaintView, show: (n: string) => string): Js
     ['imei', i.terminal.imei && show(i.terminal.imei)],
     ['vipLevel', i.customer.vipLevel],
     ['language', i.customer.language],
+    ['contactWindow', cw && contactWindowText(cw)],
+    ['appointment', ap && appointmentText(ap)],
     ['stage', view.stage],
     ['rounds', view.rounds],
     ['escalationLevel', view.escalationLevel],

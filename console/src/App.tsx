@@ -15,6 +15,8 @@ import { Complaint } from './pages/Complaint';
 import { Dashboard } from './pages/Dashboard';
 import { Privacy } from './pages/Privacy';
 import { GuaranteeTests } from './pages/GuaranteeTests';
+import { HotList } from './pages/HotList';
+import { DeadLetters } from './pages/DeadLetters';
 import { Reports } from './pages/Reports';
 import { NoRole, SignIn } from './pages/SignIn';
 import { Worklists, WORKLISTS } from './pages/Worklists';
@@ -159,6 +161,10 @@ function Page({ session }: { session: Session }) {
       return <Privacy id={parts[1]} />;
     case 'guarantee-tests':
       return <GuaranteeTests />;
+    case 'hot-complaints':
+      return <HotList />;
+    case 'tmf-dead-letters':
+      return <DeadLetters />;
     case undefined:
       return null;
     default:
@@ -203,11 +209,13 @@ function TopBar({ session }: { session?: Session }) {
         <nav aria-label={t('nav.main')}>
           {session.can('GET /v1/worklists/{name}') &&
             item(session.me.team ? '/worklists/team' : '/worklists/mine', t('nav.worklists'))}
+          {session.can('GET /v1/hot-complaints') && item('/hot-complaints', t.e('nav', 'hot'))}
           {(session.hasRole('supervisor') || session.hasRole('interface') || session.hasRole('admin')) &&
             item('/dashboard', t('nav.dashboard'))}
           {session.can('GET /v1/reports') && item('/reports', t('nav.reports'))}
           {session.can('GET /v1/admin/privacy/requests') && item('/privacy', t.e('nav', 'privacy'))}
           {session.can('GET /v1/guarantee-tests') && item('/guarantee-tests', t.e('nav', 'guaranteeTests'))}
+          {session.can('GET /v1/admin/tmf/dead-letters') && item('/tmf-dead-letters', t.e('nav', 'deadLetters'))}
         </nav>
       )}
       <span className="spacer" />

@@ -20,6 +20,46 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/livez': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Alive: the process answers (no dependency is asked)
+     * @description Public.
+     */
+    get: operations['getLiveness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/readyz': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Ready for traffic: Temporal and MongoDB answer and the process is not shutting down
+     * @description Public.
+     */
+    get: operations['getReadiness'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/webhooks/twilio/message-status': {
     parameters: {
       query?: never;
@@ -264,6 +304,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/complaints/{id}/transfer': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Transfer to one or several departments in parallel (协助查证, R2.3), at any stage before resolution
+     * @description Roles: handler, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. Each department gets its own verification request, e-mail and clock; the stage stays as it is. Several departments waited for at once give the interface person a coordination task with its own clock. A department already waited for cannot be asked again until it answered; RECEIVED complaints are transferred by triage. Answers 409 when the action does not fit the complaint's current stage.
+     */
+    post: operations['transferComplaint'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/complaints/{id}/verification': {
     parameters: {
       query?: never;
@@ -275,9 +335,29 @@ export interface paths {
     put?: never;
     /**
      * A department answers a transfer
-     * @description Roles: department, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. Answers 409 when the action does not fit the complaint's current stage.
+     * @description Roles: department, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. The body names the department that answers; it must have been asked and not have answered yet (409 otherwise). Answers 409 when the action does not fit the complaint's current stage.
      */
     post: operations['recordVerification'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/complaints/{id}/coordination/close': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * The interface person closes the coordination of several departments with a note (R2.3); unanswered departments may still answer
+     * @description Roles: supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. Answers 409 when the action does not fit the complaint's current stage.
+     */
+    post: operations['closeCoordination'];
     delete?: never;
     options?: never;
     head?: never;
@@ -624,6 +704,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/complaints/{id}/contact-preferences': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Set or change the customer's contact window and agreed appointment (R4.8): every call and SMS to the customer keeps to them
+     * @description Roles: handler, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. At any stage before CLOSED. A left-out field keeps what the complaint has, null clears it. Contacts under way compute their wait for the window again; the change goes on the timeline. Answers 409 when the action does not fit the complaint's current stage.
+     */
+    post: operations['setContactPreferences'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/complaints/{id}/dispute-prone': {
     parameters: {
       query?: never;
@@ -696,6 +796,26 @@ export interface paths {
      * @description Roles: handler, department, supervisor, interface, leader, vipManager, admin.
      */
     get: operations['getWorklist'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/hot-complaints': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * The open hot and difficult complaints (热点、难点, R4.7), nearest solve-by first
+     * @description Roles: interface, supervisor, admin, leader. Each with why it is hot, since when, the clocks past their deadline and the time left to the hot policy's solveWithin; the interface person gets the same list by e-mail every day.
+     */
+    get: operations['getHotComplaints'];
     put?: never;
     post?: never;
     delete?: never;
@@ -1498,6 +1618,110 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/tmf-api/troubleTicket/v5/hub': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * TMF621: subscribe a listener (callback) to trouble ticket events, filtered by a TMF630 query
+     * @description Roles: intake, admin. Every TroubleTicketCreateEvent, StatusChangeEvent, AttributeValueChangeEvent, ResolvedEvent and InformationRequiredEvent that matches the query is posted to the callback, durably (retried with backoff; eventId is the de-duplication key).
+     */
+    post: operations['createHub'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/tmf-api/troubleTicket/v5/hub/{id}': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * TMF621: one subscription (its owner or an admin)
+     * @description Roles: intake, admin.
+     */
+    get: operations['hubGet'];
+    put?: never;
+    post?: never;
+    /**
+     * TMF621: end a subscription (its owner or an admin); deliveries under way are dropped
+     * @description Roles: intake, admin.
+     */
+    delete: operations['hubDelete'];
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tmf/hubs': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * Every TMF621 hub subscription, newest first (admin)
+     * @description Roles: admin.
+     */
+    get: operations['listTmfHubs'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tmf/dead-letters': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    /**
+     * TMF621 events and work-order replies not delivered after the last retry, newest first (admin)
+     * @description Roles: admin.
+     */
+    get: operations['listTmfDeadLetters'];
+    put?: never;
+    post?: never;
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
+  '/v1/admin/tmf/dead-letters/{id}/redeliver': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Post a dead letter once more now (admin): DELIVERED when the receiver takes it, else still DEAD with the new error
+     * @description Roles: admin.
+     */
+    post: operations['redeliverTmfDeadLetter'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1514,6 +1738,8 @@ export interface components {
           }
         | string
       )[];
+      /** @description the request's id, also in the X-Request-Id header and in the API's log lines */
+      requestId?: string;
     } & {
       [key: string]: unknown;
     };
@@ -1656,6 +1882,34 @@ export interface components {
       } & {
         [key: string]: unknown;
       })[];
+      /** @description every department asked to verify, with its own clock and answer (R2.3) */
+      verificationRequests?: ({
+        department: string;
+        transfer: number;
+        clock: string;
+        by: string;
+        /** @description ISO 8601 instant */
+        at: string;
+        /** @description ISO 8601 instant */
+        answeredAt?: string;
+      } & {
+        [key: string]: unknown;
+      })[];
+      /** @description the interface person's coordination tasks when several departments verify (R2.3) */
+      coordination?: ({
+        departments: string[];
+        /** @constant */
+        owner: 'interface';
+        clock: string;
+        /** @description ISO 8601 instant */
+        openedAt: string;
+        /** @enum {string} */
+        outcome?: 'ALL_ANSWERED' | 'CLOSED';
+        /** @description ISO 8601 instant */
+        doneAt?: string;
+      } & {
+        [key: string]: unknown;
+      })[];
       findings: ({
         checked: string;
         found: string;
@@ -1732,9 +1986,34 @@ export interface components {
         workflowId: string;
         purpose: string;
         round: number;
+        /** @description the contact waits for the customer's window or appointment until then (R4.8) */
+        windowOpensAt?: string;
       } & {
         [key: string]: unknown;
       })[];
+      /** @description the customer's own contact window and agreed appointment (R4.8) */
+      contactPreferences?: {
+        contactWindow?: {
+          timeZone: string;
+          from: string;
+          to: string;
+          days?: string[];
+        } & {
+          [key: string]: unknown;
+        };
+        appointment?: {
+          from: string;
+          to: string;
+          timeZone: string;
+        } & {
+          [key: string]: unknown;
+        };
+        by: string;
+        /** @description ISO 8601 instant */
+        at: string;
+      } & {
+        [key: string]: unknown;
+      };
       evidence?: {
         hypotheses: {
           [key: string]: unknown;
@@ -1800,6 +2079,18 @@ export interface components {
         [key: string]: unknown;
       };
       hot: boolean;
+      hotTrack?: {
+        /** @description ISO 8601 instant */
+        since: string;
+        reasons: ('ROUNDS' | 'ESCALATED' | 'MAJOR' | 'REPEAT')[];
+        /** @description ISO 8601 instant */
+        solveBy: string;
+        escalations: number;
+        /** @description ISO 8601 instant */
+        solvedAt?: string;
+      } & {
+        [key: string]: unknown;
+      };
       policyHistory: ({
         id: string;
         version: number;
@@ -1864,6 +2155,59 @@ export interface components {
       } & {
         [key: string]: unknown;
       };
+    } & {
+      [key: string]: unknown;
+    };
+    HotList: {
+      /** @description ISO 8601 instant */
+      at: string;
+      items: ({
+        ticketId: string;
+        /** @enum {string} */
+        stage:
+          | 'RECEIVED'
+          | 'TRIAGED'
+          | 'TRANSFERRED'
+          | 'IN_PROGRESS'
+          | 'RESOLVED'
+          | 'REPLYING'
+          | 'CLOSED'
+          | 'REOPENED';
+        category: string;
+        region: string;
+        vipLevel: number;
+        assignee?: string;
+        escalationLevel: number;
+        rounds: number;
+        /** @description why it is hot */
+        reasons: ('ROUNDS' | 'ESCALATED' | 'MAJOR' | 'REPEAT')[];
+        /** @description absent when it became hot before hot tracking */
+        hotSince?: string;
+        /** @description hotSince + the hot policy’s solveWithin */
+        solveBy?: string;
+        /** @description time left to solveBy; negative once past it */
+        solveLeftMs?: number;
+        solveOverdue: boolean;
+        /** @description ISO 8601 instant */
+        solvedAt?: string;
+        overdueClocks: ({
+          name: string;
+          /** @description ISO 8601 instant */
+          dueAt?: string;
+          overdueMs: number;
+        } & {
+          [key: string]: unknown;
+        })[];
+        unsolvedEscalations: number;
+        links: {
+          self: string;
+          temporalUi: string;
+        } & {
+          [key: string]: unknown;
+        };
+      } & {
+        [key: string]: unknown;
+      })[];
     } & {
       [key: string]: unknown;
     };
@@ -2269,6 +2613,49 @@ export interface components {
     } & {
       [key: string]: unknown;
     };
+    /** @description TMF621 v5.0.1 Hub */
+    TmfHub: {
+      /** @constant */
+      '@type': 'Hub';
+      id: string;
+      href: string;
+      callback: string;
+      query?: string;
+    } & {
+      [key: string]: unknown;
+    };
+    TmfHubList: {
+      items: {
+        id: string;
+        callback: string;
+        query?: string;
+        owner: string;
+        createdAt: string;
+      }[];
+    };
+    TmfDeadLetterList: {
+      items: components['schemas']['TmfOutboxRow'][];
+      total: number;
+    };
+    TmfOutboxRow: {
+      /** @description <eventId>:<hubId> for an event, the reply key for a work-order reply */
+      id: string;
+      /** @enum {string} */
+      kind: 'event' | 'reply';
+      ticketId: string;
+      eventId: string;
+      eventType: string;
+      hubId?: string;
+      url: string;
+      /** @enum {string} */
+      state: 'PENDING' | 'DELIVERED' | 'DEAD' | 'DROPPED';
+      attempts: number;
+      lastError?: string;
+      lastAttemptAt?: string;
+      deliveredAt?: string;
+      deadAt?: string;
+      createdAt: string;
+    };
   };
   responses: {
     /** @description the request is not valid: `message` and `details` name the field */
@@ -2408,6 +2795,61 @@ export interface operations {
       400: components['responses']['Error400'];
       404: components['responses']['Error404'];
       /** @description not ready: names what did not answer */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetHealth200'];
+        };
+      };
+      default: components['responses']['Error'];
+    };
+  };
+  getLiveness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description alive */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetHealth200'];
+        };
+      };
+      400: components['responses']['Error400'];
+      404: components['responses']['Error404'];
+      default: components['responses']['Error'];
+    };
+  };
+  getReadiness: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description ready */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['GetHealth200'];
+        };
+      };
+      400: components['responses']['Error400'];
+      404: components['responses']['Error404'];
+      /** @description not ready: names what did not answer, or that the process is shutting down */
       503: {
         headers: {
           [name: string]: unknown;
@@ -2695,6 +3137,26 @@ export interface operations {
             language?: 'zh-CN' | 'en';
           };
           extra?: string;
+          /** @description the customer's contact window (R4.8): calls and SMS go only inside it, e.g. MON-FRI 18:00-21:00 Asia/Shanghai */
+          contactWindow?: {
+            /** @description IANA time zone of the customer, e.g. Asia/Shanghai */
+            timeZone: string;
+            /** @description local time the window opens (inclusive) */
+            from: string;
+            /** @description local time the window ends (exclusive); before `from` crosses midnight, equal = whole day */
+            to: string;
+            /** @description local weekdays on which the window opens; every day when absent */
+            days?: ('MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN')[];
+          };
+          /** @description a time agreed with the customer (R4.8): the call goes inside it while it lasts; SMS keep to the contact window */
+          appointment?: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description IANA time zone of the customer, e.g. Asia/Shanghai */
+            timeZone: string;
+          };
         };
       };
     };
@@ -2900,7 +3362,50 @@ export interface operations {
           decision: 'SELF' | 'TEAM' | 'TRANSFER';
           /** @description a department of the active policy set (GET /v1/policies: active.departments) */
           department?: string;
+          /** @description departments of the active policy set that verify in parallel (R2.3) */
+          departments?: string[];
           assignee?: string;
+          note?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the action */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplaintView'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  transferComplaint: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ticket id: CHANNEL-externalId */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description departments of the active policy set that verify in parallel (R2.3) */
+          departments?: string[];
+          /** @description a department of the active policy set (GET /v1/policies: active.departments) */
+          department?: string;
           note?: string;
         };
       };
@@ -2938,9 +3443,46 @@ export interface operations {
     requestBody: {
       content: {
         'application/json': {
-          /** @description a department of the active policy set (GET /v1/policies: active.departments) */
+          /** @description the department that answers: one that was asked and has not answered */
           department: string;
           result: string;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the action */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplaintView'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  closeCoordination: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ticket id: CHANNEL-externalId */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          note: string;
         };
       };
     };
@@ -3660,6 +4202,60 @@ export interface operations {
       default: components['responses']['Error'];
     };
   };
+  setContactPreferences: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ticket id: CHANNEL-externalId */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          contactWindow?: {
+            /** @description IANA time zone of the customer, e.g. Asia/Shanghai */
+            timeZone: string;
+            /** @description local time the window opens (inclusive) */
+            from: string;
+            /** @description local time the window ends (exclusive); before `from` crosses midnight, equal = whole day */
+            to: string;
+            /** @description local weekdays on which the window opens; every day when absent */
+            days?: ('MON' | 'TUE' | 'WED' | 'THU' | 'FRI' | 'SAT' | 'SUN')[];
+          } | null;
+          appointment?: {
+            /** Format: date-time */
+            from: string;
+            /** Format: date-time */
+            to: string;
+            /** @description IANA time zone of the customer, e.g. Asia/Shanghai */
+            timeZone: string;
+          } | null;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the action */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplaintView'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
   markDisputeProne: {
     parameters: {
       query?: never;
@@ -3784,7 +4380,15 @@ export interface operations {
       };
       header?: never;
       path: {
-        name: 'mine' | 'team' | 'due-soon' | 'breached' | 'escalated-to-me' | 'hot' | 'care-callback';
+        name:
+          | 'mine'
+          | 'team'
+          | 'due-soon'
+          | 'breached'
+          | 'escalated-to-me'
+          | 'hot'
+          | 'care-callback'
+          | 'coordination';
       };
       cookie?: never;
     };
@@ -3797,6 +4401,34 @@ export interface operations {
         };
         content: {
           'application/json': components['schemas']['Worklist'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  getHotComplaints: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the hot list */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['HotList'];
         };
       };
       400: components['responses']['Error400'];
@@ -3938,6 +4570,11 @@ export interface operations {
                 warnAt: number[];
                 calendar?: string;
               };
+              coordination?: {
+                target: string;
+                warnAt: number[];
+                calendar?: string;
+              };
             };
             verificationByDepartment?: {
               [key: string]: {
@@ -3971,6 +4608,18 @@ export interface operations {
               tickedBy?: 'changes' | 'alarms' | 'interference' | 'kpis' | 'notified' | 'resolved';
               beforeResolve: boolean;
             }[];
+          };
+          /** @description Hot and difficult complaints (R4.7): when one becomes hot its open clocks keep tightenFactor of the time left, at most tightenLimits per clock kind (never lengthened); not RESOLVED within solveWithin it escalates; the hot list is e-mailed to the interface person daily at digest.at (digest.timeZone). Default: no tightening (1), 72h, 08:30 Asia/Shanghai */
+          hot?: {
+            tightenFactor: number;
+            tightenLimits?: {
+              [key: string]: string;
+            };
+            solveWithin: string;
+            digest: {
+              at: string;
+              timeZone: string;
+            };
           };
           /** @description Quiet hours for non-urgent staff e-mails; urgent ones go at once */
           staffQuietHours?: {
@@ -5934,7 +6583,9 @@ export interface operations {
               | 'terminalModel'
               | 'imei'
               | 'vipLevel'
-              | 'language';
+              | 'language'
+              | 'contactWindow'
+              | 'appointment';
             valueType?: string;
             value: string | number | boolean;
           }[];
@@ -6502,6 +7153,403 @@ export interface operations {
           'application/json': components['schemas']['TmfError'];
         };
       };
+    };
+  };
+  createHub: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @constant */
+          '@type'?: 'Hub';
+          '@baseType'?: string;
+          '@schemaLocation'?: string;
+          /**
+           * Format: uri
+           * @description the listener events are posted to (one POST per event, JSON)
+           */
+          callback: string;
+          /** @description TMF630 filter: eventType, status, severity, priority, ticketType, channel.id, externalIdentifier.id/owner, id; a comma means "any of", e.g. eventType=TroubleTicketResolvedEvent&channel.id=EMOS */
+          query?: string;
+        };
+      };
+    };
+    responses: {
+      /** @description subscribed */
+      201: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfHub'];
+        };
+      };
+      /** @description the request is not valid: `message` and `details` name the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description no or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the roles or the assignment do not allow it */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the action does not fit the current state; `message` says why */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description unsupported media type */
+      415: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description too many requests: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description a dependency does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+    };
+  };
+  hubGet: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the hub id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the subscription */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfHub'];
+        };
+      };
+      /** @description the request is not valid: `message` and `details` name the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description no or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the roles or the assignment do not allow it */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the action does not fit the current state; `message` says why */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description too many requests: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description a dependency does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+    };
+  };
+  hubDelete: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the hub id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description unsubscribed */
+      204: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content?: never;
+      };
+      /** @description the request is not valid: `message` and `details` name the field */
+      400: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description no or invalid credentials */
+      401: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the roles or the assignment do not allow it */
+      403: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description not found */
+      404: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description the action does not fit the current state; `message` says why */
+      409: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description too many requests: wait for Retry-After */
+      429: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description a dependency does not answer: retry after Retry-After */
+      503: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+      /** @description error */
+      default: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfError'];
+        };
+      };
+    };
+  };
+  listTmfHubs: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the subscriptions */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfHubList'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  listTmfDeadLetters: {
+    parameters: {
+      query?: {
+        /** @description only this ticket */
+        ticketId?: string;
+        /** @description at most this many, 1–500 (default 100) */
+        limit?: string;
+      };
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the dead letters */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfDeadLetterList'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  redeliverTmfDeadLetter: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description the outbox row id */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody?: never;
+    responses: {
+      /** @description the row after the attempt */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['TmfOutboxRow'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
     };
   };
 }

@@ -160,6 +160,8 @@ export function checkProposeOnSiteTest(
   slots: TimeSlot[],
   now: number,
   allowedHours: HoursWindow | undefined,
+  /** The customer's time zone (R4.8: their own window is checked in it). */
+  timeZone = 'Asia/Shanghai',
 ): string | undefined {
   return (
     checkOpen(f, 'arrange an on-site test for') ??
@@ -168,7 +170,7 @@ export function checkProposeOnSiteTest(
     ((tests ?? []).some((t) => t.status === 'BOOKED')
       ? 'an on-site test is booked: record its results first'
       : undefined) ??
-    (allowedHours ? checkSlots(slots, now, 'Asia/Shanghai', allowedHours) : undefined)
+    (allowedHours ? checkSlots(slots, now, timeZone, allowedHours) : undefined)
   );
 }
 

@@ -29,7 +29,14 @@ export const DEFAULT_LADDER: EscalationLevel[] = frozen([
 ]);
 
 export type EscalationSource =
-  'manual' | 'clockBreached' | 'unacknowledged' | 'customerNotSatisfied' | 'customerUnreachable' | 'major';
+  | 'manual'
+  | 'clockBreached'
+  | 'unacknowledged'
+  | 'customerNotSatisfied'
+  | 'customerUnreachable'
+  | 'major'
+  /** A hot complaint not solved within the hot policy's solveWithin (R4.7). */
+  | 'hotUnsolved';
 
 type Rung = { level: number; role: string };
 

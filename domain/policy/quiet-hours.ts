@@ -4,6 +4,7 @@
 // Time-zone offsets come from Intl.DateTimeFormat (ICU in Node and in the workflow sandbox alike);
 // no tz library. Asia/Shanghai has had a fixed +08:00 offset since 1991, and fixed offsets are what
 // replay needs: see docs/decisions.md ("Quiet hours in the workflow").
+import { WEEKDAYS, type Weekday } from '../complaint-input';
 import { frozen } from './frozen';
 
 export interface HoursWindow {
@@ -11,6 +12,8 @@ export interface HoursWindow {
   from: string;
   /** Local wall-clock time 'HH:MM' at which the window ends (exclusive). Before `from` = crosses midnight. */
   to: string;
+  /** The local weekdays on which the window opens (a customer's own window, R4.8); absent = every day. */
+  days?: readonly Weekday[];
 }
 
 export interface Appointment {
@@ -99,8 +102,37 @@ function localClock(instant: number, timeZone: string): { minuteOfDay: number; m
   return { minuteOfDay: Math.floor((wall - midnightWall) / MINUTE), midnightWall };
 }
 
+/** The local weekday of a wall-clock midnight (ms as if the wall clock were UTC). */
+function weekdayOf(midnightWall: number): Weekday {
+  return WEEKDAYS[(new Date(midnightWall).getUTCDay() + 6) % 7]!;
+}
+
+/** The window's length in minutes: from = to is the whole day; `to` before `from` crosses midnight. */
+function windowMinutes(from: number, to: number): number {
+  return from === to ? 24 * 60 : (to - from + 24 * 60) % (24 * 60);
+}
+
+/** True when the window with weekdays holds the instant: it opened today or yesterday on an allowed day. */
+function isInsideDays(
+  instant: number,
+  timeZone: string,
+  hours: HoursWindow,
+  days: readonly Weekday[],
+): boolean {
+  const from = parseHhMm(hours.from);
+  const length = windowMinutes(from, parseHhMm(hours.to));
+  const { minuteOfDay, midnightWall } = localClock(instant, timeZone);
+  return [0, -1].some((k) => {
+    const start = k * 24 * 60 + from;
+    return (
+      minuteOfDay >= start && minuteOfDay < start + length && days.includes(weekdayOf(midnightWall + k * DAY))
+    );
+  });
+}
+
 /** True when the local time of day at the instant is inside the window (`from` inclusive, `to` exclusive). */
 export function isInsideHours(instant: number, timeZone: string, hours: HoursWindow): boolean {
+  if (hours.days) return isInsideDays(instant, timeZone, hours, hours.days);
   const from = parseHhMm(hours.from);
   const to = parseHhMm(hours.to);
   if (from === to) return true; // the whole day
@@ -113,6 +145,17 @@ export function nextInsideHours(now: number, timeZone: string, hours: HoursWindo
   if (isInsideHours(now, timeZone, hours)) return now;
   const from = parseHhMm(hours.from);
   const { minuteOfDay, midnightWall } = localClock(now, timeZone);
+  if (hours.days) {
+    // The next opening on an allowed weekday (at most a week ahead; no days at all = never, refused
+    // by checkContactWindow).
+    for (let k = 0; k <= 7; k += 1) {
+      const dayWall = midnightWall + k * DAY;
+      if (!hours.days.includes(weekdayOf(dayWall))) continue;
+      const at = wallToInstant(dayWall + from * MINUTE, timeZone);
+      if (at > now) return at;
+    }
+    return now;
+  }
   // Outside the window the next opening is today's `from` if still ahead, else tomorrow's.
   const dayWall = minuteOfDay < from ? midnightWall : midnightWall + DAY;
   return wallToInstant(dayWall + from * MINUTE, timeZone);
@@ -152,6 +195,12 @@ export function checkContactWindow(
   if (!isTimeZone(timeZone)) problems.push(`timeZone: unknown time zone "${timeZone}"`);
   if (!isHhMm(allowedHours.from)) problems.push(`allowedHours.from: "${allowedHours.from}" is not HH:MM`);
   if (!isHhMm(allowedHours.to)) problems.push(`allowedHours.to: "${allowedHours.to}" is not HH:MM`);
+  if (allowedHours.days !== undefined) {
+    if (allowedHours.days.length === 0) problems.push('allowedHours.days: name at least one day');
+    const unknown = allowedHours.days.filter((d) => !WEEKDAYS.includes(d));
+    if (unknown.length)
+      problems.push(`allowedHours.days: unknown ${unknown.join(', ')} (use ${WEEKDAYS.join(', ')})`);
+  }
   if (appointment) {
     const start = Date.parse(appointment.from);
     const end = Date.parse(appointment.to);

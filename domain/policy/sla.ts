@@ -8,6 +8,7 @@ import {
 import { DEFAULT_CONTACT_POLICY, type ContactPolicy } from './contact-policy';
 import { isDuration, parseDuration } from './durations';
 import { DEFAULT_LADDER, type EscalationLevel } from './escalation';
+import { checkHotPolicy, resolveHotPolicy, type HotPolicy, type ResolvedHotPolicy } from './hot';
 import { validateMassIncidentPolicy, type MassIncidentPolicy } from './mass-incident';
 import { isHhMm, isTimeZone, type HoursWindow } from './quiet-hours';
 import { frozen } from './frozen';
@@ -20,7 +21,12 @@ export const INTAKE_CLOCKS: ClockName[] = frozen(['acceptance', 'firstReply', 'h
  * department a transfer verifies (`verification:<department>`) and one per escalation to
  * acknowledge (`escalationAck:<level>`).
  */
-export const CLOCK_KINDS = frozen([...INTAKE_CLOCKS, 'verification', 'escalationAck'] as const);
+export const CLOCK_KINDS = frozen([
+  ...INTAKE_CLOCKS,
+  'verification',
+  'coordination',
+  'escalationAck',
+] as const);
 export const FIRST_REPLY_LIMIT_MS = 48 * 3_600_000; // R4.2: never later than 48 h after intake
 
 export interface ClockPolicy {
@@ -48,6 +54,8 @@ export interface SlaPolicy {
     acceptance?: ClockPolicy;
     /** A transferred complaint's verification by the department (R2.2). */
     verification?: ClockPolicy;
+    /** The interface person's coordination of several departments verifying in parallel (R2.3). */
+    coordination?: ClockPolicy;
   };
   /** Per-department verification limits, overriding clocks.verification. */
   verificationByDepartment?: Record<string, ClockPolicy>;
@@ -76,6 +84,11 @@ export interface PolicySet {
    * complaints) go at once. Absent: every e-mail goes at once.
    */
   staffQuietHours?: StaffQuietHours;
+  /**
+   * Hot and difficult complaints (R4.7, policy/hot.ts): how their open clocks tighten, within what
+   * they must be solved before escalating, when the daily digest goes out. Absent: the default.
+   */
+  hot?: HotPolicy;
 }
 
 export interface StaffQuietHours extends HoursWindow {
@@ -103,6 +116,8 @@ export interface PolicySnapshot {
   setVersion: number;
   clocks: Record<ClockName, ResolvedClockPolicy>;
   verification: Record<string, ResolvedClockPolicy>;
+  /** The coordination task's clock (R2.3); absent in snapshots taken before it: DEFAULT_COORDINATION. */
+  coordination?: ResolvedClockPolicy;
   calendars: Record<string, Calendar>;
   escalation: { level: number; title: string; role: string; ackWithinMs: number }[];
   repeatWindowMs: number;
@@ -111,6 +126,8 @@ export interface PolicySnapshot {
   /** Absent in snapshots taken before R6.3: the default applies. */
   careCallback?: CareCallbackPolicy;
   staffQuietHours?: StaffQuietHours;
+  /** Absent in snapshots taken before R4.7's hot tracking: the default applies. */
+  hot?: ResolvedHotPolicy;
 }
 
 function matches(policy: SlaPolicy, c: PolicyCriteria): boolean {
@@ -162,11 +179,13 @@ export function selectPolicy(set: PolicySet, criteria: PolicyCriteria): PolicySn
     verification: Object.fromEntries(
       departments.map((d) => [d, resolve(best.verificationByDepartment?.[d] ?? fallbackVerification)]),
     ),
+    coordination: resolve(best.clocks.coordination ?? DEFAULT_COORDINATION),
     calendars: { '24x7': { kind: '24x7' }, ...(set.calendars ?? {}) },
     repeatWindowMs: parseDuration(set.repeatWindow ?? '30d'),
     contact: set.contact ?? DEFAULT_CONTACT_POLICY,
     careCallbackAfterMs: parseDuration(set.careCallbackAfter ?? '7d'),
     careCallback: set.careCallback ?? DEFAULT_CARE_CALLBACK_POLICY,
+    hot: resolveHotPolicy(set.hot),
     ...(set.staffQuietHours ? { staffQuietHours: set.staffQuietHours } : {}),
     escalation: (set.escalation ?? DEFAULT_LADDER).map((l) => ({
       level: l.level,
@@ -176,6 +195,9 @@ export function selectPolicy(set: PolicySet, criteria: PolicyCriteria): PolicySn
     })),
   };
 }
+
+/** A policy without a coordination clock (R2.3) gives the interface person this long. */
+export const DEFAULT_COORDINATION: ClockPolicy = frozen({ target: '32h', warnAt: [0.5] });
 
 export const DEFAULT_DEPARTMENTS = frozen(['data', 'network', 'billing', 'core', 'transmission']);
 
@@ -189,7 +211,7 @@ export function validatePolicySet(set: PolicySet): string[] {
     if (!p.id) problems.push(`${at}.id: required`);
     if (ids.has(p.id)) problems.push(`${at}.id: duplicate "${p.id}"`);
     ids.add(p.id);
-    for (const name of ['acceptance', 'firstReply', 'handling', 'verification'] as const) {
+    for (const name of ['acceptance', 'firstReply', 'handling', 'verification', 'coordination'] as const) {
       const clock = p.clocks?.[name];
       if (!clock) {
         if (name === 'firstReply' || name === 'handling') problems.push(`${at}.clocks.${name}: required`);
@@ -210,6 +232,7 @@ export function validatePolicySet(set: PolicySet): string[] {
     problems.push(`staffQuietHours.timeZone: unknown time zone "${q.timeZone}"`);
   if (set.careCallback)
     problems.push(...checkCareCallbackPolicy(set.careCallback).map((p) => `careCallback.${p}`));
+  if (set.hot) problems.push(...checkHotPolicy(set.hot).map((p) => `hot.${p}`));
   if (set.massIncident)
     problems.push(...validateMassIncidentPolicy(set.massIncident).map((p) => `massIncident.${p}`));
   return problems;

@@ -11,6 +11,14 @@ export const DEV_PASSWORD = 'closedloop';
 /** The client id of the console in the embedded provider (a public client: PKCE, no secret). */
 export const CONSOLE_CLIENT_ID = 'closedloop-console';
 
+/**
+ * The standalone Temporal UI (ui-server, S9.4) in the embedded provider: a confidential client (the
+ * ui-server exchanges the code on its server side with this secret; it sends no PKCE).
+ */
+export const TEMPORAL_UI_CLIENT_ID = 'closedloop-temporal-ui';
+/** Dev only: the embedded provider's secret for the Temporal UI (the deployment sets its own). */
+export const TEMPORAL_UI_CLIENT_SECRET = 'dev-temporal-ui-secret';
+
 /** What the dev stack configures as OIDC_GROUP_MAP. */
 export const DEV_GROUP_MAP: GroupMap = {
   'cl-handlers': { roles: ['handler'] },

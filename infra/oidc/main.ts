@@ -1,7 +1,8 @@
 // Standalone embedded OpenID Connect provider: `tsx infra/oidc/main.ts`.
 // Env: OIDC_HOST (127.0.0.1), OIDC_PORT (3020; 0 = any free port), OIDC_AUDIENCE (the API's
 // resource URI), OIDC_CONSOLE_ORIGINS (comma-separated, e.g. http://127.0.0.1:3000),
-// OIDC_DATA_DIR (keeps its key between runs), OIDC_ACCESS_TOKEN_TTL (seconds, default 600).
+// OIDC_DATA_DIR (keeps its key between runs), OIDC_ACCESS_TOKEN_TTL (seconds, default 600),
+// OIDC_TEMPORAL_UI_CALLBACKS (comma-separated sign-in callbacks of the standalone Temporal UI).
 // Prints exactly one line `oidc ready on <issuer>` to stdout; logs go to stderr.
 import { startOidcServer } from './server';
 
@@ -26,6 +27,10 @@ async function main(): Promise<void> {
     port: int('OIDC_PORT', 3020, 0, 65535),
     audience: required('OIDC_AUDIENCE'),
     consoleOrigins: required('OIDC_CONSOLE_ORIGINS')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+    temporalUiCallbacks: (process.env.OIDC_TEMPORAL_UI_CALLBACKS ?? '')
       .split(',')
       .map((s) => s.trim())
       .filter(Boolean),

@@ -11,7 +11,13 @@ import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { exportJWK, generateKeyPair, type JWK } from 'jose';
 import Provider, { errors, type Configuration, type KoaContextWithOIDC } from 'oidc-provider';
-import { ACCOUNTS, CONSOLE_CLIENT_ID, DEV_PASSWORD } from './accounts';
+import {
+  ACCOUNTS,
+  CONSOLE_CLIENT_ID,
+  DEV_PASSWORD,
+  TEMPORAL_UI_CLIENT_ID,
+  TEMPORAL_UI_CLIENT_SECRET,
+} from './accounts';
 
 export interface OidcServerOptions {
   host: string;
@@ -21,6 +27,11 @@ export interface OidcServerOptions {
   audience: string;
   /** Where the console lives, e.g. http://127.0.0.1:3000: its redirect URIs are under /console/. */
   consoleOrigins: readonly string[];
+  /**
+   * The standalone Temporal UI's sign-in callbacks (https://…/auth/sso/callback, S9.4): it is
+   * registered as a confidential client when there are any.
+   */
+  temporalUiCallbacks?: readonly string[];
   /** Keeps the signing key and cookie secret between runs; absent = new ones each start. */
   dataDir?: string;
   accessTokenTtlSec?: number;
@@ -73,6 +84,22 @@ function configuration(opts: OidcServerOptions, jwk: JWK, cookieKey: string): Co
         redirect_uris: consoleUris('signin-callback'),
         post_logout_redirect_uris: consoleUris('signed-out'),
       },
+      // The Temporal UI signs people in on its server side (code flow, client secret) and forwards
+      // their access token, a JWT for the API like the console's, to the codec server (S9.4).
+      ...(opts.temporalUiCallbacks?.length
+        ? [
+            {
+              client_id: TEMPORAL_UI_CLIENT_ID,
+              client_secret: TEMPORAL_UI_CLIENT_SECRET,
+              client_name: 'Temporal UI',
+              token_endpoint_auth_method: 'client_secret_basic' as const,
+              application_type: 'web' as const,
+              grant_types: ['authorization_code', 'refresh_token'],
+              response_types: ['code' as const],
+              redirect_uris: [...opts.temporalUiCallbacks],
+            },
+          ]
+        : []),
     ],
     jwks: { keys: [jwk] },
     cookies: { keys: [cookieKey] },
@@ -91,7 +118,8 @@ function configuration(opts: OidcServerOptions, jwk: JWK, cookieKey: string): Co
         claims: () => ({ sub: id, preferred_username: id, ...account, groups: [...account.groups] }),
       };
     },
-    pkce: { required: () => true },
+    // Public clients (the console) must use PKCE; the Temporal UI's server authenticates with its secret.
+    pkce: { required: (_ctx, client) => client.tokenEndpointAuthMethod === 'none' },
     // The console's page calls the token endpoint from its own origin (and nothing else may).
     clientBasedCORS: (_ctx, origin) => origins.has(origin),
     ttl: {
@@ -225,7 +253,7 @@ async function readForm(req: http.IncomingMessage): Promise<URLSearchParams> {
  * provider, then the console's callback, so the console's origins are listed too.
  */
 function pageCsp(consoleOrigins: readonly string[]): string {
-  const origins = consoleOrigins.map((o) => new URL(o).origin).join(' ');
+  const origins = [...new Set(consoleOrigins.map((o) => new URL(o).origin))].join(' ');
   return `default-src 'none'; style-src 'unsafe-inline'; form-action 'self' ${origins}; frame-ancestors 'none'`;
 }
 
@@ -265,7 +293,7 @@ async function interaction(
 export async function startOidcServer(opts: OidcServerOptions): Promise<OidcServer> {
   const log = opts.log ?? (() => undefined);
   const { jwk, cookieKey } = await secrets(opts.dataDir);
-  const csp = pageCsp(opts.consoleOrigins);
+  const csp = pageCsp([...opts.consoleOrigins, ...(opts.temporalUiCallbacks ?? [])]);
   // The issuer URL needs the bound port, so the server answers 503 until the provider exists.
   let route: http.RequestListener = (_req, res) => void res.writeHead(503).end();
   const server = http.createServer((req, res) => route(req, res));

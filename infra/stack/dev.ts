@@ -1,7 +1,8 @@
 // `npm run dev`: the whole product on this machine. Starts the embedded local stack with the dev
 // ports and data under <repo>/.data (kept between runs), then the worker and the API; prints every
 // URL. Ctrl-C, or SIGINT/SIGTERM to `npm run dev`'s process or its process group, stops everything
-// it started (infra/dev.cjs passes the signal on). CLOSEDLOOP_DATA_DIR puts the data elsewhere.
+// it started (infra/dev.cjs passes the signal on). CLOSEDLOOP_DATA_DIR puts the data elsewhere;
+// CLOSEDLOOP_TEMPORAL_UI=off leaves out the standalone Temporal UI that signs in (built with Go).
 import path from 'node:path';
 import { SEED_USERS } from '../../api/dev-auth';
 import { DEV_PASSWORD } from '../oidc/accounts';
@@ -40,9 +41,18 @@ function banner(stack: Stack, seconds: number): string {
     `  API              ${urls.api}`,
     `  API docs         ${urls.docs}`,
     `  OpenAPI          ${urls.api}/openapi.json`,
-    `  Temporal UI      ${urls.temporalUi}`,
+    ...(urls.temporalUiSignIn
+      ? [
+          `  Temporal UI      ${urls.temporalUiSignIn}  (signs in through the identity provider; decodes payloads`,
+          '                   for supervisor, interface and admin; a local self-signed certificate: accept it once)',
+          `  Temporal dev UI  ${urls.temporalUi}  (the dev server's own UI: no sign-in, payloads stay encrypted)`,
+        ]
+      : [`  Temporal UI      ${urls.temporalUi}`]),
     `  Mail inbox       ${urls.mailInbox}`,
     `  Twilio simulator ${urls.twilioSim}/_sim`,
+    ...(urls.dispatcherSim
+      ? [`  Dispatcher sim   ${urls.dispatcherSim}  (TMF621 events and work-order replies received)`]
+      : []),
     `  Temporal gRPC    ${urls.temporal} (namespace ${stack.env.TEMPORAL_NAMESPACE})`,
     `  MongoDB          ${urls.mongo}`,
     ...(urls.postgres ? [`  PostgreSQL       ${urls.postgres} (FerretDB's backend)`] : []),
@@ -100,7 +110,11 @@ async function main(): Promise<void> {
   const early = (): never => process.exit(130);
   process.once('SIGINT', early);
   process.once('SIGTERM', early);
-  const stack = await startStack({ dataDir: DATA_DIR, ports: 'fixed' });
+  const stack = await startStack({
+    dataDir: DATA_DIR,
+    ports: 'fixed',
+    temporalUi: process.env.CLOSEDLOOP_TEMPORAL_UI?.trim().toLowerCase() !== 'off',
+  });
   process.off('SIGINT', early);
   process.off('SIGTERM', early);
   stopOnSignals(stack);

@@ -64,8 +64,12 @@ const POSTGRES_OS_USER = 'postgres';
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..');
 const FERRETDB_SOURCE_DIR = path.join(REPO_ROOT, 'infra', 'ferretdb');
-/** Patches to FerretDB's own source, applied to a copy of the module (docs/decisions.md). */
-const FERRETDB_PATCHES = ['id-pushdown.patch', 'release-before-write.patch'];
+/**
+ * Patches to FerretDB's own source, applied to a copy of the module (docs/decisions.md);
+ * update-cas.patch (issue 18): an update applies its filter and its change to one version of the
+ * document (compare-and-swap), so projections stay in order across worker processes.
+ */
+const FERRETDB_PATCHES = ['id-pushdown.patch', 'release-before-write.patch', 'update-cas.patch'];
 const FERRETDB_SOURCES = ['main.go', 'go.mod', 'go.sum', ...FERRETDB_PATCHES];
 const STALE_LOCK_MS = 30 * 60_000;
 const LOCK_WAIT_MS = 20 * 60_000;
@@ -432,7 +436,7 @@ function ferretDbSourceHash(): string {
 // ---------------------------------------------------------------------------------------------
 // Cache entries: `.ok` marker written last, lock file against concurrent installs
 
-async function ensureCached(
+export async function ensureCached(
   label: string,
   dir: string,
   version: string,
@@ -565,7 +569,7 @@ function isAlive(pid: number): boolean {
 // ---------------------------------------------------------------------------------------------
 // Running commands with visible output
 
-interface StepOptions {
+export interface StepOptions {
   cwd?: string;
   env?: NodeJS.ProcessEnv;
   hint: string;
@@ -573,7 +577,7 @@ interface StepOptions {
 }
 
 /** Runs a command, streaming its output (prefixed when not on a terminal); rejects with a helpful error. */
-function runStep(what: string, cmd: string, args: string[], opts: StepOptions): Promise<void> {
+export function runStep(what: string, cmd: string, args: string[], opts: StepOptions): Promise<void> {
   const started = Date.now();
   const tty = Boolean(process.stderr.isTTY);
   const timer = opts.heartbeat

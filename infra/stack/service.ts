@@ -18,6 +18,14 @@ export interface StackUrls {
   postgres?: string;
   /** The embedded OpenID Connect provider's issuer, when the stack runs the API. */
   oidc?: string;
+  /** The EMOS-like dispatcher simulator: TMF621 hub events and work-order replies it received. */
+  dispatcherSim?: string;
+  /** D4: the first worker's Prometheus endpoint (SDK metrics) and health listener, the API's metrics. */
+  workerMetrics?: string;
+  workerHealth?: string;
+  apiMetrics?: string;
+  /** The standalone Temporal UI that signs in through the provider (https), when the stack runs it. */
+  temporalUiSignIn?: string;
 }
 
 /** A port a service binds: the dev default, and how `ports: 'auto'` picks it. */
@@ -44,6 +52,8 @@ export interface StackSetup {
   tools: Tools;
   /** The worker and API processes (StackOptions.startApp). */
   startApp: boolean;
+  /** The standalone Temporal UI with sign-in (StackOptions.temporalUi; services/temporal-ui.ts). */
+  temporalUi?: boolean;
 }
 
 export interface ServiceContext extends StackSetup {

@@ -28,6 +28,8 @@ export interface StackOptions {
   ports: PortMode;
   /** Start the worker and API child processes (default true). */
   startApp?: boolean;
+  /** Also the standalone Temporal UI that signs in through the OIDC provider (S9.4; default false). */
+  temporalUi?: boolean;
   /** Extra env for the worker and the API (e.g. POLICY_FILE). */
   appEnv?: Record<string, string>;
   /** Child output only to log files (tests). */
@@ -98,7 +100,11 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   let services: ServiceRegistry | undefined;
   try {
     const [temporal, mongo] = await Promise.all([ensureTemporalCli(), ensureMongo()]);
-    const setup: StackSetup = { tools: { temporal, mongo }, startApp: opts.startApp !== false };
+    const setup: StackSetup = {
+      tools: { temporal, mongo },
+      startApp: opts.startApp !== false,
+      temporalUi: opts.temporalUi === true,
+    };
     services = new ServiceRegistry(SERVICES, setup);
     const claims = services.portClaims();
     // The product env names the API's address even when the API process is not started.

@@ -4,8 +4,9 @@
 // complaint. In the same run, the ceiling: a minimal workflow with no business logic doing the same
 // number of updates and activities, on a worker in this process, against the same Temporal server.
 //   BENCH_N=200 BENCH_CONCURRENCY=16 npm run bench:lifecycle
+// BENCH_TARGET=cluster runs the product part on the production-shaped cluster instead (clusterMain).
 import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import os, { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
@@ -13,6 +14,7 @@ import { temporal } from '@temporalio/proto';
 import { startStack, type Stack } from '../../infra/stack/stack';
 import { dataConverterFromEnv } from '../../platform/data-converter';
 import { driveToClose, fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
+import { startTestCluster } from '../support/cluster';
 import { ApiClient, KEYS } from '../support/stack';
 import { spreadComplaint } from './data';
 import { minimalStepUpdate, type MinimalInput } from './ceiling/minimal-workflow';
@@ -158,8 +160,15 @@ async function waitQuiet(client: Client, ids: string[], timeoutMs: number): Prom
   }
 }
 
-async function runProduct(stack: Stack, dataDir: string, client: Client, n: number, c: number) {
-  const env: ChaosEnv = { stack, http: new ApiClient(stack.urls.api), log: () => undefined };
+async function runProduct(
+  stack: Stack,
+  dataDir: string,
+  client: Client,
+  n: number,
+  c: number,
+  http: ApiClient = new ApiClient(stack.urls.api),
+) {
+  const env: ChaosEnv = { stack, http, log: () => undefined };
   const stats = newCallStats();
   const latencies: number[] = [];
   const cpu0 = stackCpu(dataDir);
@@ -243,6 +252,7 @@ async function runCeiling(
 async function main(): Promise<void> {
   const n = Number(process.env.BENCH_N ?? 200);
   const c = Number(process.env.BENCH_CONCURRENCY ?? 16);
+  if (process.env.BENCH_TARGET === 'cluster') return clusterMain(n, c);
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-lifecycle-'));
   Runtime.install({
     logger: { log: () => undefined, trace() {}, debug() {}, info() {}, warn() {}, error() {} },
@@ -347,6 +357,53 @@ async function main(): Promise<void> {
     await nativeConnection.close();
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * BENCH_TARGET=cluster: the same product run on the production-shaped cluster (infra/cluster:
+ * Temporal frontend/history ×2/matching/internal worker on PostgreSQL with mTLS, two workers, two
+ * APIs taking the requests in turn). No ceiling run; the figures to set beside the dev server's.
+ */
+async function clusterMain(n: number, c: number): Promise<void> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-bench-cluster-'));
+  console.log('starting the production-shaped cluster …');
+  const cluster = await startTestCluster({ LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000' }, dataDir);
+  const { client, close } = await cluster.temporalClient();
+  try {
+    const stack = cluster.chaos.stack;
+    console.log(
+      `machine: ${os.cpus().length} × ${os.cpus()[0]?.model ?? 'cpu'}, load average ${os
+        .loadavg()
+        .map((l) => l.toFixed(2))
+        .join(' / ')}`,
+    );
+    cluster.layout().forEach((l) => console.log(`  ${l}`));
+    await runProduct(stack, dataDir, client, 5, 5, cluster.http);
+    console.log(`product on the cluster: ${n} complaints, ${c} simulated handlers at once …`);
+    const p = await runProduct(stack, dataDir, client, n, c, cluster.http);
+    const pt = sumCounts(p.counts);
+    const pSec = p.quietMs / 1000;
+    const steps = pt.updates + pt.signals + pt.activities;
+    console.log('\n| figure (cluster) | product |');
+    console.log('| --- | ---: |');
+    console.log(`| complaints (workflows) completed per second | ${(n / pSec).toFixed(1)} |`);
+    console.log(
+      `| workflow steps (updates + signals + activities) per second | ${(steps / pSec).toFixed(1)} |`,
+    );
+    console.log(`| Temporal Cloud-style actions per second | ${(actionsOf(pt, n) / pSec).toFixed(1)} |`);
+    console.log(
+      `\nproduct: HTTP driving ${(p.drivenMs / 1000).toFixed(1)} s, workers caught up at ${pSec.toFixed(1)} s; ` +
+        `per complaint p50 ${percentile(p.latencies, 50).toFixed(0)} ms, p99 ${percentile(p.latencies, 99).toFixed(0)} ms; ` +
+        `retried/failed calls ${p.errors}; requests per API ${cluster.http.answeredBy.join(' / ')}`,
+    );
+    console.log('\n| CPU per complaint, ms (all processes of the cluster) | product |');
+    console.log('| --- | ---: |');
+    for (const [k, v] of p.cpu) console.log(`| ${k} | ${((1000 * v) / n).toFixed(0)} |`);
+    console.log(`| total | ${((1000 * p.cpu.reduce((s, [, v]) => s + v, 0)) / n).toFixed(0)} |`);
+  } finally {
+    await close();
+    await cluster.dispose();
   }
 }
 

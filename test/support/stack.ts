@@ -12,12 +12,20 @@ export interface TestStack extends Stack {
   dispose(): Promise<void>;
 }
 
-export async function startTestStack(appEnv: Record<string, string> = {}): Promise<TestStack> {
+/** Optional parts a test asks for: `temporalUi` = the standalone Temporal UI with sign-in (S9.4). */
+export interface TestStackOptions {
+  temporalUi?: boolean;
+}
+
+export async function startTestStack(
+  appEnv: Record<string, string> = {},
+  options: TestStackOptions = {},
+): Promise<TestStack> {
   // Ports are picked free just before the children bind them; another process can take one in
   // between (seen with the Temporal UI port). That start failed cleanly: pick new ports once more.
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await startTestStackOnce(appEnv);
+      return await startTestStackOnce(appEnv, options);
     } catch (err) {
       if (attempt >= 3 || !String((err as Error).message).includes('address already in use')) throw err;
       console.warn(`test stack: a port was taken while starting, retrying (attempt ${attempt + 1})`);
@@ -25,12 +33,16 @@ export async function startTestStack(appEnv: Record<string, string> = {}): Promi
   }
 }
 
-async function startTestStackOnce(appEnv: Record<string, string>): Promise<TestStack> {
+async function startTestStackOnce(
+  appEnv: Record<string, string>,
+  options: TestStackOptions,
+): Promise<TestStack> {
   const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-it-'));
   const stack = await startStack({
     dataDir,
     ports: 'auto',
     quiet: true,
+    ...(options.temporalUi ? { temporalUi: true } : {}),
     // Test complaints share one cell: mass-incident recognition is on only where a test asks for it.
     appEnv: { LOG_LEVEL: 'info', MASS_INCIDENTS: 'off', ...appEnv },
   });

@@ -8,6 +8,7 @@ import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createMemoryNetworkSources, type NetworkDataSet } from '../../activities/evidence/memory';
 import type { EvidenceActivities } from '../../activities/evidence/types';
 import type { ComplaintActivities, SendEmailInput, SendSmsInput } from '../../activities/types';
+import type { TmfEventActivities } from '../../activities/tmf-events-types';
 import {
   complaintWorkflowId,
   getComplaintQuery,
@@ -122,8 +123,11 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     FakeContact['activities'] &
     EvidenceActivities &
     IncidentActivities &
-    VipActivities = {
+    VipActivities &
+    TmfEventActivities = {
     ...contact.activities,
+    // TMF621 events (issue 19): no hub is subscribed in workflow tests.
+    publishTicketEvent: async () => ({ hubs: 0, delivered: 0, dead: [] }),
     ...incidentActivities,
     lookupVip: async ({ number }) => vips.get(number) ?? null,
     // An empty network: every source answers with nothing (the evidence tests plant real data).

@@ -27,12 +27,84 @@ describe('R2.1 triage decides: myself, the team, or a transfer to a support depa
     expect(rules.stageAfterTriage('TEAM')).toBe('IN_PROGRESS');
   });
   it('R2.2 only the department it was transferred to answers the verification', () => {
-    expect(rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'billing')).toMatch(
-      /not billing/,
+    const asked = {
+      stage: 'TRANSFERRED' as const,
+      awaitingDepartments: ['network'],
+      askedDepartments: ['network'],
+    };
+    expect(rules.checkVerification(f(asked), 'billing')).toMatch(
+      /billing was not asked to verify this complaint \(asked: network\)/,
     );
-    expect(
-      rules.checkVerification(f({ stage: 'TRANSFERRED', transferredTo: 'network' }), 'network'),
-    ).toBeUndefined();
+    expect(rules.checkVerification(f(asked), 'network')).toBeUndefined();
+  });
+});
+
+describe('R2.3 协助查证: transfers at any stage before resolution, to several departments in parallel', () => {
+  it('R2.3 a transfer names its departments once each, the single department of the older form included', () => {
+    expect(rules.departmentsOf({ department: 'network', departments: ['data', 'network'] })).toEqual([
+      'network',
+      'data',
+    ]);
+    expect(rules.departmentsOf({ departments: ['core'] })).toEqual(['core']);
+    expect(rules.departmentsOf({})).toEqual([]);
+    expect(rules.checkTriage(f({}), 'TRANSFER', undefined, ['network', 'data'])).toBeUndefined();
+    expect(rules.checkTriage(f({}), 'TRANSFER', undefined, [])).toMatch(/names the department/);
+  });
+  it('R2.3 a later transfer is allowed in every stage of work and refused from resolution on', () => {
+    for (const stage of ['TRANSFERRED', 'IN_PROGRESS', 'REOPENED'] as const)
+      expect(rules.checkTransfer(f({ stage }), ['network', 'data'])).toBeUndefined();
+    for (const stage of ['RESOLVED', 'REPLYING', 'CLOSED'] as const)
+      expect(rules.checkTransfer(f({ stage }), ['network'])).toMatch(
+        new RegExp(`cannot transfer a complaint in stage ${stage}`),
+      );
+    expect(rules.checkTransfer(f({ stage: 'RECEIVED' }), ['network'])).toMatch(/triage the complaint first/);
+    expect(rules.checkTransfer(f({ stage: 'IN_PROGRESS' }), [])).toMatch(/at least one department/);
+  });
+  it('R2.3 a department already waited for is not asked twice; one that answered may be asked again', () => {
+    const waiting = f({
+      stage: 'IN_PROGRESS',
+      awaitingDepartments: ['network'],
+      askedDepartments: ['network'],
+    });
+    expect(rules.checkTransfer(waiting, ['data', 'network'])).toBe(
+      'already waiting for the answer of network',
+    );
+    const answered = f({ stage: 'IN_PROGRESS', awaitingDepartments: [], askedDepartments: ['network'] });
+    expect(rules.checkTransfer(answered, ['network'])).toBeUndefined();
+    expect(rules.verificationClockName('network', 1)).toBe('verification:network');
+    expect(rules.verificationClockName('network', 2)).toBe('verification:network:2');
+    expect(rules.departmentOfClock('verification:network:2')).toBe('network');
+    expect(rules.departmentOfClock('verification:data')).toBe('data');
+    expect(rules.departmentOfClock('coordination')).toBeUndefined();
+  });
+  it('R2.3 each department answers only its own open request; an unasked one is refused with the reason', () => {
+    const facts = f({
+      stage: 'IN_PROGRESS',
+      awaitingDepartments: ['data'],
+      askedDepartments: ['network', 'data'],
+    });
+    expect(rules.checkVerification(facts, 'data')).toBeUndefined();
+    expect(rules.checkVerification(facts, 'network')).toMatch(/network has already answered/);
+    expect(rules.checkVerification(facts, 'billing')).toBe(
+      'billing was not asked to verify this complaint (asked: network, data)',
+    );
+    expect(rules.checkVerification(f({ stage: 'IN_PROGRESS' }), 'core')).toMatch(/no department was asked/);
+    expect(rules.checkVerification({ ...facts, stage: 'CLOSED' }, 'data')).toMatch(/closed complaint/);
+  });
+  it('R2.3 the stage: a triage transfer waits until no department is waited for; a later one keeps the stage', () => {
+    expect(rules.stageAfterVerification('TRANSFERRED', 1)).toBe('TRANSFERRED');
+    expect(rules.stageAfterVerification('TRANSFERRED', 0)).toBe('IN_PROGRESS');
+    expect(rules.stageAfterVerification('IN_PROGRESS', 0)).toBe('IN_PROGRESS');
+    expect(rules.stageAfterVerification('REOPENED', 0)).toBe('REOPENED');
+  });
+  it('R2.3 two or more departments waited for at once need the coordination task, which closes only while open', () => {
+    expect(rules.needsCoordination(['network'])).toBe(false);
+    expect(rules.needsCoordination(['network', 'data'])).toBe(true);
+    expect(rules.coordinationClockName(1)).toBe('coordination');
+    expect(rules.coordinationClockName(2)).toBe('coordination:2');
+    expect(rules.checkCloseCoordination(f({ stage: 'IN_PROGRESS' }))).toMatch(/no open coordination task/);
+    expect(rules.checkCloseCoordination(f({ stage: 'IN_PROGRESS', coordinationOpen: true }))).toBeUndefined();
+    expect(rules.checkCloseCoordination(f({ stage: 'CLOSED', coordinationOpen: true }))).toMatch(/closed/);
   });
 });
 

@@ -33,6 +33,8 @@ describe('#9 shared workflow modules', () => {
     expect(workflowBundleOptions()).toEqual({
       workflowsPath: WORKFLOWS_PATH,
       preloadModules: [WORKFLOWS_PATH],
+      // S3: failures made in workflow code are encoded like the worker's (a prebuilt bundle needs the path).
+      failureConverterPath: expect.stringMatching(/failure-converter/),
     });
     expect(SHARED_WORKFLOW_MODULES).toEqual([WORKFLOWS_PATH]);
     expect(workflowModules.length).toBeGreaterThan(30);

@@ -5,7 +5,7 @@ import { condition, setHandler } from '@temporalio/workflow';
 import * as timing from '../../domain/policy/clocks';
 import { checkExtendClock, checkPauseClock, checkResumeClock } from '../../domain/policy/complaint-checks';
 import { parseDuration } from '../../domain/policy/durations';
-import { checkOpen } from '../../domain/policy/lifecycle';
+import { checkOpen, departmentOfClock } from '../../domain/policy/lifecycle';
 import { INTAKE_CLOCKS, type PolicySnapshot } from '../../domain/policy/sla';
 import {
   applyPolicyUpdate,
@@ -122,8 +122,12 @@ function retargetClocks(ctx: Ctx, p: PolicySnapshot, { actor, input }: Acting<Ap
       timing.retargetClock(c, p.clocks[name].targetMs, p.clocks[name].warnAt, p.clocks[name].calendar);
   }
   for (const c of Object.values(state.clockMap)) {
-    const dept = c.name.startsWith('verification:') ? c.name.slice('verification:'.length) : undefined;
-    const v = dept ? p.verification[dept] : undefined;
+    const dept = departmentOfClock(c.name);
+    const v = dept
+      ? p.verification[dept]
+      : c.name.split(':')[0] === 'coordination'
+        ? p.coordination
+        : undefined;
     if (v && c.stoppedAt === undefined) timing.retargetClock(c, v.targetMs, v.warnAt, v.calendar);
   }
   record(

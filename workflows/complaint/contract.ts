@@ -8,10 +8,12 @@ import type {
   ApplyPolicyInput,
   AssignInput,
   CareCallbackOutcomeInput,
+  CloseCoordinationInput,
   CloseInput,
   ComplaintView,
   ContactCustomerInput,
   ContactEventInput,
+  ContactPreferencesInput,
   EscalationInput,
   ExtendClockInput,
   FindingsInput,
@@ -27,6 +29,7 @@ import type {
   ResolveInput,
   ResumeClockInput,
   SignatureCapturedInput,
+  TransferInput,
   TriageInput,
   VerificationInput,
 } from '../../domain/complaint';
@@ -39,6 +42,12 @@ export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';
 export const triageUpdate = defineUpdate<ComplaintView, [Acting<TriageInput>]>('triage');
 export const recordVerificationUpdate = defineUpdate<ComplaintView, [Acting<VerificationInput>]>(
   'recordVerification',
+);
+/** A transfer after triage, at any stage before resolution, to one or several departments (R2.3). */
+export const transferUpdate = defineUpdate<ComplaintView, [Acting<TransferInput>]>('transfer');
+/** The interface person closes the coordination of several departments with a note (R2.3). */
+export const closeCoordinationUpdate = defineUpdate<ComplaintView, [Acting<CloseCoordinationInput>]>(
+  'closeCoordination',
 );
 export const recordFindingsUpdate = defineUpdate<ComplaintView, [Acting<FindingsInput>]>('recordFindings');
 export const resolveUpdate = defineUpdate<ComplaintView, [Acting<ResolveInput>]>('resolve');
@@ -60,6 +69,10 @@ export const submitMajorReportUpdate = defineUpdate<ComplaintView, [Acting<Major
 
 export const contactCustomerUpdate = defineUpdate<ComplaintView, [Acting<ContactCustomerInput>]>(
   'contactCustomer',
+);
+/** The customer's own contact window and agreed appointment (R4.8), set or changed before CLOSED. */
+export const setContactPreferencesUpdate = defineUpdate<ComplaintView, [Acting<ContactPreferencesInput>]>(
+  'setContactPreferences',
 );
 export const markDisputeProneUpdate = defineUpdate<ComplaintView, [Acting<MarkDisputeProneInput>]>(
   'markDisputeProne',

@@ -23,6 +23,8 @@ export interface Ctx {
   smsInbox?: SmsReplyInput[];
   /** The holding notice of a mass incident while it is under way (R8.4): resolving drops it. */
   holdingNotice?: CancellationScope;
+  /** Tells the dispatching systems what changed (TMF621 events, tmf-events.ts); set once they are on. */
+  onChange?: () => void;
 }
 
 export function createCtx(input: ComplaintInput): Ctx {
@@ -41,4 +43,5 @@ export function setStage(
 ): void {
   if (why) record(ctx.state, why, at);
   ctx.state.stage = stage;
+  ctx.onChange?.();
 }

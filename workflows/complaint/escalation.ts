@@ -22,6 +22,7 @@ import {
 } from './contract';
 import { runClock, stopNamedClock } from './clocks';
 import type { Ctx } from './ctx';
+import { departmentOfClock } from '../../domain/policy/lifecycle';
 import { act, afterReady, refuse } from './handler-kit';
 import { queueMail } from './mail';
 import { addClock, record, toView } from './state';
@@ -86,7 +87,10 @@ export function startClockRunner(ctx: Ctx, clock: Clock): void {
 }
 
 function recipientRole(clock: Clock): string {
-  if (clock.name.startsWith('verification:')) return `department:${clock.name.slice('verification:'.length)}`;
+  const department = departmentOfClock(clock.name);
+  if (department) return `department:${department}`;
+  // The coordination of several departments is the interface person's task (R2.3).
+  if (clock.name.split(':')[0] === 'coordination') return 'interface';
   return 'supervisor';
 }
 

@@ -36,6 +36,7 @@ export async function act<I>(ctx: Ctx, step: Step<I>, cmd: Acting<I>): Promise<C
   // Only an asynchronous step is awaited: a synchronous one is projected in the same turn, as
   // it always was (one more await could move the projection after another task's commands).
   if (running) await running;
+  ctx.onChange?.();
   return commit(ctx.state);
 }
 
@@ -43,4 +44,5 @@ export async function act<I>(ctx: Ctx, step: Step<I>, cmd: Acting<I>): Promise<C
 export async function afterReady<A>(ctx: Ctx, step: (ctx: Ctx, arg: A) => void, arg: A): Promise<void> {
   await ready(ctx);
   step(ctx, arg);
+  ctx.onChange?.();
 }

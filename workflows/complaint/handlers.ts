@@ -3,6 +3,7 @@
 import { setHandler } from '@temporalio/workflow';
 import { registerCareHandlers } from './care';
 import { registerClockHandlers } from './clocks';
+import { registerContactWindowHandlers } from './contact-window';
 import { getComplaintQuery } from './contract';
 import type { Ctx } from './ctx';
 import { registerEscalationHandlers } from './escalation';
@@ -29,4 +30,5 @@ export function registerHandlers(ctx: Ctx): void {
   registerSignatureHandlers(ctx);
   registerIncidentHandlers(ctx);
   registerCareHandlers(ctx);
+  registerContactWindowHandlers(ctx);
 }

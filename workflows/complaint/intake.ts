@@ -3,6 +3,7 @@
 import { ActivityFailure, log } from '@temporalio/workflow';
 import type { PolicyCriteria } from '../../domain/policy/sla';
 import { formatDuration } from '../../domain/policy/durations';
+import { untilCustomerWindow } from './contact-window';
 import { commit } from './projection';
 import { data, notify } from './proxies';
 import { record, type ComplaintState } from './state';
@@ -38,6 +39,9 @@ export async function detectRepeat(state: ComplaintState): Promise<void> {
 export async function acknowledgeIntake(state: ComplaintState): Promise<void> {
   const { input } = state;
   const due = state.clockMap.firstReply;
+  // Inside the customer's own window when they gave one (R4.8).
+  const wait = untilCustomerWindow(state, 'sms');
+  if (wait) await wait;
   try {
     const sms = await notify.sendSms({
       idempotencyKey: `${state.ticketId}:sms:intake-ack`,

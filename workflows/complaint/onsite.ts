@@ -22,6 +22,7 @@ import {
   type TimeSlot,
 } from './contract';
 import type { Ctx } from './ctx';
+import { customerContactTerms, untilCustomerWindow } from './contact-window';
 import { act, refuse } from './handler-kit';
 import { backToWork } from './handling';
 import { queueMailTo } from './mail';
@@ -55,6 +56,11 @@ export async function runOnSiteTest(ctx: Ctx, test: OnSiteTest): Promise<void> {
       ticketId: state.ticketId,
       purpose: 'ON_SITE_TEST',
     });
+    // The slots go inside the customer's own window (R4.8); the answer is waited for from then on.
+    const before = Date.now();
+    const wait = untilCustomerWindow(state, 'sms');
+    if (wait) await wait;
+    if (Date.now() > before) test.answerBy = new Date(answerDeadline(test.slots, Date.now())).toISOString();
     await contact.sendContactSms({
       ...base,
       idempotencyKey: key('slots'),
@@ -98,6 +104,8 @@ export async function runOnSiteTest(ctx: Ctx, test: OnSiteTest): Promise<void> {
         );
       } else if (answer.kind === 'CHOSEN') {
         book(ctx, test, test.slots[answer.index]!);
+        const later = untilCustomerWindow(state, 'sms');
+        if (later) await later;
         await contact.sendContactSms({
           ...base,
           idempotencyKey: key('booked'),
@@ -207,16 +215,21 @@ export function keepSlotAnswer(ctx: Ctx, reply: SmsReplyInput): void {
 export function registerOnSiteHandlers(ctx: Ctx): void {
   const { state } = ctx;
   setHandler(proposeOnSiteTestUpdate, (cmd) => act(ctx, proposeOnSiteTest, cmd), {
-    validator: ({ input }) =>
+    validator: ({ input }) => {
+      // The slots lie inside the customer's own window when they gave one (R4.8).
+      const terms = customerContactTerms(state);
+      const hours = state.policy ? (terms.allowedHours ?? state.policy.contact.allowedHours) : undefined;
       refuse(
         checkProposeOnSiteTest(
           facts(state),
           state.onSiteTests,
           input.slots,
           Date.now(),
-          state.policy?.contact.allowedHours,
+          hours,
+          terms.timeZone,
         ),
-      ),
+      );
+    },
   });
   setHandler(recordOnSiteResultUpdate, (cmd) => act(ctx, recordOnSiteResult, cmd), {
     validator: (_cmd) => refuse(checkRecordOnSiteResult(facts(state), state.onSiteTests, Date.now())),

@@ -30,6 +30,7 @@ import {
   type ReplyInput,
 } from './contract';
 import { stopNamedClock } from './clocks';
+import { customerContactTerms, noteContactWindow } from './contact-window';
 import { setStage, type Ctx } from './ctx';
 import { escalate, startClockRunner } from './escalation';
 import { act, refuse } from './handler-kit';
@@ -143,7 +144,8 @@ function contactInput(
     message,
     channel: entry.channel,
     recordConsent: entry.purpose !== 'FIRST_REPLY' && state.disputeProne !== undefined,
-    timeZone: 'Asia/Shanghai',
+    // The customer's own zone, window and agreed appointment (R4.8); else the policy's hours in Beijing.
+    ...customerContactTerms(state),
     policy: { ...state.policy!.contact, ...opts.policy },
   };
 }
@@ -156,6 +158,7 @@ export async function contact(
   opts: ContactOptions = {},
 ): Promise<ContactOutcome> {
   const { state } = ctx;
+  noteContactWindow(ctx, entry, true);
   const outcome = await executeChild(customerContactWorkflow, {
     workflowId: entry.workflowId,
     args: [contactInput(ctx, entry, message, opts)],

@@ -14,6 +14,7 @@ import {
   type SignatureRequest,
 } from './contract';
 import { setStage, type Ctx } from './ctx';
+import { untilCustomerWindow } from './contact-window';
 import { act, afterReady, refuse } from './handler-kit';
 import { applyReply, returnToResolved } from './reply';
 import { facts, record } from './state';
@@ -54,6 +55,9 @@ export function requestSignature(ctx: Ctx, { actor, input }: Acting<RequestSigna
 /** Sends the link and waits, until it expires, for the signature. */
 export async function runSignatureRequest(ctx: Ctx, req: SignatureRequest): Promise<void> {
   const { state } = ctx;
+  // The link is texted inside the customer's own window when they gave one (R4.8).
+  const wait = untilCustomerWindow(state, 'sms');
+  if (wait) await wait;
   try {
     await acts.requestSignature({
       ticketId: state.ticketId,

@@ -3,7 +3,14 @@ import { replyCounts, isHot, type LifecycleFacts } from '../../domain/policy/lif
 import { startClock, viewClock, type Clock } from '../../domain/policy/clocks';
 import type { Calendar } from '../../domain/policy/calendar';
 import { INTAKE_CLOCKS, type PolicySnapshot, type ResolvedClockPolicy } from '../../domain/policy/sla';
-import { complaintWorkflowId, type ComplaintInput, type ComplaintView, type TimelineEntry } from './contract';
+import { preferencesAtIntake } from '../../domain/policy/contact-window';
+import {
+  complaintWorkflowId,
+  type ComplaintInput,
+  type ComplaintView,
+  type CoordinationTask,
+  type TimelineEntry,
+} from './contract';
 
 export interface ComplaintState extends Omit<
   ComplaintView,
@@ -17,7 +24,10 @@ export interface ComplaintState extends Omit<
 }
 
 export function createState(input: ComplaintInput): ComplaintState {
+  // The customer's own window and appointment (R4.8), when the intake gave them.
+  const prefs = preferencesAtIntake(input);
   return {
+    ...(prefs ? { contactPreferences: { ...prefs, by: input.submittedBy, at: input.receivedAt } } : {}),
     ticketId: input.ticketId,
     stage: 'RECEIVED',
     version: 0,
@@ -102,6 +112,9 @@ export function facts(state: ComplaintState): LifecycleFacts {
   return {
     stage: state.stage,
     transferredTo: state.triage?.decision === 'TRANSFER' ? state.triage.department : undefined,
+    awaitingDepartments: awaitingDepartments(state),
+    askedDepartments: [...new Set((state.verificationRequests ?? []).map((r) => r.department))],
+    coordinationOpen: openCoordination(state) !== undefined,
     findings: state.findings.length,
     hasResolution: state.resolution !== undefined,
     countingFinalReplies: finals.length,
@@ -112,6 +125,16 @@ export function facts(state: ComplaintState): LifecycleFacts {
     consentEvidence: state.consentEvidence.length,
     contactInFlight: state.contacts.some((c) => c.purpose !== 'CARE_CALLBACK' && c.endedAt === undefined),
   };
+}
+
+/** The departments asked to verify that have not answered yet (R2.3), in the order they were asked. */
+export function awaitingDepartments(state: ComplaintState): string[] {
+  return (state.verificationRequests ?? []).filter((r) => !r.answeredAt).map((r) => r.department);
+}
+
+/** The interface person's coordination task still open (R2.3), if any. */
+export function openCoordination(state: ComplaintState): CoordinationTask | undefined {
+  return state.coordination?.find((c) => !c.doneAt);
 }
 
 /** Adds a timeline entry; the stage changes only through setStage (ctx.ts). */

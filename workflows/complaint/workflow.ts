@@ -7,17 +7,21 @@ import { createCtx } from './ctx';
 import { gatherAndAttach } from './evidence';
 import { startClockRunner } from './escalation';
 import { registerHandlers } from './handlers';
+import { trackHot } from './hot';
 import { reportToArea } from './incident';
 import { acknowledgeIntake, detectRepeat, policyCriteria, selectPolicy } from './intake';
 import { drainMail } from './mail';
 import { commit } from './projection';
 import { startIntakeClocks } from './state';
+import { startTicketEvents } from './tmf-events';
 import { informVip, recogniseVip, vipMilestoneDue } from './vip';
 
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
   const ctx = createCtx(input);
   const { state } = ctx;
   registerHandlers(ctx);
+  // Added after the first release (issue 19, T3, T4): TMF621 events and the work-order reply.
+  startTicketEvents(ctx);
   // Added after the first release (complaints started before it are not reported, R8.1). Before
   // anything else, in parallel with the intake steps: the leaders must hear of a burst at once (R8.2).
   if (patched('mass-incident-area-watch')) ctx.background.push(reportToArea(ctx));
@@ -31,6 +35,8 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
   await commit(state);
 
   for (const clock of Object.values(state.clockMap)) startClockRunner(ctx, clock);
+  // Added after the first release (R4.7): hot complaints' clocks tighten, and one left unsolved escalates.
+  if (patched('hot-complaint-tracking')) ctx.background.push(trackHot(ctx));
   ctx.background.push(acknowledgeIntake(state));
   ctx.background.push(gatherAndAttach(ctx, undefined, 'system', { untilComplete: true }));
 
@@ -43,6 +49,7 @@ export async function complaintWorkflow(input: ComplaintInput): Promise<Complain
     await condition(() => state.stage === 'CLOSED' || pending());
     if (pending()) {
       state.dirty = false;
+      ctx.onChange?.();
       if (together) {
         await Promise.all([drainMail(ctx, { parallel: true }), informVip(ctx).then(() => commit(state))]);
         continue;

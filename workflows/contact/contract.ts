@@ -152,6 +152,18 @@ export const callEventSignal = defineSignal<[CallEventInput]>('callEvent');
 export const smsReplySignal = defineSignal<[SmsReplyInput]>('smsReply');
 export const getContactQuery = defineQuery<ContactView>('getContact');
 
+/**
+ * The customer's window or agreed appointment changed while this contact runs (R4.8): the complaint
+ * sends the new terms, and a wait for the window is computed again from them. An absent
+ * `allowedHours` falls back to the policy's, an absent `appointment` clears it.
+ */
+export interface ContactWindowChange {
+  timeZone: string;
+  allowedHours?: HoursWindow;
+  appointment?: Appointment;
+}
+export const contactWindowSignal = defineSignal<[ContactWindowChange]>('contactWindowChanged');
+
 /** A reply counts for R4.3/R4.5 only when the customer confirmed it (key 1/2 or an SMS answer). */
 export function contactConfirmed(outcome: ContactOutcome): boolean {
   return outcome.reached && (outcome.answer === 'SATISFIED' || outcome.answer === 'NOT_SATISFIED');

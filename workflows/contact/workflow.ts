@@ -30,6 +30,7 @@ import { checkContactWindow, nextAllowedInstant, nextInsideHours } from '../../d
 import {
   callEventSignal,
   contactKeys,
+  contactWindowSignal,
   getContactQuery,
   smsReplySignal,
   type CallEventInput,
@@ -84,6 +85,8 @@ interface ContactState {
   workflowId: string;
   view: ContactView;
   callEvents: CallEventInput[];
+  /** How many times the customer's window changed (R4.8): a wait for the window starts again. */
+  windowChanges: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -115,6 +118,7 @@ export async function customerContactWorkflow(input: ContactInput): Promise<Cont
     input,
     workflowId,
     callEvents: [],
+    windowChanges: 0,
     view: {
       workflowId,
       ticketId: input.ticketId,
@@ -129,6 +133,26 @@ export async function customerContactWorkflow(input: ContactInput): Promise<Cont
   setHandler(getContactQuery, () => state.view);
   setHandler(callEventSignal, (event) => {
     state.callEvents.push(event);
+  });
+  setHandler(contactWindowSignal, (change) => {
+    // The complaint checked the change; a bad one is ignored here rather than failing the contact.
+    const bad = checkContactWindow(
+      change.timeZone,
+      change.allowedHours ?? state.input.policy.allowedHours,
+      change.appointment,
+    );
+    if (bad.length) {
+      log.warn('contact window change ignored', { ticketId: input.ticketId, problems: bad });
+      return;
+    }
+    const { allowedHours: _h, appointment: _a, ...rest } = state.input;
+    state.input = {
+      ...rest,
+      timeZone: change.timeZone,
+      ...(change.allowedHours ? { allowedHours: change.allowedHours } : {}),
+      ...(change.appointment ? { appointment: change.appointment } : {}),
+    };
+    state.windowChanges += 1;
   });
   setHandler(smsReplySignal, (reply) => {
     // Twilio delivers a webhook again when it saw no answer in time (S4): one SMS counts once.
@@ -163,11 +187,7 @@ function done(state: ContactState, outcome: ContactOutcome): ContactOutcome {
 
 /** A notice (R8.4): one SMS inside the allowed hours, no question, no wait for an answer. */
 async function notifyBySms(state: ContactState): Promise<ContactOutcome> {
-  const { input } = state;
-  await waitUntil(
-    state,
-    nextInsideHours(Date.now(), input.timeZone, input.allowedHours ?? input.policy.allowedHours),
-  );
+  await waitForWindow(state, Date.now(), 'sms');
   const sent = await sendSms(state, 'notice', 1);
   return sent
     ? outcome(state, { reached: true, method: 'SMS', answer: 'NOT_ASKED' })
@@ -177,13 +197,12 @@ async function notifyBySms(state: ContactState): Promise<ContactOutcome> {
 async function contactCustomer(state: ContactState): Promise<ContactOutcome> {
   const { input } = state;
   const { policy } = input;
-  const hours = input.allowedHours ?? policy.allowedHours;
   let heardOnPhone = false;
 
   if (input.channel === 'PHONE_FIRST') {
     for (let n = 1; n <= policy.callAttempts; n += 1) {
       const earliest = n === 1 ? Date.now() : Date.now() + parseDuration(policy.callSpacing);
-      await waitUntil(state, nextAllowedInstant(earliest, input.timeZone, hours, input.appointment));
+      await waitForWindow(state, earliest, 'call');
       const call = await callOnce(state, n);
       if (call.result === 'ANSWERED') {
         if (call.answer === 'SATISFIED' || call.answer === 'NOT_SATISFIED') {
@@ -220,6 +239,34 @@ function outcome(
     attempts: state.view.attempts,
     ...(state.view.recording ? { recording: state.view.recording } : {}),
   };
+}
+
+/**
+ * Waits from `earliest` for the customer's window: a call inside the agreed appointment while it
+ * lasts, else inside the allowed hours; an SMS inside the allowed hours (R4.4, R4.8). Added after
+ * the first release: a change of the customer's window (contactWindowSignal) computes the wait again
+ * from the new terms; contacts started before it keep their one timer.
+ */
+async function waitForWindow(state: ContactState, earliest: number, kind: 'call' | 'sms'): Promise<void> {
+  const next = () => {
+    const { input } = state;
+    const hours = input.allowedHours ?? input.policy.allowedHours;
+    return kind === 'call'
+      ? nextAllowedInstant(earliest, input.timeZone, hours, input.appointment)
+      : nextInsideHours(earliest, input.timeZone, hours);
+  };
+  if (!patched('customer-contact-window')) return waitUntil(state, next());
+  for (;;) {
+    const at = next();
+    const delay = at - Date.now();
+    if (delay <= 0) return;
+    const seen = state.windowChanges;
+    state.view.stage = 'WAITING_FOR_WINDOW';
+    state.view.nextActionAt = iso(at);
+    const changed = await condition(() => state.windowChanges !== seen, delay);
+    state.view.nextActionAt = undefined;
+    if (!changed) return;
+  }
 }
 
 /** A durable timer until `at` (quiet hours, retry spacing); returns at once when `at` is now. */
@@ -343,10 +390,7 @@ async function confirmBySms(state: ContactState): Promise<SmsAnswer> {
   const replies = state.view.smsReplies;
   const wait = parseDuration(policy.smsConfirmWait);
   // SMS respect the allowed hours too; an agreed appointment is for the call only.
-  await waitUntil(
-    state,
-    nextInsideHours(Date.now(), input.timeZone, input.allowedHours ?? policy.allowedHours),
-  );
+  await waitForWindow(state, Date.now(), 'sms');
 
   const asked = replies.length;
   const confirm = await sendSms(state, 'confirm', 1);

@@ -25,7 +25,12 @@ interface Vocabulary {
 }
 
 function vocabularyOf(policies: Policies | undefined, v: ComplaintView): Vocabulary {
-  const known = v.triage?.department ? [v.triage.department] : [];
+  const known = [
+    ...new Set([
+      ...(v.triage?.department ? [v.triage.department] : []),
+      ...(v.verificationRequests ?? []).map((r) => r.department),
+    ]),
+  ];
   const levels = v.escalations.map((e) => e.level);
   return {
     departments: policies?.active.departments ?? known,
@@ -35,13 +40,14 @@ function vocabularyOf(policies: Policies | undefined, v: ComplaintView): Vocabul
   };
 }
 
-type Value = string | boolean;
+type Value = string | boolean | string[];
 
 interface Field {
   name: string;
   label: Key;
-  kind: 'text' | 'textarea' | 'select' | 'checkbox' | 'number' | 'yesno';
-  /** select options: value → label (already translated) */
+  /** multi: several of the options (checkboxes), sent as a list. */
+  kind: 'text' | 'textarea' | 'select' | 'checkbox' | 'number' | 'yesno' | 'multi';
+  /** select and multi options: value → label (already translated) */
   options?: [string, string][];
   initial?: Value;
   hint?: Key;
@@ -79,7 +85,12 @@ function specs(
     .map((c): [string, string] => [c.name, t.e('clock', c.name)]);
   const deps = vocabulary.departments.map((d): [string, string] => [d, t.e('department', d)]);
   const top = Math.max(...vocabulary.levels, 1);
-  const transferredTo = v.triage?.decision === 'TRANSFER' ? v.triage.department : undefined;
+  // The departments asked to verify that have not answered (R2.3): the answer form names one of them.
+  const awaiting = [
+    ...new Set((v.verificationRequests ?? []).filter((r) => !r.answeredAt).map((r) => r.department)),
+  ];
+  const transferredTo = awaiting[0] ?? (v.triage?.decision === 'TRANSFER' ? v.triage.department : undefined);
+  const coordinating = (v.coordination ?? []).some((c) => !c.doneAt);
   return [
     {
       id: 'triage',
@@ -96,13 +107,31 @@ function specs(
           initial: 'SELF',
         },
         {
-          name: 'department',
-          label: 'field.department',
-          kind: 'select',
-          options: [['', '—'], ...deps],
+          name: 'departments',
+          label: 'field.departments',
+          kind: 'multi',
+          options: deps,
           hint: 'hint.department',
         },
         { name: 'assignee', label: 'field.assignee', kind: 'text' },
+        { name: 'note', label: 'field.note', kind: 'textarea' },
+      ],
+    },
+    {
+      // 协助查证 later in the handling, to one or several departments in parallel (R2.3).
+      id: 'transfer',
+      path: 'transfer',
+      title: 'action.transfer',
+      group: 'work',
+      when: (x) => ['TRIAGED', 'TRANSFERRED', 'IN_PROGRESS', 'REOPENED'].includes(x.stage),
+      fields: [
+        {
+          name: 'departments',
+          label: 'field.departments',
+          kind: 'multi',
+          options: deps.filter(([d]) => !awaiting.includes(d)),
+          required: true,
+        },
         { name: 'note', label: 'field.note', kind: 'textarea' },
       ],
     },
@@ -111,17 +140,27 @@ function specs(
       path: 'verification',
       title: 'action.verification',
       group: 'work',
-      when: (x) => x.stage === 'TRANSFERRED',
+      when: (x) => x.stage !== 'CLOSED' && (awaiting.length > 0 || x.stage === 'TRANSFERRED'),
       fields: [
         {
+          // The department that answers: one that was asked and has not answered yet.
           name: 'department',
-          label: 'field.department',
+          label: 'field.answeringDepartment',
           kind: 'select',
-          options: deps,
+          options: awaiting.length > 0 ? awaiting.map((d) => [d, t.e('department', d)]) : deps,
           initial: transferredTo ?? 'network',
         },
         { name: 'result', label: 'field.result', kind: 'textarea', required: true },
       ],
+    },
+    {
+      // The interface person goes on without the departments still silent (R2.3).
+      id: 'close-coordination',
+      path: 'coordination/close',
+      title: 'action.closeCoordination',
+      group: 'lead',
+      when: () => coordinating,
+      fields: [{ name: 'note', label: 'field.note', kind: 'textarea', required: true }],
     },
     {
       id: 'findings',
@@ -364,6 +403,29 @@ function specs(
       ),
     },
     {
+      // The customer's own contact window and agreed appointment (R4.8); "a.b" fields nest in the body.
+      id: 'contact-preferences',
+      path: 'contact-preferences',
+      title: 'action.contactPreferences',
+      group: 'reply',
+      when: open,
+      fields: [
+        { name: 'contactWindow.from', label: 'field.window.from', kind: 'text', hint: 'hint.hhmm' },
+        { name: 'contactWindow.to', label: 'field.window.to', kind: 'text', hint: 'hint.hhmm' },
+        {
+          name: 'contactWindow.days',
+          label: 'field.window.days',
+          kind: 'multi',
+          options: ['MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT', 'SUN'].map((d): [string, string] => [d, d]),
+          hint: 'hint.everyDay',
+        },
+        { name: 'contactWindow.timeZone', label: 'field.timeZone', kind: 'text', hint: 'hint.timeZone' },
+        { name: 'appointment.from', label: 'field.appointment.from', kind: 'text', hint: 'hint.instant' },
+        { name: 'appointment.to', label: 'field.appointment.to', kind: 'text', hint: 'hint.instant' },
+        { name: 'appointment.timeZone', label: 'field.timeZone', kind: 'text', hint: 'hint.timeZone' },
+      ],
+    },
+    {
       id: 'dispute-prone',
       path: 'dispute-prone',
       title: 'action.disputeProne',
@@ -390,12 +452,21 @@ function bodyOf(fields: Field[], values: Record<string, Value>): Record<string, 
   for (const f of fields) {
     const v = values[f.name];
     if (f.kind === 'checkbox') body[f.name] = v === true;
-    else if (f.kind === 'yesno') {
+    else if (f.kind === 'multi') {
+      if (Array.isArray(v) && v.length > 0) body[f.name] = v;
+      else if (f.required) body[f.name] = [];
+    } else if (f.kind === 'yesno') {
       if (v === 'true' || v === 'false') body[f.name] = v === 'true';
     } else if (f.kind === 'number' || (f.name === 'level' && f.kind === 'select')) {
       if (v !== '') body[f.name] = Number(v);
     } else if (typeof v === 'string' && v.trim() !== '') body[f.name] = v;
     else if (f.required) body[f.name] = '';
+  }
+  // "group.field" names nest: { group: { field } } (R4.8's contactWindow and appointment).
+  for (const key of Object.keys(body).filter((k) => k.includes('.'))) {
+    const [group, field] = key.split('.') as [string, string];
+    body[group] = { ...(body[group] as Record<string, unknown> | undefined), [field]: body[key] };
+    delete body[key];
   }
   return body;
 }
@@ -414,7 +485,14 @@ function ActionForm({
     Object.fromEntries(
       spec.fields.map((f) => [
         f.name,
-        f.initial ?? (f.kind === 'checkbox' ? false : f.kind === 'select' ? (f.options?.[0]?.[0] ?? '') : ''),
+        f.initial ??
+          (f.kind === 'checkbox'
+            ? false
+            : f.kind === 'multi'
+              ? []
+              : f.kind === 'select'
+                ? (f.options?.[0]?.[0] ?? '')
+                : ''),
       ]),
     );
   const [values, setValues] = useState<Record<string, Value>>(initial);
@@ -440,7 +518,7 @@ function ActionForm({
         const beside: Record<string, string> = {};
         const rest: string[] = [];
         for (const [field, message] of Object.entries(err.fields)) {
-          const top = field.split('.')[0] ?? field;
+          const top = known.has(field) ? field : (field.split('.')[0] ?? field);
           if (known.has(top)) beside[top] = message;
           else rest.push(`${field}: ${message}`);
         }
@@ -498,6 +576,26 @@ function ActionForm({
               <option value="true">{t('option.yes')}</option>
               <option value="false">{t('option.no')}</option>
             </select>
+          ) : f.kind === 'multi' ? (
+            <span id={id} className="multi" role="group" aria-invalid={!!err}>
+              {(f.options ?? []).map(([value, label]) => {
+                const chosen = Array.isArray(v) ? v : [];
+                return (
+                  <label key={value} className="check">
+                    <input
+                      type="checkbox"
+                      name={f.name}
+                      value={value}
+                      checked={chosen.includes(value)}
+                      onChange={(e) =>
+                        set(f.name, e.target.checked ? [...chosen, value] : chosen.filter((c) => c !== value))
+                      }
+                    />{' '}
+                    {label}
+                  </label>
+                );
+              })}
+            </span>
           ) : f.kind === 'checkbox' ? (
             <input
               id={id}

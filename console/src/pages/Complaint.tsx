@@ -49,6 +49,24 @@ function Clocks({ view }: { view: ComplaintView }) {
   );
 }
 
+/** The customer's window and appointment (R4.8), and until when a contact waits for them. */
+function contactPreferencesText(
+  view: ComplaintView,
+  waitsUntil: string,
+  lang: ReturnType<typeof useT>['lang'],
+): string | undefined {
+  const p = view.contactPreferences;
+  const w = p?.contactWindow;
+  const a = p?.appointment;
+  const waiting = view.contacts.find((c) => !c.endedAt && c.windowOpensAt)?.windowOpensAt;
+  const parts = [
+    w && `${w.days?.length ? `${w.days.join(',')} ` : ''}${w.from}–${w.to} (${w.timeZone})`,
+    a && `${formatDateTime(a.from, lang)}–${formatDateTime(a.to, lang)} (${a.timeZone})`,
+    waiting && `${waitsUntil} ${formatDateTime(waiting, lang)}`,
+  ].filter(Boolean);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
 function Facts({ view }: { view: ComplaintView }) {
   const { t, lang } = useT();
   const i = view.input;
@@ -80,6 +98,7 @@ function Facts({ view }: { view: ComplaintView }) {
     [t('field.assignee'), view.assignee ?? view.triage?.assignee],
     [t('field.team'), view.team],
     [t('field.rounds'), String(view.rounds)],
+    [t('contact.preferences'), contactPreferencesText(view, t('contact.waitsUntil'), lang)],
   ];
   return (
     <dl className="facts">
@@ -181,6 +200,36 @@ export function Complaint({ id }: { id: string }) {
   );
 }
 
+/** 协助查证 (R2.3): the departments still waited for, and the interface person's coordination tasks. */
+function Coordination({ view }: { view: ComplaintView }) {
+  const { t, lang } = useT();
+  const awaiting = (view.verificationRequests ?? []).filter((r) => !r.answeredAt);
+  return (
+    <>
+      {awaiting.length > 0 && (
+        <p data-testid="awaiting-departments">
+          <strong>{t('work.awaiting')}:</strong>{' '}
+          {awaiting
+            .map((r) => `${t.e('department', r.department)} (${formatDateTime(r.at, lang)})`)
+            .join(' · ')}
+        </p>
+      )}
+      {(view.coordination ?? []).map((c) => (
+        <p key={c.clock} data-testid="coordination">
+          <strong>{t('work.coordination')}:</strong>{' '}
+          {c.departments.map((d) => t.e('department', d)).join(', ')} ·{' '}
+          {c.outcome === 'ALL_ANSWERED'
+            ? t('work.coordinationAllAnswered')
+            : c.outcome === 'CLOSED'
+              ? t('work.coordinationClosed')
+              : t('work.coordinationOpen')}
+          <span className="muted"> — {formatDateTime(c.openedAt, lang)}</span>
+        </p>
+      ))}
+    </>
+  );
+}
+
 /** What was decided and written: triage, verifications, findings, resolution, replies, escalations, report. */
 function WorkRecord({ view }: { view: ComplaintView }) {
   const { t, lang } = useT();
@@ -200,6 +249,7 @@ function WorkRecord({ view }: { view: ComplaintView }) {
           {by(view.triage)}
         </p>
       )}
+      <Coordination view={view} />
       {view.verifications.map((v, n) => (
         <p key={`v${n}`}>
           <strong>

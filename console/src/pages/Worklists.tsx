@@ -1,5 +1,5 @@
 // Worklists (GET /v1/worklists/{name}): mine, my team's, due soon, breached, escalated to me,
-// hot, care callbacks nobody answered (R6.3) — ordered by the nearest deadline, with live countdowns.
+// hot, care callbacks nobody answered (R6.3), departments to coordinate (R2.3) — ordered by the nearest deadline, with live countdowns.
 import { useMemo, useState } from 'react';
 import { get, type ComplaintSummary } from '../api';
 import type { operations } from '../api-types';
@@ -19,6 +19,7 @@ export const WORKLISTS = [
   'escalated-to-me',
   'hot',
   'care-callback',
+  'coordination',
 ] as const satisfies readonly WorklistName[];
 const everyWorklistHasATab: Exclude<WorklistName, (typeof WORKLISTS)[number]> extends never ? true : never =
   true;

@@ -8,7 +8,9 @@ import { mongodbUri } from './mongodb-uri';
 import { oidc } from './oidc';
 import { postgres } from './postgres';
 import { temporal } from './temporal';
+import { temporalUi } from './temporal-ui';
 import { twilioSim } from './twilio-sim';
+import { dispatcherSim } from './dispatcher-sim';
 import { worker } from './worker';
 import type { Service } from '../service';
 
@@ -20,7 +22,9 @@ export const SERVICES: readonly Service[] = [
   postgres,
   mailSink,
   twilioSim,
+  dispatcherSim,
   oidc,
+  temporalUi,
   api,
   worker,
 ];

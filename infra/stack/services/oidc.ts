@@ -4,6 +4,7 @@
 import path from 'node:path';
 import { CONSOLE_CLIENT_ID } from '../../oidc/accounts';
 import { CHILD_READY_MS, HOST, readyOrStop, spawnChild } from '../common';
+import { temporalUiPublicUrl } from './temporal-ui';
 import { waitForHttp } from '../processes';
 import type { Running, Service, ServiceContext } from '../service';
 
@@ -23,6 +24,10 @@ async function startOidc(ctx: ServiceContext): Promise<Running> {
     OIDC_AUDIENCE: ctx.env.OIDC_AUDIENCE ?? '',
     OIDC_CONSOLE_ORIGINS: ctx.env.PUBLIC_BASE_URL ?? '',
     OIDC_DATA_DIR: path.join(ctx.dataDir, 'oidc'),
+    // The standalone Temporal UI's port is chosen before anything starts: its callback is known now.
+    ...(ctx.temporalUi
+      ? { OIDC_TEMPORAL_UI_CALLBACKS: `${temporalUiPublicUrl(ctx)}/auth/sso/callback` }
+      : {}),
     // Tests of silent renewal shorten the access token's life through the stack's appEnv.
     ...(ctx.env.OIDC_ACCESS_TOKEN_TTL ? { OIDC_ACCESS_TOKEN_TTL: ctx.env.OIDC_ACCESS_TOKEN_TTL } : {}),
   };
