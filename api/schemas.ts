@@ -222,7 +222,9 @@ export const TransferSchema = z
 
 export const VerificationSchema = z
   .object({
-    department: DepartmentName.describe('the department that answers: one that was asked and has not answered'),
+    department: DepartmentName.describe(
+      'the department that answers: one that was asked and has not answered',
+    ),
     result: text(4000),
   })
   .strict() satisfies z.ZodType<VerificationInput>;

@@ -236,7 +236,8 @@ export const redeliverTmfDeadLetter = op({
   method: 'POST',
   path: '/v1/admin/tmf/dead-letters/{id}/redeliver',
   tags: TAGS,
-  summary: 'Post a dead letter once more now (admin): DELIVERED when the receiver takes it, else still DEAD with the new error',
+  summary:
+    'Post a dead letter once more now (admin): DELIVERED when the receiver takes it, else still DEAD with the new error',
   ...roles(['admin']),
   params: z.object({ id: z.string().max(400).describe('the outbox row id') }),
   responses: { 200: json('the row after the attempt', OutboxRowSchema) },

@@ -215,7 +215,8 @@ function TopBar({ session }: { session?: Session }) {
           {session.can('GET /v1/reports') && item('/reports', t('nav.reports'))}
           {session.can('GET /v1/admin/privacy/requests') && item('/privacy', t.e('nav', 'privacy'))}
           {session.can('GET /v1/guarantee-tests') && item('/guarantee-tests', t.e('nav', 'guaranteeTests'))}
-          {session.can('GET /v1/admin/tmf/dead-letters') && item('/tmf-dead-letters', t.e('nav', 'deadLetters'))}
+          {session.can('GET /v1/admin/tmf/dead-letters') &&
+            item('/tmf-dead-letters', t.e('nav', 'deadLetters'))}
         </nav>
       )}
       <span className="spacer" />

@@ -39,6 +39,9 @@ export interface PortSpec {
    * the service starts); `own` = 0, the service binds a free port itself and reports which.
    */
   auto: 'free' | 'own';
+  /** With `auto: 'free'`: the highest port allowed (the Temporal server keeps membership ports in a
+   *  PostgreSQL smallint, so they must stay below 32768, under the kernel's ephemeral range). */
+  max?: number;
 }
 
 /** The tools provisioned before anything starts (provision.ts). */

@@ -13,7 +13,6 @@ import { ALL_SEARCH_ATTRIBUTES } from '../../../workflows/search-attributes';
 import { FRONTEND_SERVER_NAME, makeCerts, type ClusterCerts } from '../../cluster/certs';
 import type { TemporalServerBuild } from '../../cluster/build';
 import {
-  historyEnv,
   PERSISTENCE_DB,
   VISIBILITY_DB,
   writeServerConfig,
@@ -62,18 +61,20 @@ export function temporalCluster(
   opts: { historyProcesses: number; mtls: boolean },
 ): Service<TemporalClusterRunning> {
   const free = (label: string): PortSpec => ({ fixed: 0, label, auto: 'free' });
+  // Membership (ringpop) ports are stored as a PostgreSQL smallint by the server's SQL persistence.
+  const membership = (label: string): PortSpec => ({ ...free(label), max: 32_000 });
   const ports: Record<string, PortSpec> = {
     frontend: free('Temporal frontend gRPC (mTLS)'),
     frontendHttp: free('Temporal frontend HTTP'),
-    frontendMembership: free('Temporal frontend membership'),
+    frontendMembership: membership('Temporal frontend membership'),
     matching: free('Temporal matching gRPC'),
-    matchingMembership: free('Temporal matching membership'),
+    matchingMembership: membership('Temporal matching membership'),
     systemWorker: free('Temporal internal worker gRPC'),
-    systemWorkerMembership: free('Temporal internal worker membership'),
+    systemWorkerMembership: membership('Temporal internal worker membership'),
   };
   for (let i = 1; i <= opts.historyProcesses; i++) {
     ports[`history${i}`] = free(`Temporal history ${i} gRPC`);
-    ports[`history${i}Membership`] = free(`Temporal history ${i} membership`);
+    ports[`history${i}Membership`] = membership(`Temporal history ${i} membership`);
   }
   return {
     name: 'temporal',
@@ -105,7 +106,7 @@ async function startCluster(
     worker: { grpc: ctx.port('systemWorker'), membership: ctx.port('systemWorkerMembership') },
   };
   const certs = mtls ? await makeCerts(path.join(runDir, 'certs')) : undefined;
-  const { configFile } = writeServerConfig(runDir, ports, pg, certs);
+  const { configFile, historyConfigFiles } = writeServerConfig(runDir, ports, pg, certs);
   const started = Date.now();
   await setupSchema(ctx, build, pg);
   ctx.say(`temporal cluster: schema of ${PERSISTENCE_DB} and ${VISIBILITY_DB} set up in ${secs(started)}`);
@@ -117,12 +118,18 @@ async function startCluster(
     clientCertPair: { crt: readFileSync(certs.client.cert), key: readFileSync(certs.client.key) },
   };
   const processes: ClusterProcess[] = [];
-  const spawnRole = (role: ServiceRole, name: string, grpcPort: number, membershipPort: number, env = {}) => {
+  const spawnRole = (
+    role: ServiceRole,
+    name: string,
+    grpcPort: number,
+    membershipPort: number,
+    file = configFile,
+  ) => {
     const proc = ctx.children.spawn({
       ...childBase(ctx, name),
       command: build.server,
-      args: ['--config-file', configFile, 'start', '--service', role],
-      env: { ...serverEnv(), ...env },
+      args: ['--config-file', file, 'start', '--service', role],
+      env: serverEnv(),
       stopGraceMs: 15_000,
     });
     const serving = () => waitForTcp(HOST, grpcPort, READY_MS, proc);
@@ -156,7 +163,7 @@ async function startCluster(
   await readyOrStop(stopAll, async () => {
     const starting = [
       ...ports.history.map((h, i) =>
-        spawnRole('history', `temporal-history-${i + 1}`, h.grpc, h.membership, historyEnv(ports, i)),
+        spawnRole('history', `temporal-history-${i + 1}`, h.grpc, h.membership, historyConfigFiles[i]),
       ),
       spawnRole('matching', 'temporal-matching', ports.matching.grpc, ports.matching.membership),
       spawnRole('frontend', 'temporal-frontend', ports.frontend.grpc, ports.frontend.membership),
