@@ -18,6 +18,7 @@ import {
   type ComplaintDataKind,
 } from '../../domain/policy/retention';
 import type { EraseComplaintInput, EraseComplaintResult } from '../../domain/privacy';
+import { createTmfEventModels, type TmfEventModels } from '../tmf-events-models';
 import { anonymiseView, ERASED } from './scrub';
 import { deleteFinishedExecutions, isRunning } from './temporal';
 
@@ -47,6 +48,7 @@ export interface Stores {
   signatures: SignatureModels;
   audit: AuditStore;
   vip: ReturnType<typeof vipModel>;
+  tmf: TmfEventModels;
 }
 
 export function storesOn(connection: Connection): Stores {
@@ -55,6 +57,7 @@ export function storesOn(connection: Connection): Stores {
     signatures: createSignatureModels(connection),
     audit: createAuditStore(connection),
     vip: vipModel(connection),
+    tmf: createTmfEventModels(connection),
   };
 }
 
@@ -165,7 +168,14 @@ export function createEraser(deps: EraseDeps) {
       { ticketId, message: { $ne: ERASED } },
       { $set: { to: ERASED, message: ERASED } },
     );
-    return { outbox: outbox.modifiedCount, contact_calls: calls.modifiedCount };
+    // The TMF621 events and work-order replies sent to the dispatching systems (they quote the
+    // place and the work-order reply); the rows keep their ids and delivery states.
+    const tmf = await s.tmf.Outbox.updateMany({ ticketId, body: { $ne: ERASED } }, { $set: { body: ERASED } });
+    return {
+      outbox: outbox.modifiedCount,
+      contact_calls: calls.modifiedCount,
+      tmf_event_outbox: tmf.modifiedCount,
+    };
   }
 
   /**

@@ -57,8 +57,9 @@ export const PERSONAL_DATA_STORES: readonly PersonalDataStore[] = [
     then: 'deleted',
   },
   {
-    store: 'MongoDB `outbox`, `contact_calls`',
-    holds: 'SMS and e-mail recipients and texts; called numbers and call scripts',
+    store: 'MongoDB `outbox`, `contact_calls`, `tmf_event_outbox`',
+    holds:
+      'SMS and e-mail recipients and texts; called numbers and call scripts; TMF621 events and work-order replies sent to the dispatching systems',
     retention: 'outboxBodies',
     then: 'recipients and texts replaced by `[erased]`; keys, states and provider ids kept',
   },

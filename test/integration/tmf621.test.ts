@@ -376,6 +376,9 @@ describe('T1 bad input: each a 4xx TMF Error, nothing created', () => {
         'PATCH /troubleTicket/{id}',
         'GET /troubleTicketSpecification',
         'GET /troubleTicketSpecification/{id}',
+        'POST /hub',
+        'GET /hub/{id}',
+        'DELETE /hub/{id}',
       ].sort(),
     );
   });
