@@ -170,7 +170,10 @@ export function createEraser(deps: EraseDeps) {
     );
     // The TMF621 events and work-order replies sent to the dispatching systems (they quote the
     // place and the work-order reply); the rows keep their ids and delivery states.
-    const tmf = await s.tmf.Outbox.updateMany({ ticketId, body: { $ne: ERASED } }, { $set: { body: ERASED } });
+    const tmf = await s.tmf.Outbox.updateMany(
+      { ticketId, body: { $ne: ERASED } },
+      { $set: { body: ERASED } },
+    );
     return {
       outbox: outbox.modifiedCount,
       contact_calls: calls.modifiedCount,
