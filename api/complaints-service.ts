@@ -1,6 +1,11 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
 import { READ_DEADLINE_MS } from './request-deadline';
-import { WorkflowExecutionAlreadyStartedError, type Client, type WorkflowHandle } from '@temporalio/client';
+import {
+  WorkflowExecutionAlreadyStartedError,
+  WorkflowNotFoundError,
+  type Client,
+  type WorkflowHandle,
+} from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
 import type { Models } from '../activities/models';
 import {
@@ -140,8 +145,11 @@ export function createComplaintService(deps: ServiceDeps) {
     if (await models.Complaint.exists({ _id: ticketId })) return;
     try {
       await handle(ticketId).describe();
-    } catch {
-      throw notFound(`complaint ${ticketId}`);
+    } catch (err) {
+      // Only Temporal's "no such workflow" is a 404; a Temporal that does not answer now (a history
+      // service restarting, a deadline) goes to the error middleware, which answers a retryable 503.
+      if (err instanceof WorkflowNotFoundError) throw notFound(`complaint ${ticketId}`);
+      throw err;
     }
   }
 

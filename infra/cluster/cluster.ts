@@ -4,6 +4,8 @@
 //   PostgreSQL (one server: databases ferretdb, temporal, temporal_visibility)
 //   Temporal from source: frontend (mTLS), history ×2, matching, internal worker — separate processes
 //   FerretDB on PostgreSQL, the mail sink, the Twilio simulator, the OpenID Connect provider
+//   the standalone Temporal UI (opt-in: ClusterOptions.temporalUi), signing in through the provider,
+//   connected to the frontend over mTLS, its https gateway's /codec/ going to the first API
 //   the product: two worker processes and two API processes
 // The local stack's services (infra/stack/services) are reused; Temporal is the cluster service
 // (services/temporal-cluster.ts) instead of the dev server. The product gets the standard
@@ -21,6 +23,7 @@ import type { Service, ServiceContext, StackSetup, StackUrls } from '../stack/se
 import { ferretdb } from '../stack/services/ferretdb';
 import { mailSink } from '../stack/services/mail-sink';
 import { oidc } from '../stack/services/oidc';
+import { temporalUi, type TemporalUiRunning } from '../stack/services/temporal-ui';
 import { postgres } from '../stack/services/postgres';
 import {
   temporalCluster,
@@ -43,6 +46,12 @@ export interface ClusterOptions {
   historyProcesses?: number;
   /** Default true. False (CLUSTER_TLS=off): a frontend without TLS, for debugging only. */
   mtls?: boolean;
+  /**
+   * The standalone Temporal UI with sign-in (S9.4), as in the local stack: with it the APIs' codec
+   * server requires a person's token (CODEC_AUTH=on) and TEMPORAL_UI_URL points at it. Default false
+   * (`npm run cluster` and the cluster test turn it on).
+   */
+  temporalUi?: boolean;
 }
 
 /** A product process (worker or API) that can be killed and started again. */
@@ -83,7 +92,11 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
   try {
     const [build, mongo] = await Promise.all([ensureTemporalServer(), ferretDbOnPostgres()]);
     // The dev server's CLI is not used: Temporal here is the cluster service.
-    const setup: StackSetup = { tools: { temporal: '', mongo }, startApp: true };
+    const setup: StackSetup = {
+      tools: { temporal: '', mongo },
+      startApp: true,
+      temporalUi: opts.temporalUi === true,
+    };
     const catalogue: Service[] = [
       temporalCluster(build, {
         historyProcesses: opts.historyProcesses ?? 2,
@@ -94,6 +107,9 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       mailSink,
       twilioSim,
       oidc,
+      // Reads the TEMPORAL_TLS_* files the cluster publishes; its gateway sends /codec/ to the first
+      // API (PUBLIC_BASE_URL of the env below); it publishes CODEC_AUTH=on for every API.
+      temporalUi,
     ];
     services = new ServiceRegistry(catalogue, setup);
     const ports = await choosePorts('auto', services.portClaims());
@@ -124,6 +140,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     await services.startAll(contextFor);
     const published = services.published();
     const temporal = services.running('temporal') as TemporalClusterRunning;
+    const ui = opts.temporalUi ? (services.running('temporal-ui') as TemporalUiRunning) : undefined;
     const appCtx = { logDir, quiet, children };
     const spawnApp = async (role: 'worker' | 'api', n: number): Promise<AppProcess> => {
       const apiPort = role === 'api' ? apiPorts[n - 1]! : apiPorts[0]!;
@@ -194,6 +211,12 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
             `${a.role.padEnd(9)} ${a.name.padEnd(26)} pid ${String(a.process.pid ?? '-').padEnd(8)} ` +
             (a.url ?? `task queue ${cluster.env.TEMPORAL_TASK_QUEUE}`),
         ),
+        ...(ui
+          ? [
+              `${'ui'.padEnd(9)} ${'temporal-ui'.padEnd(26)} pid ${String(ui.process.pid ?? '-').padEnd(8)} ` +
+                `${ui.urls?.temporalUiSignIn ?? ''} (https gateway, /codec/ → ${apiUrls[0]!})`,
+            ]
+          : []),
       ],
       async stop() {
         if (stopped) return;

@@ -2,6 +2,7 @@
 // directory, its URLs and process layout printed; Ctrl-C stops everything and removes the run
 // directory (CLUSTER_KEEP_DATA=1 keeps it). CLUSTER_WORKERS / CLUSTER_APIS / CLUSTER_HISTORY
 // change the number of product workers, APIs and Temporal history processes (default 2 each).
+// CLUSTER_TEMPORAL_UI=off leaves out the standalone Temporal UI that signs in (built with Go).
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -32,6 +33,7 @@ async function main(): Promise<void> {
       workers: count('CLUSTER_WORKERS', 2),
       apis: count('CLUSTER_APIS', 2),
       historyProcesses: count('CLUSTER_HISTORY', 2),
+      temporalUi: process.env.CLUSTER_TEMPORAL_UI?.trim().toLowerCase() !== 'off',
     });
   } catch (err) {
     console.error(err instanceof Error ? err.message : err);
@@ -47,6 +49,12 @@ async function main(): Promise<void> {
       (url, i) => `  API ${i + 1}            ${url}  (console ${url}/, docs ${url}/docs)`,
     ),
     `  Temporal frontend  ${e.TEMPORAL_ADDRESS}  (mTLS, server name ${e.TEMPORAL_TLS_SERVER_NAME})`,
+    ...(cluster.urls.temporalUiSignIn
+      ? [
+          `  Temporal UI        ${cluster.urls.temporalUiSignIn}  (signs in through ${cluster.urls.oidc}; decodes`,
+          '                     payloads for supervisors, the interface role and administrators)',
+        ]
+      : []),
     `  mail inbox         ${cluster.urls.mailInbox}`,
     `  Twilio simulator   ${cluster.urls.twilioSim}`,
     `  MongoDB (FerretDB) ${cluster.urls.mongo}`,

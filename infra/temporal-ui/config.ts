@@ -24,6 +24,12 @@ export interface TemporalUiConfigOptions {
   };
   /** The codec server, e.g. https://127.0.0.1:8234/codec. */
   codecEndpoint: string;
+  /**
+   * mTLS to the frontend (the production-shaped cluster): the CA that signed the frontend's
+   * certificate, the client certificate and key, and the name in the frontend's certificate.
+   * Written as the ui-server's `tls:` block with host verification on.
+   */
+  tls?: { caFile: string; certFile: string; keyFile: string; serverName: string };
 }
 
 /** A YAML scalar: JSON strings are valid YAML double-quoted scalars. */
@@ -35,6 +41,16 @@ export function temporalUiConfigYaml(o: TemporalUiConfigOptions): string {
   return [
     '# Written by the local stack (infra/temporal-ui/config.ts) at each start: edits are lost.',
     `temporalGrpcAddress: ${q(o.temporalGrpcAddress)}`,
+    ...(o.tls
+      ? [
+          'tls:',
+          `  caFile: ${q(o.tls.caFile)}`,
+          `  certFile: ${q(o.tls.certFile)}`,
+          `  keyFile: ${q(o.tls.keyFile)}`,
+          `  serverName: ${q(o.tls.serverName)}`,
+          '  enableHostVerification: true',
+        ]
+      : []),
     `host: ${q(o.host)}`,
     `port: ${o.port}`,
     'publicPath: ""',

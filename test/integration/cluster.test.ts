@@ -5,6 +5,8 @@
 // The first run builds the server into the tool cache (minutes, progress shown); later runs reuse it.
 import path from 'node:path';
 import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { createPayloadCodec } from '../../platform/data-converter';
+import { payloadKeysFrom } from '../../platform/security-config';
 import { reportTable, type FaultReport } from '../support/chaos';
 import {
   faultsUnderLoad,
@@ -12,16 +14,22 @@ import {
   startTestCluster,
   type TestCluster,
 } from '../support/cluster';
+import { uiTokens, viaUiGateway } from '../support/temporal-ui';
 
 let cluster: TestCluster;
 const suiteStarted = Date.now();
 const reports: FaultReport[] = [];
 
 beforeAll(async () => {
-  cluster = await startTestCluster({
-    POLICY_FILE: path.resolve(__dirname, '../fixtures/policy-fast.json'),
-    RATE_LIMIT_PER_MINUTE: '100000',
-  });
+  cluster = await startTestCluster(
+    {
+      POLICY_FILE: path.resolve(__dirname, '../fixtures/policy-fast.json'),
+      RATE_LIMIT_PER_MINUTE: '100000',
+    },
+    undefined,
+    // S9.4: the standalone Temporal UI behind the provider, on the mTLS frontend.
+    { temporalUi: true },
+  );
   console.log(
     `[cluster] ready after ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s:\n  ${cluster.layout().join('\n  ')}`,
   );
@@ -61,6 +69,62 @@ it('D2 the frontend accepts only clients with a certificate from the cluster CA 
     TEMPORAL_TLS_CLIENT_KEY_PATH: expect.stringMatching(/client-key\.pem$/),
     TEMPORAL_TLS_SERVER_CA_CERT_PATH: expect.stringMatching(/ca\.pem$/),
   });
+}, 60_000);
+
+it('S9.4 the Temporal UI of the cluster reaches the mTLS frontend and decodes only for allowed roles', async () => {
+  const ui = cluster.urls.temporalUiSignIn!;
+  const issuer = cluster.urls.oidc!;
+  const namespace = cluster.env.TEMPORAL_NAMESPACE!;
+  expect(ui).toMatch(/^https:\/\/127\.0\.0\.1:\d+$/);
+  // As in the local stack: every API's codec server needs a person's token, links open this UI.
+  expect(cluster.env).toMatchObject({ CODEC_AUTH: 'on', TEMPORAL_UI_URL: ui });
+  expect(cluster.temporal.tls).toBeDefined();
+
+  const supervisor = await uiTokens(issuer, ui, 'supervisor.wang');
+  // What the UI's page sends after sign-in: the access token, the ID token (verified by the
+  // ui-server against the provider) and the session-start cookie its callback set (maxSessionDuration).
+  const signedIn = (t: { access_token: string; id_token: string }) => ({
+    authorization: `Bearer ${t.access_token}`,
+    'authorization-extras': t.id_token,
+    cookie: `session_start=${Math.floor(Date.now() / 1000)}`,
+  });
+  // The UI's API lists the cluster's namespace: the ui-server reached the frontend, which accepts
+  // only clients with a certificate from the cluster CA (D2), so over mTLS.
+  expect((await viaUiGateway(ui, 'GET', '/api/v1/namespaces')).status).toBe(401);
+  const listed = await viaUiGateway(ui, 'GET', '/api/v1/namespaces', { headers: signedIn(supervisor) });
+  expect(listed.status).toBe(200);
+  const { namespaces } = listed.json() as { namespaces?: { namespaceInfo?: { name?: string } }[] };
+  expect((namespaces ?? []).map((n) => n.namespaceInfo?.name)).toContain(namespace);
+
+  // The gateway's /codec/ goes to the first API's codec server, which decodes for a supervisor only.
+  const secret = `S9.4 集群里的客户原话 ${Date.now()}`;
+  const [sealed] = await createPayloadCodec(payloadKeysFrom(cluster.env)).encode([
+    { metadata: { encoding: Buffer.from('json/plain') }, data: Buffer.from(JSON.stringify({ secret })) },
+  ]);
+  const body = JSON.stringify({
+    payloads: [
+      {
+        metadata: Object.fromEntries(
+          Object.entries(sealed!.metadata ?? {}).map(([k, v]) => [k, Buffer.from(v).toString('base64')]),
+        ),
+        data: Buffer.from(sealed!.data ?? []).toString('base64'),
+      },
+    ],
+  });
+  const decode = (headers: Record<string, string>) =>
+    viaUiGateway(ui, 'POST', '/codec/decode', {
+      headers: { 'content-type': 'application/json', 'x-namespace': namespace, ...headers },
+      body,
+    });
+  expect((await decode({})).status).toBe(401);
+  const ok = await decode({ authorization: `Bearer ${supervisor.access_token}` });
+  expect(ok.status).toBe(200);
+  const out = ok.json() as { payloads: { data: string }[] };
+  expect(JSON.parse(Buffer.from(out.payloads[0]!.data, 'base64').toString())).toEqual({ secret });
+  const handler = await uiTokens(issuer, ui, 'handler.li');
+  const refused = await decode({ authorization: `Bearer ${handler.access_token}` });
+  expect(refused.status).toBe(403);
+  expect(refused.text).not.toContain(secret);
 }, 60_000);
 
 it('D2 complaints filed round-robin through both APIs reach CLOSED, handled by both workers, found by their search attributes', async () => {

@@ -39,11 +39,14 @@ export interface TestCluster extends Cluster {
 export async function startTestCluster(
   appEnv: Record<string, string> = {},
   dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-cluster-it-')),
+  /** `temporalUi`: the standalone Temporal UI with sign-in (S9.4); off for the benchmark. */
+  options: { temporalUi?: boolean } = {},
 ): Promise<TestCluster> {
   const cluster = await startCluster({
     dataDir,
     quiet: process.env.CLUSTER_VERBOSE !== '1',
     appEnv: { LOG_LEVEL: 'info', MASS_INCIDENTS: 'off', ...appEnv },
+    ...(options.temporalUi ? { temporalUi: true } : {}),
   });
   const http = new FailoverClient(cluster.urls.apis);
   // The chaos helpers read only `urls` (the Twilio simulator, the mail sink) of the stack they get.

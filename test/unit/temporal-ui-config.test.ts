@@ -52,6 +52,39 @@ describe('S9.4 the Temporal UI configuration', () => {
     ]);
   });
 
+  it('S9.4 with mTLS to the frontend the tls block names the CA, the client certificate and key and verifies the host', () => {
+    const base = {
+      temporalGrpcAddress: '127.0.0.1:17233',
+      host: '127.0.0.1',
+      port: 8235,
+      publicUrl: 'https://127.0.0.1:8234',
+      defaultNamespace: 'default',
+      oidc: { providerUrl: 'http://127.0.0.1:3020', clientId: 'ui', clientSecret: 's', scopes: ['openid'] },
+      codecEndpoint: 'https://127.0.0.1:8234/codec',
+    };
+    const lines = temporalUiConfigYaml({
+      ...base,
+      tls: {
+        caFile: '/data/certs/ca.pem',
+        certFile: '/data/certs/client.pem',
+        keyFile: '/data/certs/client-key.pem',
+        serverName: 'frontend.temporal.closedloop',
+      },
+    }).split('\n');
+    const at = lines.indexOf('tls:');
+    expect(at).toBeGreaterThan(0);
+    expect(lines.slice(at + 1, at + 6)).toEqual([
+      '  caFile: "/data/certs/ca.pem"',
+      '  certFile: "/data/certs/client.pem"',
+      '  keyFile: "/data/certs/client-key.pem"',
+      '  serverName: "frontend.temporal.closedloop"',
+      '  enableHostVerification: true',
+    ]);
+    // Without TLS settings (the dev server) there is no tls block at all.
+    expect(temporalUiConfigYaml(base).split('\n')).not.toContain('tls:');
+    expect(yaml.split('\n')).not.toContain('tls:');
+  });
+
   it('S9.4 the gateway sends /codec/… to the API and everything else to the ui-server', () => {
     const ui = 'http://127.0.0.1:8235';
     const api = 'http://127.0.0.1:3000';

@@ -161,10 +161,15 @@ async function startCluster(
     for (const p of [...processes].reverse()) await p.process.stop();
   };
   await readyOrStop(stopAll, async () => {
-    const starting = [
-      ...ports.history.map((h, i) =>
+    // The first process alone: on a fresh database each process applies the cluster metadata at
+    // start, and several doing it at once can fail ("Failed to apply cluster metadata").
+    const history = ports.history.map(
+      (h, i) => () =>
         spawnRole('history', `temporal-history-${i + 1}`, h.grpc, h.membership, historyConfigFiles[i]),
-      ),
+    );
+    await history[0]!().serving();
+    const starting = [
+      ...history.slice(1).map((spawn) => spawn()),
       spawnRole('matching', 'temporal-matching', ports.matching.grpc, ports.matching.membership),
       spawnRole('frontend', 'temporal-frontend', ports.frontend.grpc, ports.frontend.membership),
     ];

@@ -5,21 +5,27 @@
 // one https origin (infra/temporal-ui/gateway.ts) that also carries /codec/ to the API. With it the
 // API's codec server requires a token (CODEC_AUTH=on) and TEMPORAL_UI_URL points here, so links in
 // answers and e-mails open the UI that signs in; the dev server's own UI stays on its port, without
-// login and therefore without decoded payloads.
+// login and therefore without decoded payloads. In the production-shaped cluster (infra/cluster) it
+// connects to the frontend over mTLS with the TEMPORAL_TLS_* files the cluster publishes.
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { TEMPORAL_UI_CLIENT_ID, TEMPORAL_UI_CLIENT_SECRET } from '../../oidc/accounts';
-import { temporalUiConfigYaml } from '../../temporal-ui/config';
+import { type TemporalUiConfigOptions, temporalUiConfigYaml } from '../../temporal-ui/config';
 import { startGateway } from '../../temporal-ui/gateway';
 import { ensureTemporalUiServer } from '../../temporal-ui/provision';
 import { CHILD_READY_MS, childBase, HOST, readyOrStop } from '../common';
-import { waitForHttp } from '../processes';
+import { type ManagedProcess, waitForHttp } from '../processes';
 import type { Running, Service, ServiceContext } from '../service';
 
 /** The config file's name: the ui-server reads <config dir>/<env>.yaml. */
 const CONFIG_ENV = 'closedloop';
 
-export const temporalUi: Service = {
+export interface TemporalUiRunning extends Running {
+  /** The ui-server (the gateway runs in the stack's own process). */
+  process: ManagedProcess;
+}
+
+export const temporalUi: Service<TemporalUiRunning> = {
   name: 'temporal-ui',
   dependsOn: ['temporal', 'oidc'],
   enabled: ({ startApp, temporalUi: wanted }) => startApp && wanted === true,
@@ -36,7 +42,24 @@ export function temporalUiPublicUrl(ctx: Pick<ServiceContext, 'port'>): string {
   return `https://${HOST}:${ctx.port('temporalUiSignIn')}`;
 }
 
-async function startTemporalUi(ctx: ServiceContext): Promise<Running> {
+/** mTLS to the frontend from the standard TEMPORAL_TLS_* variables (the production-shaped cluster). */
+function frontendTls(env: ServiceContext['env']): Pick<TemporalUiConfigOptions, 'tls'> {
+  const {
+    TEMPORAL_TLS_CLIENT_CERT_PATH: certFile,
+    TEMPORAL_TLS_CLIENT_KEY_PATH: keyFile,
+    TEMPORAL_TLS_SERVER_CA_CERT_PATH: caFile,
+    TEMPORAL_TLS_SERVER_NAME: serverName,
+  } = env;
+  if (!certFile) return {};
+  if (!keyFile || !caFile || !serverName) {
+    throw new Error(
+      'temporal-ui: TEMPORAL_TLS_CLIENT_CERT_PATH is set without the key, the server CA or the server name',
+    );
+  }
+  return { tls: { caFile, certFile, keyFile, serverName } };
+}
+
+async function startTemporalUi(ctx: ServiceContext): Promise<TemporalUiRunning> {
   const tool = await ensureTemporalUiServer();
   const publicUrl = temporalUiPublicUrl(ctx);
   const internalPort = ctx.port('temporalUiServer');
@@ -60,6 +83,7 @@ async function startTemporalUi(ctx: ServiceContext): Promise<Running> {
         scopes: ['openid', 'profile', 'email', 'groups'],
       },
       codecEndpoint: `${publicUrl}/codec`,
+      ...frontendTls(ctx.env),
     }),
     { mode: 0o600 },
   );
@@ -87,6 +111,7 @@ async function startTemporalUi(ctx: ServiceContext): Promise<Running> {
   );
   ctx.say(`temporal ui (sign-in through ${issuer}) ready on ${gateway.url}`);
   return {
+    process: proc,
     // The codec server now needs a person's token, and links point at the UI that signs in.
     env: { CODEC_AUTH: 'on', TEMPORAL_UI_URL: gateway.url },
     urls: { temporalUiSignIn: gateway.url },
