@@ -212,7 +212,33 @@ export interface MongoDeadlines {
    * The driver's `timeoutMS` would bound the whole operation but is a no-op in mongodb 7.8.
    */
   answerMs?: number;
+  /**
+   * The database's own deadline for every read of this connection (`maxTimeMS` on find, findOne,
+   * countDocuments, distinct and aggregate, unless the query sets one): the database stops a read
+   * whose caller has given up, instead of finishing a scan nobody waits for (S10: on FerretDB v1 an
+   * unfiltered list reads the whole collection, and abandoned scans piled up).
+   */
+  readMaxTimeMs?: number;
   maxPoolSize?: number;
+}
+
+const READS: ('find' | 'findOne' | 'countDocuments' | 'distinct')[] = [
+  'find',
+  'findOne',
+  'countDocuments',
+  'distinct',
+];
+
+/** `maxTimeMS` on every read of the models compiled on `connection` after this call. */
+function boundReads(connection: Connection, ms: number): void {
+  connection.plugin((schema: Schema) => {
+    schema.pre(READS, function (this: mongoose.Query<unknown, unknown>) {
+      if (this.getOptions().maxTimeMS === undefined) this.maxTimeMS(ms);
+    });
+    schema.pre('aggregate', function () {
+      this.options.maxTimeMS ??= ms;
+    });
+  });
 }
 
 /**
@@ -226,7 +252,7 @@ export interface MongoDeadlines {
  */
 export async function connectMongo(
   uri: string,
-  { waitMs = 10_000, answerMs = 20_000, maxPoolSize = MONGO_POOL_SIZE }: MongoDeadlines = {},
+  { waitMs = 10_000, answerMs = 20_000, readMaxTimeMs, maxPoolSize = MONGO_POOL_SIZE }: MongoDeadlines = {},
 ): Promise<Connection> {
   // `bufferTimeoutMS` is read by mongoose's driver layer from the connect options but is missing
   // from their type (mongoose 9.12).
@@ -239,6 +265,7 @@ export async function connectMongo(
     autoIndex: true,
   };
   const connection = mongoose.createConnection(uri, options);
+  if (readMaxTimeMs) boundReads(connection, readMaxTimeMs);
   await connection.asPromise();
   return connection;
 }

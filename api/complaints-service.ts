@@ -1,5 +1,4 @@
 // What the complaint routes do: start workflows, send updates and signals, read the read model.
-import { READ_DEADLINE_MS } from './request-deadline';
 import {
   WorkflowExecutionAlreadyStartedError,
   WorkflowNotFoundError,
@@ -116,9 +115,6 @@ export function createComplaintService(deps: ServiceDeps) {
     return { ...view, links: links(ticketId) };
   }
 
-  /** A little past the request's deadline, so that the caller gets the deadline's 503 first. */
-  const DB_READ_MS = READ_DEADLINE_MS + 300;
-
   /** `scope`: the caller's assignment filter from api/access.ts (undefined = every complaint). */
   async function list(q: z.infer<typeof ListQuerySchema>, scope?: Record<string, unknown>) {
     const filter: Record<string, unknown> = { ...scope };
@@ -127,15 +123,8 @@ export function createComplaintService(deps: ServiceDeps) {
     if (q.region) filter.region = q.region;
     if (q.breached) filter.slaBreached = q.breached === 'true';
     const [docs, total] = await Promise.all([
-      // S10: the database stops the scan when the caller has been answered 503; on FerretDB v1 a
-      // list without a pushed-down filter reads the whole collection, and abandoned scans piled up.
-      models.Complaint.find(filter)
-        .sort({ receivedAt: -1 })
-        .skip(q.offset)
-        .limit(q.limit)
-        .maxTimeMS(DB_READ_MS)
-        .lean(),
-      models.Complaint.countDocuments(filter).maxTimeMS(DB_READ_MS),
+      models.Complaint.find(filter).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
+      models.Complaint.countDocuments(filter),
     ]);
     const items = docs.map(({ _id, ...rest }) => ({ ticketId: _id, ...rest, links: links(_id) }));
     return { items, total, limit: q.limit, offset: q.offset };

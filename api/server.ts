@@ -9,6 +9,7 @@ import { startupWarnings } from '../platform/ops-config';
 import { connectTemporal } from '../platform/temporal-connection';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
+import { READ_DEADLINE_MS } from './request-deadline';
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -18,7 +19,12 @@ async function main(): Promise<void> {
   for (const warning of startupWarnings(process.env)) logger.warn(warning);
   // A person waits on every API call: with the database down, fail within 2 s (503 / intake without
   // its audit entry) rather than the driver's 10 s; a database that does not answer, within 4 s per call (S10).
-  const mongo = await connectMongo(config.MONGODB_URI, { waitMs: 2_000, answerMs: 4_000 });
+  // Reads stop in the database a little after the request's deadline has answered 503 (S10).
+  const mongo = await connectMongo(config.MONGODB_URI, {
+    waitMs: 2_000,
+    answerMs: 4_000,
+    readMaxTimeMs: READ_DEADLINE_MS + 300,
+  });
   const models = createModels(mongo);
   // Every Temporal call has a deadline (S10).
   const connection = await connectTemporal(config.temporal);
