@@ -8,12 +8,12 @@ import https from 'node:https';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { codecAuditChain } from '../../api/codec-server';
-import { DEV_PASSWORD, TEMPORAL_UI_CLIENT_ID, TEMPORAL_UI_CLIENT_SECRET } from '../../infra/oidc/accounts';
+import { DEV_PASSWORD } from '../../infra/oidc/accounts';
 import { createDataConverter, createPayloadCodec } from '../../platform/data-converter';
 import { payloadKeysFrom } from '../../platform/security-config';
 import { intakeBody, uniqueMobile } from '../support/fixtures';
-import { OidcBrowser } from '../support/oidc';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
+import { uiTokens } from '../support/temporal-ui';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureChromium } = require('../../infra/ensure-chromium.cjs') as { ensureChromium(): string };
@@ -30,7 +30,6 @@ let temporalConnection: Connection;
 const contexts: BrowserContext[] = [];
 
 const ui = () => stack.urls.temporalUiSignIn!;
-const callback = () => `${ui()}/auth/sso/callback`;
 
 beforeAll(async () => {
   const executablePath = ensureChromium();
@@ -46,40 +45,9 @@ afterAll(async () => {
   await stack?.dispose();
 }, 60_000);
 
-/** The Temporal UI's own sign-in over HTTP: code flow as its confidential client, code exchanged with its secret. */
+/** The Temporal UI's own sign-in over HTTP (test/support/temporal-ui.ts): its access token. */
 async function uiAccessToken(user: string): Promise<string> {
-  const p = new OidcBrowser(stack.urls.oidc!, TEMPORAL_UI_CLIENT_ID, callback());
-  const { authorization_endpoint, token_endpoint } = await p.discover();
-  const state = randomBytes(12).toString('base64url');
-  const url = new URL(authorization_endpoint);
-  url.search = new URLSearchParams({
-    client_id: TEMPORAL_UI_CLIENT_ID,
-    redirect_uri: callback(),
-    response_type: 'code',
-    scope: 'openid profile email groups',
-    state,
-    nonce: randomBytes(12).toString('base64url'),
-  }).toString();
-  const landed = await p.follow(await p.request(url.href));
-  if (landed instanceof URL) throw new Error(`no login page: ${landed.href}`);
-  const back = await p.submitLogin(landed, user, DEV_PASSWORD);
-  if (!(back instanceof URL) || back.searchParams.get('state') !== state)
-    throw new Error(`login for ${user} did not come back to the UI's callback`);
-  const res = await fetch(token_endpoint, {
-    method: 'POST',
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${TEMPORAL_UI_CLIENT_ID}:${TEMPORAL_UI_CLIENT_SECRET}`).toString('base64')}`,
-    },
-    body: new URLSearchParams({
-      grant_type: 'authorization_code',
-      code: back.searchParams.get('code')!,
-      redirect_uri: callback(),
-    }).toString(),
-  });
-  const body = (await res.json()) as { access_token?: string; error?: string };
-  if (res.status !== 200 || !body.access_token) throw new Error(`token: HTTP ${res.status} ${body.error}`);
-  return body.access_token;
+  return (await uiTokens(stack.urls.oidc!, ui(), user)).access_token;
 }
 
 async function adminToken(): Promise<string> {
