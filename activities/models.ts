@@ -113,7 +113,7 @@ const complaintSchema = new Schema<ComplaintDoc>(
 complaintSchema.index({ stage: 1, receivedAt: -1 });
 complaintSchema.index({ channel: 1, receivedAt: -1 });
 complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
-complaintSchema.index({ receivedAt: -1 }); // the unfiltered list, newest first (MongoDB; FerretDB v1 sorts in memory)
+complaintSchema.index({ receivedAt: -1 }); // the unfiltered list, newest first (SORT_QUERY_FIELDS on FerretDB)
 complaintSchema.index({ nextDueAt: 1 });
 /**
  * Fields queried by equality that never hold an array in any collection (repeat detection's
@@ -121,6 +121,22 @@ complaintSchema.index({ nextDueAt: 1 });
  * a query instead of scanning (infra/ferretdb/id-pushdown.patch); MongoDB needs no telling.
  */
 export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId'] as const;
+
+/**
+ * Fields lists are sorted by that hold a date in every collection that has them. The local stack
+ * tells its patched FerretDB, which then lets PostgreSQL sort by them and, for a list without
+ * filter, return only the page (infra/ferretdb/sort-count-pushdown.patch); MongoDB sorts by index.
+ */
+export const SORT_QUERY_FIELDS = ['receivedAt'] as const;
+
+/**
+ * How many documents match `filter`: without one, the collection's count (the `count` command,
+ * which the patched FerretDB answers without decoding any document, and MongoDB from its metadata);
+ * with one, an exact count of the matches.
+ */
+export function countMatching<T>(model: Model<T>, filter: Record<string, unknown>): Promise<number> {
+  return Object.keys(filter).length === 0 ? model.estimatedDocumentCount() : model.countDocuments(filter);
+}
 
 complaintSchema.index({ callbackHash: 1, receivedAt: -1 });
 complaintSchema.pre(['updateOne', 'updateMany', 'findOneAndUpdate'], function () {
@@ -222,10 +238,11 @@ export interface MongoDeadlines {
   maxPoolSize?: number;
 }
 
-const READS: ('find' | 'findOne' | 'countDocuments' | 'distinct')[] = [
+const READS: ('find' | 'findOne' | 'countDocuments' | 'estimatedDocumentCount' | 'distinct')[] = [
   'find',
   'findOne',
   'countDocuments',
+  'estimatedDocumentCount',
   'distinct',
 ];
 

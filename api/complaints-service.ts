@@ -6,7 +6,7 @@ import {
   type WorkflowHandle,
 } from '@temporalio/client';
 import type { UpdateDefinition } from '@temporalio/common';
-import type { Models } from '../activities/models';
+import { countMatching, type Models } from '../activities/models';
 import {
   COMPLAINT_WORKFLOW_TYPE,
   complaintWorkflowId,
@@ -124,7 +124,7 @@ export function createComplaintService(deps: ServiceDeps) {
     if (q.breached) filter.slaBreached = q.breached === 'true';
     const [docs, total] = await Promise.all([
       models.Complaint.find(filter).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
-      models.Complaint.countDocuments(filter),
+      countMatching(models.Complaint, filter),
     ]);
     const items = docs.map(({ _id, ...rest }) => ({ ticketId: _id, ...rest, links: links(_id) }));
     return { items, total, limit: q.limit, offset: q.offset };

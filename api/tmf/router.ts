@@ -4,7 +4,7 @@
 // translates between the TMF resources and the product's own. Errors answer the TMF Error.
 import express, { Router, type Request, type RequestHandler, type Response } from 'express';
 import type { Logger } from 'pino';
-import type { Models } from '../../activities/models';
+import { countMatching, type Models } from '../../activities/models';
 import { createTmfEventModels } from '../../activities/tmf-events-models';
 import type { ComplaintView } from '../../workflows/complaint/contract';
 import { actorOf } from '../auth';
@@ -255,7 +255,7 @@ async function listTickets(
   const filter = and.length === 1 ? q.filter : { $and: and };
   const [docs, total] = await Promise.all([
     models.Complaint.find(filter, { _id: 1 }).sort({ receivedAt: -1 }).skip(q.offset).limit(q.limit).lean(),
-    models.Complaint.countDocuments(filter),
+    countMatching(models.Complaint, filter),
   ]);
   const ids = docs.map((d) => String(d._id));
   const views = await models.ComplaintView.find({ _id: { $in: ids } }).lean();

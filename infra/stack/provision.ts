@@ -67,9 +67,16 @@ const FERRETDB_SOURCE_DIR = path.join(REPO_ROOT, 'infra', 'ferretdb');
 /**
  * Patches to FerretDB's own source, applied to a copy of the module (docs/decisions.md);
  * update-cas.patch (issue 18): an update applies its filter and its change to one version of the
- * document (compare-and-swap), so projections stay in order across worker processes.
+ * document (compare-and-swap), so projections stay in order across worker processes;
+ * sort-count-pushdown.patch (issue 26): a find sorted by a declared date field (FERRETDB_SORT_FIELDS)
+ * is sorted, and without filter limited, by PostgreSQL; a count without filter decodes no document.
  */
-const FERRETDB_PATCHES = ['id-pushdown.patch', 'release-before-write.patch', 'update-cas.patch'];
+const FERRETDB_PATCHES = [
+  'id-pushdown.patch',
+  'release-before-write.patch',
+  'update-cas.patch',
+  'sort-count-pushdown.patch',
+];
 const FERRETDB_SOURCES = ['main.go', 'go.mod', 'go.sum', ...FERRETDB_PATCHES];
 const STALE_LOCK_MS = 30 * 60_000;
 const LOCK_WAIT_MS = 20 * 60_000;

@@ -2,7 +2,7 @@
 // publishes its URL, else on SQLite files in <dataDir>/ferretdb.
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { SCALAR_QUERY_FIELDS } from '../../../activities/models';
+import { SCALAR_QUERY_FIELDS, SORT_QUERY_FIELDS } from '../../../activities/models';
 import { CHILD_READY_MS, childBase, HOST, readyOrStop, stopWith } from '../common';
 import { DB_NAME, MONGO_READY_MS, waitForMongo } from '../mongo';
 import type { ManagedProcess } from '../processes';
@@ -66,9 +66,15 @@ function spawnFerretDb(ctx: ServiceContext, bin: string, port: number, postgresU
     ? ['--handler', 'postgresql', '--postgresql-url', `${postgresUrl}?pool_max_conns=${FERRETDB_PG_POOL}`]
     : ['--handler', 'sqlite', '--sqlite-url', `file:${sqliteDir(ctx)}/`];
   const args = ['--listen-addr', `${HOST}:${port}`, ...backend, '--log-level', 'error'];
-  // Our FerretDB patch pushes equality on these fields down so that their indexes serve it
-  // (infra/ferretdb/id-pushdown.patch; repeat detection queries them at every intake).
-  const env = { ...process.env, FERRETDB_SCALAR_FIELDS: SCALAR_QUERY_FIELDS.join(',') };
+  // Our FerretDB patches push equality on these fields down so that their indexes serve it
+  // (infra/ferretdb/id-pushdown.patch; repeat detection queries them at every intake), and, on
+  // PostgreSQL, a sort on the sort fields with the page of an unfiltered list
+  // (sort-count-pushdown.patch; the SQLite backend does not implement it).
+  const env = {
+    ...process.env,
+    FERRETDB_SCALAR_FIELDS: SCALAR_QUERY_FIELDS.join(','),
+    FERRETDB_SORT_FIELDS: postgresUrl ? SORT_QUERY_FIELDS.join(',') : '',
+  };
   return ctx.children.spawn({ ...childBase(ctx, 'ferretdb'), command: bin, args, env });
 }
 
