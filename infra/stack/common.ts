@@ -69,3 +69,29 @@ export async function readyOrStop<T>(stop: () => Promise<unknown>, ready: () => 
     throw err;
   }
 }
+
+/**
+ * Awaits `ready`; when the child exited before it was ready (not merely slow), starts it again, up
+ * to `attempts` starts in all. For a child that picks ports of its own at start, such as the
+ * Temporal CLI's dev server (its history, matching and worker services take free ports it chooses
+ * itself and it panics when one is taken before it binds it): on a busy machine another process's
+ * outgoing connection can take such a port in between (seen in CI: the stack did not start).
+ */
+export async function readyWithRestarts(
+  proc: ManagedProcess,
+  ready: () => Promise<void>,
+  say: (message: string) => void,
+  attempts = 3,
+): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await ready();
+      return;
+    } catch (err) {
+      if (attempt >= attempts || proc.running) throw err;
+      const why = err instanceof Error ? err.message.split('\n')[0] : String(err);
+      say(`${proc.name} exited while starting (${why}); starting it again (${attempt + 1} of ${attempts})`);
+      proc.start();
+    }
+  }
+}

@@ -32,7 +32,7 @@ import {
 import { INCIDENT_TASK_QUEUE, type IncidentView } from '../../workflows/incident/contract';
 import { DEFAULT_MASS_INCIDENT_POLICY, type MassIncidentPolicy } from '../../domain/policy/mass-incident';
 import { complaintInput } from './fixtures';
-import { createTimeSkippingEnv, workflowBundle } from './time-skipping';
+import { createTimeSkippingEnv, terminateWhenSettled, workflowBundle } from './time-skipping';
 
 export const handler: Actor = { user: 'handler.li', roles: ['handler'] };
 export const supervisor: Actor = { user: 'supervisor.wang', roles: ['supervisor', 'handler'] };
@@ -216,6 +216,9 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
         args: [input],
       });
       started.push(handle);
+      // Terminating, by a test or by cleanup, waits for the run to settle first (terminateWhenSettled).
+      const terminate = handle.terminate.bind(handle);
+      handle.terminate = (reason) => terminateWhenSettled(env.client, handle, () => terminate(reason));
       return handle;
     },
     async cleanup() {

@@ -4,7 +4,7 @@
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
 import { searchAttributeFlags } from '../../../workflows/search-attributes';
-import { childBase, HOST, readyOrStop, stopWith } from '../common';
+import { childBase, HOST, readyOrStop, readyWithRestarts, stopWith } from '../common';
 import { waitForHttp, waitForTcp, waitUntil } from '../processes';
 import type { Running, Service, ServiceContext } from '../service';
 
@@ -41,7 +41,10 @@ async function startTemporal(ctx: ServiceContext): Promise<Running> {
     );
     await waitForHttp(uiUrl, 30_000, proc);
   };
-  await readyOrStop(() => proc.stop(), ready);
+  await readyOrStop(
+    () => proc.stop(),
+    () => readyWithRestarts(proc, ready, ctx.say),
+  );
   ctx.say(`temporal ready on ${address} (UI ${uiUrl}, namespace ${ctx.namespace})`);
   return {
     env: { TEMPORAL_ADDRESS: address, TEMPORAL_NAMESPACE: ctx.namespace, TEMPORAL_UI_URL: uiUrl },
