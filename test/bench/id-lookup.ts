@@ -4,38 +4,19 @@
 // last column is repeat detection's query (activities/repeat.ts, two equality queries on
 // `callbackHash` and `cellId`, R6.2) over as many complaints: flat when their indexes serve it.
 //   BENCH_ID_SIZES=1000,3000,10000 npm run bench:id-lookup
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import mongoose from 'mongoose';
-import { startStack } from '../../infra/stack/stack';
-import { createModels } from '../../activities/models';
 import { createRepeatActivities, numberHash } from '../../activities/repeat';
-import { machine } from './stats';
+import { msPerCall as timed, runBench, withBenchDatabase } from './database';
 
 const sizes = (process.env.BENCH_ID_SIZES ?? '1000,3000,10000').split(',').map(Number);
 const body = 'x'.repeat(4000);
 
-async function timed(n: number, op: (i: number) => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await op(i);
-  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
-}
-
-async function main(): Promise<void> {
-  console.log(`machine: ${machine()}`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-idlookup-'));
-  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
-  const conn = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
-  const coll = conn.collection<{ _id: string; version: number; body: string }>('idbench');
-  const models = createModels(conn);
-  await models.Complaint.init(); // its indexes, as the worker creates them
-  const complaints = models.Complaint.collection;
-  const { findEarlierComplaints } = createRepeatActivities({ models });
-  const callback = (i: number) => `+86138${String(i % 100_000).padStart(8, '0')}`;
-  const cell = (i: number) => `460-00-${1000 + (i % 3000)}-1`;
-  try {
-    console.log(`database: ${stack.urls.mongo}`);
+runBench(() =>
+  withBenchDatabase('idlookup', async ({ conn, models }) => {
+    const coll = conn.collection<{ _id: string; version: number; body: string }>('idbench');
+    const complaints = models.Complaint.collection;
+    const { findEarlierComplaints } = createRepeatActivities({ models });
+    const callback = (i: number) => `+86138${String(i % 100_000).padStart(8, '0')}`;
+    const cell = (i: number) => `460-00-${1000 + (i % 3000)}-1`;
     console.log(
       '| documents | findOne({_id}) ms | updateOne({_id, version: {$lt}}) ms | findOne({version}) (no index, for scale) ms | repeat detection ms |',
     );
@@ -81,14 +62,5 @@ async function main(): Promise<void> {
         `| ${size} | ${find.toFixed(1)} | ${update.toFixed(1)} | ${scan.toFixed(1)} | ${repeat.toFixed(1)} |`,
       );
     }
-  } finally {
-    await conn.close();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);

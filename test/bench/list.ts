@@ -6,33 +6,15 @@
 // same sort on an undeclared copy of the date, and `countDocuments({})`), which is what the list
 // cost before the patch. Complaint documents of ~4 kB, as the read model's.
 //   BENCH_LIST_SIZES=1000,3000,10000 npm run bench:list
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
-import mongoose from 'mongoose';
-import { countMatching, createModels } from '../../activities/models';
-import { startStack } from '../../infra/stack/stack';
-import { machine } from './stats';
+import { countMatching } from '../../activities/models';
+import { msPerCall as timed, runBench, withBenchDatabase } from './database';
 
 const sizes = (process.env.BENCH_LIST_SIZES ?? '1000,3000,10000').split(',').map(Number);
 const body = 'x'.repeat(4000);
 
-async function timed(n: number, op: () => Promise<unknown>): Promise<number> {
-  const t0 = process.hrtime.bigint();
-  for (let i = 0; i < n; i++) await op();
-  return Number(process.hrtime.bigint() - t0) / 1e6 / n;
-}
-
-async function main(): Promise<void> {
-  console.log(`machine: ${machine()}`);
-  const dataDir = mkdtempSync(path.join(tmpdir(), 'closedloop-listbench-'));
-  const stack = await startStack({ dataDir, ports: 'auto', quiet: true, startApp: false });
-  const conn = await mongoose.createConnection(stack.env.MONGODB_URI!).asPromise();
-  const models = createModels(conn);
-  await models.Complaint.init(); // its indexes, as the worker creates them
-  const complaints = models.Complaint.collection;
-  try {
-    console.log(`database: ${stack.urls.mongo}`);
+runBench(() =>
+  withBenchDatabase('listbench', async ({ models }) => {
+    const complaints = models.Complaint.collection;
     console.log(
       '| complaints | list now: newest 50 + total, ms | of which the page | of which the total | before: in-memory sort + countDocuments({}), ms |',
     );
@@ -65,14 +47,5 @@ async function main(): Promise<void> {
         `| ${size} | ${now.toFixed(1)} | ${pageMs.toFixed(1)} | ${totalMs.toFixed(1)} | ${before.toFixed(1)} |`,
       );
     }
-  } finally {
-    await conn.close();
-    await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-  }
-}
-
-main().catch((err: unknown) => {
-  console.error(err);
-  process.exit(1);
-});
+  }),
+);
