@@ -32,8 +32,13 @@ const PG_STOP_MS = 30_000;
 /** sun_path holds 108 bytes including the terminating NUL. */
 const UNIX_SOCKET_PATH_MAX = 107;
 
-/** PostgreSQL's max_connections: FerretDB's pool, 3 reserved for superusers, psql and headroom. */
-const PG_MAX_CONNECTIONS = 100;
+/**
+ * PostgreSQL's max_connections: FerretDB's pool (80), the production-shaped cluster's Temporal
+ * processes when they share this server (frontend, two history, matching, internal worker: 10
+ * persistence + 4 visibility connections each, infra/cluster/config.ts: 70), 3 reserved for
+ * superusers, psql and headroom.
+ */
+const PG_MAX_CONNECTIONS = 200;
 
 export const postgres: Service = {
   name: 'postgres',
