@@ -74,8 +74,9 @@ export async function readyOrStop<T>(stop: () => Promise<unknown>, ready: () => 
  * Awaits `ready`; when the child exited before it was ready (not merely slow), starts it again, up
  * to `attempts` starts in all. For a child that picks ports of its own at start, such as the
  * Temporal CLI's dev server (its history, matching and worker services take free ports it chooses
- * itself and it panics when one is taken before it binds it): on a busy machine another process's
- * outgoing connection can take such a port in between (seen in CI: the stack did not start).
+ * itself): in CI it once exited during start with a Go stack trace through `temporalcli.Execute`
+ * (the message itself was cut from the log) and the stack did not start; a port taken between its
+ * choice and its bind by another process is the likely cause, and a new start chooses new ports.
  */
 export async function readyWithRestarts(
   proc: ManagedProcess,
