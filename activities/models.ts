@@ -116,11 +116,15 @@ complaintSchema.index({ slaBreached: 1, receivedAt: -1 });
 complaintSchema.index({ receivedAt: -1 }); // the unfiltered list, newest first (SORT_QUERY_FIELDS on FerretDB)
 complaintSchema.index({ nextDueAt: 1 });
 /**
- * Fields queried by equality that never hold an array in any collection (repeat detection's
- * criteria). The local stack tells its patched FerretDB, which then lets their indexes serve such
- * a query instead of scanning (infra/ferretdb/id-pushdown.patch); MongoDB needs no telling.
+ * Fields queried by equality that never hold an array in any collection: repeat detection's
+ * criteria (`callbackHash`, `cellId`), a complaint's records by ticket (`ticketId`: its audit
+ * trail, e-mail outbox, evidence, signatures, TMF events) and a TMF event's rows (`eventId`). The
+ * local stack tells its patched FerretDB, which then lets their indexes serve such a query instead
+ * of scanning (infra/ferretdb/id-pushdown.patch); MongoDB needs no telling. `ticketId` and
+ * `eventId` were added after the S10 soak found the audit trail read by ticket and the TMF outbox
+ * scanned whole as they grew.
  */
-export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId'] as const;
+export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId', 'ticketId', 'eventId'] as const;
 
 /**
  * Fields lists are sorted by that hold a date in every collection that has them. The local stack

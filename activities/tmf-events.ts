@@ -134,11 +134,16 @@ export function createTmfEventActivities(deps: TmfEventDeps): TmfEventActivities
           })),
           { ordered: false },
         );
-      // Rows of hubs deleted since an earlier attempt are dropped, not retried.
+      // Rows of hubs deleted since an earlier attempt are dropped, not retried. Two queries rather
+      // than one `$or`: FerretDB v1 pushes neither `$or` nor `$in` down, and decoded the whole outbox
+      // for every event (S10 soak); an `_id` and an equality on the indexed `eventId` it serves.
       const ids = rows.map((r) => r._id!);
-      const current = await Outbox.find({
-        $or: [{ _id: { $in: ids } }, { eventId: event.eventId, kind: 'event' }],
-      }).lean();
+      const replyId = rows.find((r) => r.kind === 'reply')?._id;
+      const [hubRows, replyRow] = await Promise.all([
+        Outbox.find({ eventId: event.eventId, kind: 'event' }).lean(),
+        replyId ? Outbox.findById(replyId).lean() : Promise.resolve(null),
+      ]);
+      const current = replyRow ? [...hubRows, replyRow] : hubRows;
       const failing: string[] = [];
       // Each receiver on its own: one slow listener does not hold up the others.
       await Promise.all(

@@ -64,4 +64,31 @@ describe('reads and writes by _id on the stack database', () => {
     expect((await coll.find({ cellId: '460-00-1-1' }).toArray()).map((d) => d._id)).toEqual(['A']);
     expect(await coll.countDocuments({ cellId: '460-00-9-9' })).toBe(0);
   });
+
+  it("S10 a complaint's records by ticket and a TMF event's rows are read through their index, not a scan", async () => {
+    // The S10 soak found the audit trail (read by ticketId) and the TMF outbox (by eventId) scanned
+    // whole at every read as they grew; both fields are declared scalar now.
+    for (const [name, field, index] of [
+      ['auditcheck', 'ticketId', { ticketId: 1, seq: 1 }],
+      ['tmfcheck', 'eventId', { eventId: 1 }],
+    ] as const) {
+      const coll = db.mongo.collection<Record<string, unknown>>(name);
+      await coll.createIndex(index);
+      await coll.insertMany(
+        Array.from({ length: 300 }, (_, i) => ({ [field]: `T-${i % 30}`, seq: i, body: 'x'.repeat(200) })),
+      );
+      expect(await coll.countDocuments({ [field]: 'T-7' })).toBe(10);
+      const plan = JSON.stringify(
+        await db.mongo.db!.command({
+          explain: { find: name, filter: { [field]: 'T-7' } },
+          verbosity: 'queryPlanner',
+        }),
+      );
+      expect([field, plan]).toEqual([
+        field,
+        expect.stringMatching(/"Index Scan"|"Bitmap Index Scan"|IXSCAN/),
+      ]);
+      expect(plan).not.toMatch(/Seq Scan|COLLSCAN/);
+    }
+  });
 });

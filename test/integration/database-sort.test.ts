@@ -95,6 +95,29 @@ describe('S10 lists sorted by a declared date field on the stack database', () =
     ).toEqual(datesOf(mongoOrder(north, -1).slice(10, 30), rows));
   });
 
+  it('S10 paging through ties (complaints of a burst filed in the same millisecond) shows each one exactly once', async () => {
+    // Each page is its own query with its own LIMIT: the ties must come in the same order every
+    // time, or a page boundary drops one and repeats another (seen in the hour-long soak).
+    const ties = db.mongo.collection<Row>('sortties');
+    const at = Date.UTC(2026, 11, 5, 13);
+    await ties.insertMany(
+      Array.from({ length: 250 }, (_, i) => ({
+        _id: `T${String((i * 7919) % 1000).padStart(4, '0')}-${i}`,
+        receivedAt: new Date(at + Math.floor(i / 50) * 1000),
+        region: 'north',
+      })),
+    );
+    for (const dir of [-1, 1] as const) {
+      const seen: string[] = [];
+      for (let skip = 0; skip < 250; skip += 40) {
+        const page = await ties.find({}).sort({ receivedAt: dir }).skip(skip).limit(40).toArray();
+        seen.push(...page.map((r) => r._id));
+      }
+      expect(seen).toHaveLength(250);
+      expect(new Set(seen).size).toBe(250);
+    }
+  });
+
   it('S10 PostgreSQL sorts and, without filter, limits; with a filter it sorts only', async () => {
     const explain = (find: Record<string, unknown>) =>
       db.mongo.db!.command({ explain: { find: 'sortcheck', ...find } }) as Promise<{
