@@ -4,7 +4,6 @@
 // refuses everyone else with 403, audited. In Chromium through the UI, and over plain HTTP with the
 // tokens the UI's own client gets from the provider.
 import { createHash, randomBytes } from 'node:crypto';
-import https from 'node:https';
 import { Client, Connection } from '@temporalio/client';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { codecAuditChain } from '../../api/codec-server';
@@ -13,7 +12,7 @@ import { createDataConverter, createPayloadCodec } from '../../platform/data-con
 import { payloadKeysFrom } from '../../platform/security-config';
 import { intakeBody, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
-import { uiTokens } from '../support/temporal-ui';
+import { uiTokens, viaUiGateway } from '../support/temporal-ui';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
 const { ensureChromium } = require('../../infra/ensure-chromium.cjs') as { ensureChromium(): string };
@@ -149,28 +148,11 @@ describe('S9.4 the codec server decodes only for roles allowed to read personal 
 });
 
 /** A request to the UI's https origin (the local stack's self-signed certificate accepted). */
-function viaGateway(
+const viaGateway = (
   method: string,
   path: string,
-  init: { headers?: Record<string, string>; body?: string } = {},
-): Promise<{ status: number; json(): Promise<unknown> }> {
-  return new Promise((resolve, reject) => {
-    const req = https.request(
-      `${ui()}${path}`,
-      { method, headers: init.headers ?? {}, rejectUnauthorized: false },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const text = Buffer.concat(chunks).toString('utf8');
-          resolve({ status: res.statusCode ?? 0, json: async () => JSON.parse(text) as unknown });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(init.body);
-  });
-}
+  init?: { headers?: Record<string, string>; body?: string },
+) => viaUiGateway(ui(), method, path, init);
 
 describe('S9.4 the Temporal UI in Chromium', () => {
   const description = `S9.4 浏览器里看到的客户描述 ${createHash('sha1').update(String(Date.now())).digest('hex').slice(0, 8)}`;
