@@ -58,6 +58,19 @@ async function main(): Promise<void> {
   );
   console.log('starting the local stack …');
   const stack = await startTestStack({ ...soakStackEnv(), LOG_LEVEL: 'warn' });
+  // Ctrl-C or a kill stops the stack it started (its API, worker and services), not only this
+  // process: without this the stack's children outlived an interrupted soak.
+  let stopping = false;
+  for (const sig of ['SIGINT', 'SIGTERM'] as const)
+    process.on(sig, () => {
+      if (stopping) return;
+      stopping = true;
+      console.log(`\n${sig}: stopping the stack …`);
+      void stack
+        .dispose()
+        .catch((err: unknown) => console.error(err))
+        .finally(() => process.exit(130));
+    });
   const started = Date.now();
   const reports: RoundReport[] = [];
   let soak: Soak | undefined;

@@ -290,9 +290,21 @@ export async function readModel(env: ChaosEnv): Promise<Map<string, { version: n
  * (the database or the API is down, an answer other than 200) is counted in `readErrors`, not
  * swallowed: a watch that only ever failed to read has `samples === 0` and shows it.
  */
+export interface VersionRegression {
+  ticketId: string;
+  /** The highest version seen before, and the lower one this snapshot showed. */
+  from: number;
+  to: number;
+  /** When the lower version was seen (ISO). */
+  at: string;
+  /** What a read of the complaint by id said right after (a stale read answers >= from again). */
+  thenVersion?: number | string;
+}
+
 export class VersionWatch {
   private readonly highest = new Map<string, number>();
-  readonly regressions: { ticketId: string; from: number; to: number }[] = [];
+  /** Each time a snapshot showed a lower version than an earlier one: which, when, from and to. */
+  readonly regressions: VersionRegression[] = [];
   /** Snapshots compared (each `observe`). */
   samples = 0;
   /** Polls that got no snapshot, and what the last few said (to tell an outage from a broken read). */
@@ -325,14 +337,18 @@ export class VersionWatch {
       this.readErrorMessages.push(message);
   }
 
-  observe(model: Map<string, { version: number }>): void {
+  /** Compares one snapshot with the highest versions seen; returns the regressions it showed. */
+  observe(model: Map<string, { version: number }>): VersionRegression[] {
     this.samples += 1;
+    const found: VersionRegression[] = [];
     for (const [id, { version }] of model) {
       const before = this.highest.get(id);
       if (before !== undefined && version < before)
-        this.regressions.push({ ticketId: id, from: before, to: version });
+        found.push({ ticketId: id, from: before, to: version, at: new Date().toISOString() });
       if (before === undefined || version > before) this.highest.set(id, version);
     }
+    this.regressions.push(...found);
+    return found;
   }
 
   async stop(): Promise<void> {

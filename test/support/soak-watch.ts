@@ -263,7 +263,20 @@ export function stackProbes(
         const list = JSON.parse(await httpCheck(`${api}/v1/complaints?limit=50`, signal, auth)) as {
           items: { ticketId: string; version: number }[];
         };
-        o.versions.observe(new Map(list.items.map((i) => [i.ticketId, { version: i.version }])));
+        const back = o.versions.observe(new Map(list.items.map((i) => [i.ticketId, { version: i.version }])));
+        // A version seen going back: ask for the complaint by id at once, to tell a stale or torn
+        // read of the list (the complaint answers the higher version again) from a write that
+        // went back (it answers the lower one).
+        for (const r of back) {
+          try {
+            const one = JSON.parse(await httpCheck(`${api}/v1/complaints/${r.ticketId}`, signal, auth)) as {
+              version?: number;
+            };
+            r.thenVersion = one.version ?? 'no version';
+          } catch (err) {
+            r.thenVersion = `read failed: ${(err as Error).message}`;
+          }
+        }
       },
     },
     {

@@ -32,6 +32,7 @@ import {
   waitForAll,
   type CallStats,
   type ChaosEnv,
+  type VersionRegression,
   type ViewLite,
 } from './chaos';
 import { uniqueMobile } from './fixtures';
@@ -278,7 +279,8 @@ export interface RoundReport {
   lost: string[];
   /** The read model could not be listed at the round's end (then `lost` is unknown). */
   readModelError?: string;
-  versionsBackwards: number;
+  /** Projection versions the list probe saw going back this round: which, when, from, to. */
+  versionsBackwards: VersionRegression[];
   http: { retryable: Record<number, number>; http500: number; network: number };
   watch: WatchWindow;
   cpuSeconds: [string, number][];
@@ -589,7 +591,7 @@ export class Soak {
       },
       lost: model ? ids.filter((id) => !model.has(id)) : [],
       ...(readModelError ? { readModelError } : {}),
-      versionsBackwards: this.versions.regressions.length - regressions0,
+      versionsBackwards: this.versions.regressions.slice(regressions0),
       http: {
         retryable: Object.fromEntries(
           Object.entries(this.stats.retryable).map(([k, n]) => [k, n - (stats0.retryable[Number(k)] ?? 0)]),
@@ -701,7 +703,13 @@ export function formatRound(r: RoundReport, of?: number): string[] {
     `  incidents: started ${r.incidents.started} (expected ${r.incidents.expected}), resolved ${r.incidents.resolved}, closed ${r.incidents.closed}${r.incidents.errors.length ? `; problems: ${r.incidents.errors.join('; ')}` : ''}`,
     `  evidence gaps by source (complaints): ${gaps || 'none'}; no evidence at all ${r.evidenceMissing}`,
     `  intake latency: p50 ${f0(r.intakeMs.p50)} ms, p95 ${f0(r.intakeMs.p95)} ms, max ${f0(r.intakeMs.max)} ms (n ${r.intakeMs.n}, retried ${r.intakeMs.retried})`,
-    `  duplicates sent (whole run): SMS ${r.duplicates.sms}, e-mail ${r.duplicates.mail}; lost ${r.lost.length}; projection versions backwards ${r.versionsBackwards}${r.readModelError ? `; read model not listed: ${r.readModelError}` : ''}`,
+    `  duplicates sent (whole run): SMS ${r.duplicates.sms}, e-mail ${r.duplicates.mail}; lost ${r.lost.length}; projection versions backwards ${r.versionsBackwards.length}${r.readModelError ? `; read model not listed: ${r.readModelError}` : ''}`,
+    ...r.versionsBackwards
+      .slice(0, 10)
+      .map(
+        (v) =>
+          `    version back: ${v.at} ${v.ticketId} ${v.from} -> ${v.to}, read by id right after: ${v.thenVersion ?? '?'}`,
+      ),
     ...(r.duplicates.which ?? []).slice(0, 10).map((d) => `    sent twice: ${d}`),
     `  freezes (a probe without an answer in ${w.freezeMs} ms): ${w.freezes.length}${freezesBy(w)}`,
     ...w.freezes
@@ -733,7 +741,7 @@ export function problemsOf(r: RoundReport): string[] {
   if (r.duplicates.sms + r.duplicates.mail) p.push(`${r.duplicates.sms + r.duplicates.mail} duplicates sent`);
   if (r.notAtEnd.length) p.push(`${r.notAtEnd.length} complaints not at their expected end`);
   if (r.notFiled.length) p.push(`${r.notFiled.length} complaints not filed`);
-  if (r.versionsBackwards) p.push(`${r.versionsBackwards} projection versions backwards`);
+  if (r.versionsBackwards.length) p.push(`${r.versionsBackwards.length} projection versions backwards`);
   if (r.incidents.started !== r.incidents.expected || r.incidents.closed !== r.incidents.expected)
     p.push(
       `incidents started ${r.incidents.started}, closed ${r.incidents.closed}, expected ${r.incidents.expected}`,
