@@ -4,7 +4,7 @@
 // FerretDB on PostgreSQL, the mail sink and the Twilio simulator (infra/cluster/cluster.ts).
 // The first run builds the server into the tool cache (minutes, progress shown); later runs reuse it.
 import path from 'node:path';
-import { Connection, type ConnectionOptions } from '@temporalio/client';
+import { type Client, Connection, type ConnectionOptions } from '@temporalio/client';
 import { createPayloadCodec } from '../../platform/data-converter';
 import { payloadKeysFrom } from '../../platform/security-config';
 import { reportTable, type FaultReport } from '../support/chaos';
@@ -127,12 +127,44 @@ it('S9.4 the Temporal UI of the cluster reaches the mTLS frontend and decodes on
   expect(refused.text).not.toContain(secret);
 }, 60_000);
 
+/**
+ * The workflow tasks completed and the activities started, per worker identity (`<pid>@<host>`,
+ * the SDK's default), in the histories of these workflows.
+ */
+async function tasksByWorker(
+  client: Client,
+  workflowIds: string[],
+): Promise<Map<string, { workflowTasks: number; activities: number }>> {
+  const ran = new Map<string, { workflowTasks: number; activities: number }>();
+  const count = (identity: string | null | undefined, kind: 'workflowTasks' | 'activities') => {
+    const key = identity ?? '(none)';
+    const entry = ran.get(key) ?? { workflowTasks: 0, activities: 0 };
+    entry[kind] += 1;
+    ran.set(key, entry);
+  };
+  for (const id of workflowIds) {
+    const history = await client.workflow.getHandle(id).fetchHistory();
+    for (const e of history.events ?? []) {
+      if (e.workflowTaskCompletedEventAttributes)
+        count(e.workflowTaskCompletedEventAttributes.identity, 'workflowTasks');
+      if (e.activityTaskStartedEventAttributes)
+        count(e.activityTaskStartedEventAttributes.identity, 'activities');
+    }
+  }
+  return ran;
+}
+
 it('D2 complaints filed round-robin through both APIs reach CLOSED, handled by both workers, found by their search attributes', async () => {
   const before = [...cluster.http.answeredBy];
-  const r = await lifecycleThroughBothApis(cluster, 8, 4);
+  // Which worker runs a complaint is the matching service's choice: its first workflow task goes to
+  // whichever worker's poll is handed it, later ones mostly to that worker's sticky queue, each
+  // activity to either. Sixteen complaints make "all on one worker" a chance of about 2 × 2⁻¹⁶ even
+  // if every choice were a coin toss, so a worker without tasks below means it did not take part.
+  const complaints = 16;
+  const r = await lifecycleThroughBothApis(cluster, complaints, 4);
   console.log(`[cluster] D2 lifecycle: ${r.ids.length} complaints to CLOSED in ${r.seconds.toFixed(1)} s`);
   expect(r.notDone).toEqual([]);
-  expect(r.ids).toHaveLength(8);
+  expect(r.ids).toHaveLength(complaints);
   expect(r.stats.http500).toBe(0);
   // Both APIs answered a share of the requests.
   const served = cluster.http.answeredBy.map((n, i) => n - before[i]!);
@@ -147,6 +179,29 @@ it('D2 complaints filed round-robin through both APIs reach CLOSED, handled by b
     const identities = new Set((described.pollers ?? []).map((p) => p.identity));
     for (const w of cluster.workers)
       expect([...identities].some((id) => id?.startsWith(`${w.process.pid}@`))).toBe(true);
+    // Each worker process ran workflow tasks and activities of these complaints: their histories
+    // name the worker that completed each workflow task and started each activity.
+    const ran = await tasksByWorker(
+      client,
+      r.ids.map((id) => `complaint-${id}`),
+    );
+    console.log(`[cluster] D2 tasks by worker: ${JSON.stringify(Object.fromEntries(ran))}`);
+    const byPid = cluster.workers.map((w) => {
+      const mine = [...ran].filter(([identity]) => identity.startsWith(`${w.process.pid}@`));
+      return {
+        workflowTasks: mine.reduce((n, [, c]) => n + c.workflowTasks, 0),
+        activities: mine.reduce((n, [, c]) => n + c.activities, 0),
+      };
+    });
+    for (const worker of byPid) {
+      expect(worker.workflowTasks).toBeGreaterThan(0);
+      expect(worker.activities).toBeGreaterThan(0);
+    }
+    // No task of these complaints was run by a process other than the two workers.
+    const total = (kind: 'workflowTasks' | 'activities') =>
+      [...ran.values()].reduce((n, c) => n + c[kind], 0);
+    expect(byPid.reduce((n, w) => n + w.workflowTasks, 0)).toBe(total('workflowTasks'));
+    expect(byPid.reduce((n, w) => n + w.activities, 0)).toBe(total('activities'));
     // SQL visibility holds the product's search attributes: each ticket is found by TicketId.
     const query = `WorkflowType = "complaintWorkflow" AND TicketId IN (${r.ids.map((id) => `"${id}"`).join(',')})`;
     const found: string[] = [];

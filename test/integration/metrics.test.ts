@@ -1,14 +1,21 @@
 // D4: the worker's and the API's Prometheus endpoints on the real local stack, scraped before and
-// after a complaint is filed and acted on: the figures must move.
+// after a complaint is filed and acted on: the figures must move. Each business gauge is moved by
+// its real cause: a clock that breaches, an escalation and its acknowledgement, TMF621 events a
+// listener refuses.
+import path from 'node:path';
 import twilio from 'twilio';
-import { intakeBody } from '../support/fixtures';
+import { intakeBody, uniqueExternalId } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 
 let stack: TestStack;
 
 beforeAll(async () => {
-  // The business gauges are read at every scrape here (production reuses them for 15 s).
-  stack = await startTestStack({ API_METRICS_CACHE_MS: '0' });
+  stack = await startTestStack({
+    // The business gauges are read at every scrape here (production reuses them for 15 s).
+    API_METRICS_CACHE_MS: '0',
+    // The built-in limits, except NO_SIGNAL complaints: their first reply breaches after 8 s.
+    POLICY_FILE: path.resolve(__dirname, '../fixtures/policy-metrics.json'),
+  });
 }, 600_000);
 
 afterAll(async () => {
@@ -181,7 +188,8 @@ describe('D4 metrics endpoints on the worker and the API', () => {
     expect(total(after, 'closedloop_open_complaints')).toBe(
       total(apiBefore, 'closedloop_open_complaints') + 1,
     );
-    // The other business gauges are declared (a gauge without a waiting escalation has no series).
+    // The other business gauges are declared (a gauge without a waiting escalation has no series);
+    // the tests below move each of them.
     const exposition = await (await fetch(stack.urls.apiMetrics!)).text();
     for (const name of [
       'closedloop_open_clocks_breached',
@@ -198,4 +206,139 @@ describe('D4 metrics endpoints on the worker and the API', () => {
     const activities = (s: Samples) => total(s, 'temporal_activity_execution_latency_seconds_count');
     expect(activities(workerAfter)).toBeGreaterThan(activities(workerBefore));
   });
+});
+
+describe('D4 the business gauges follow their causes', () => {
+  const file = async (over: Record<string, unknown> = {}) => {
+    const res = await stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(over), KEYS.intake);
+    expect(res.status).toBe(201);
+    return res.body.ticketId;
+  };
+  const timeline = async (id: string) => {
+    const r = await stack.http.get<{ timeline: { action: string; detail?: string }[] }>(
+      `/v1/complaints/${id}`,
+      KEYS.supervisor,
+    );
+    return r.status === 200 ? r.body.timeline : [];
+  };
+  /** Scrapes the API until `pick` of its figures is `want` (a gauge is read at every scrape here). */
+  const scrapeUntil = (pick: (s: Samples) => number, want: number, what: string, timeoutMs = 30_000) =>
+    eventually(
+      async () => {
+        const s = await scrape(stack.urls.apiMetrics);
+        return pick(s) === want ? s : undefined;
+      },
+      timeoutMs,
+      `${what} to be ${want}`,
+    );
+  const awaitingAck = (s: Samples, role: string) => value(s, 'closedloop_escalations_awaiting_ack', { role });
+
+  it('D4 a first-reply clock that breaches raises the breached-clock and breached-SLA gauges; its escalation waits for the supervisor', async () => {
+    const before = await scrape(stack.urls.apiMetrics);
+    const breached = (s: Samples, clock: string) => value(s, 'closedloop_open_clocks_breached', { clock });
+    const slaBreached = (s: Samples) => value(s, 'closedloop_open_complaints_sla_breached');
+    // policy-metrics.json: the first reply of a NO_SIGNAL complaint is due 8 s after intake.
+    const id = await file({ category: 'NO_SIGNAL' });
+    const breach = await eventually(
+      async () => (await timeline(id)).find((t) => t.action === 'CLOCK_BREACHED'),
+      60_000,
+      'the first-reply breach on the timeline',
+    );
+    expect(breach.detail).toBe('firstReply');
+    const after = await scrapeUntil(
+      (s) => breached(s, 'firstReply'),
+      breached(before, 'firstReply') + 1,
+      'closedloop_open_clocks_breached{clock="firstReply"}',
+    );
+    expect(slaBreached(after)).toBe(slaBreached(before) + 1);
+    for (const clock of ['acceptance', 'handling', 'escalationAck'])
+      expect(breached(after, clock)).toBe(breached(before, clock));
+    // A breach escalates one level (R5.2): level 1 of the ladder, the supervisor, must acknowledge it.
+    expect(awaitingAck(after, 'supervisor')).toBe(awaitingAck(before, 'supervisor') + 1);
+  }, 120_000);
+
+  it('D4 an escalation raises the awaiting-acknowledgement gauge of its role; the acknowledgement lowers it again', async () => {
+    const id = await file();
+    await eventually(
+      async () => ((await timeline(id)).length > 0 ? true : undefined),
+      30_000,
+      'the complaint in the read model',
+    );
+    const before = await scrape(stack.urls.apiMetrics);
+    const waiting = (s: Samples) => awaitingAck(s, 'supervisor');
+    const escalated = await stack.http.post(
+      `/v1/complaints/${id}/escalations`,
+      { level: 1, reason: '客户多次来电催促，请班组长跟进' },
+      KEYS.supervisor,
+    );
+    expect(escalated.status).toBe(202);
+    const raised = await scrapeUntil(
+      waiting,
+      waiting(before) + 1,
+      'closedloop_escalations_awaiting_ack{role="supervisor"}',
+    );
+    // Only the supervisor's rung moved.
+    expect(awaitingAck(raised, 'interface')).toBe(awaitingAck(before, 'interface'));
+    const acked = await stack.http.post(
+      `/v1/complaints/${id}/escalations/acknowledge`,
+      { level: 1, note: '班组长已接手' },
+      KEYS.supervisor,
+    );
+    expect(acked.status).toBe(200);
+    await scrapeUntil(waiting, waiting(before), 'closedloop_escalations_awaiting_ack{role="supervisor"}');
+  }, 120_000);
+
+  it('D4 a TMF621 event its listener refuses is outbox backlog until the listener takes it', async () => {
+    type Received = {
+      events: {
+        eventType: string;
+        listener: string;
+        deliveries: number;
+        body: { event: { troubleTicket: { id: string } } };
+      }[];
+      failed: number;
+    };
+    const sim = stack.urls.dispatcherSim;
+    if (!sim) throw new Error('the stack published no dispatcher simulator URL');
+    const received = async () => (await (await fetch(`${sim}/received.json`)).json()) as Received;
+    const externalId = uniqueExternalId('D4');
+    // A dispatching system subscribes to the creation of this one ticket (TMF621 hub, T3).
+    const hub = await fetch(`${stack.urls.api}/tmf-api/troubleTicket/v5/hub`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${KEYS.intake}`, 'content-type': 'application/json' },
+      body: JSON.stringify({
+        '@type': 'Hub',
+        callback: `${sim}/listener/metrics`,
+        query: `eventType=TroubleTicketCreateEvent&externalIdentifier.id=${externalId}`,
+      }),
+    });
+    expect(hub.status).toBe(201);
+    // The listener answers 503 to the next four deliveries: Temporal retries the delivery 1, 2, 4
+    // and 8 s apart, so the event waits in the outbox about 15 s before the fifth attempt lands.
+    const failedBefore = (await received()).failed;
+    const failing = await fetch(`${sim}/_sim/fail`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ count: 4 }),
+    });
+    expect(failing.status).toBe(200);
+    const before = await scrape(stack.urls.apiMetrics);
+    const backlog = (s: Samples) => value(s, 'closedloop_outbox_backlog', { kind: 'tmf_event' });
+
+    const id = await file({ externalId });
+    await scrapeUntil(backlog, backlog(before) + 1, 'closedloop_outbox_backlog{kind="tmf_event"}');
+    // While the listener refuses it, it stays counted (until the fifth attempt, ~15 s after the first).
+    await eventually(
+      async () => ((await received()).failed > failedBefore ? true : undefined),
+      30_000,
+      'a refused delivery at the listener',
+    );
+    expect(backlog(await scrape(stack.urls.apiMetrics))).toBe(backlog(before) + 1);
+    // Delivered at last: the backlog is back where it was, and the listener got the event once.
+    await scrapeUntil(backlog, backlog(before), 'closedloop_outbox_backlog{kind="tmf_event"}', 60_000);
+    const got = await received();
+    const events = got.events.filter((e) => e.listener === 'metrics' && e.body.event.troubleTicket.id === id);
+    expect(events.map((e) => [e.eventType, e.deliveries])).toEqual([['TroubleTicketCreateEvent', 1]]);
+    expect(got.failed).toBe(failedBefore + 4);
+  }, 120_000);
 });
