@@ -295,11 +295,21 @@ export interface Acting<T> {
   input: T;
 }
 
+/** A file kept elsewhere that a note points to (a photo, a drive-test export): never its content. */
+export interface NoteAttachment {
+  name: string;
+  /** http(s) link to the file */
+  url: string;
+  mimeType?: string;
+}
+
 export interface TimelineEntry {
   at: string;
   actor: string;
   action: string;
   detail?: string;
+  /** a note's attachment references (action NOTE) */
+  attachments?: NoteAttachment[];
 }
 
 export interface ComplaintView {

@@ -96,6 +96,8 @@ export function anonymiseView(view: ComplaintView): ComplaintView {
   if (v.vip) v.vip.profileId = ERASED;
   for (const p of v.policyHistory) p.reason = ERASED;
   for (const t of v.timeline) if (t.detail !== undefined) t.detail = ERASED;
+  // A note's attachment links may show the customer's home or papers, as on-site photos do.
+  for (const t of v.timeline) if (t.attachments) t.attachments = [];
   if (v.evidence?.bundle.complaint) v.evidence.bundle.complaint.description = ERASED;
   return scrubDeep(v, needles) as ComplaintView;
 }

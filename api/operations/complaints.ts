@@ -5,8 +5,10 @@
 // its handler in the workflow, its form in the console.
 import type { UpdateDefinition } from '@temporalio/common';
 import { z } from 'zod';
+import { HTTP_LINK, NOTE_MAX_ATTACHMENTS, NOTE_MAX_CHARS } from '../../domain/policy/complaint-checks';
 import {
   acknowledgeEscalationUpdate,
+  addNoteUpdate,
   applyPolicyUpdate,
   assignUpdate,
   closeCoordinationUpdate,
@@ -32,6 +34,7 @@ import {
   triageUpdate,
   type Acting,
   type ComplaintView,
+  type NoteInput,
 } from '../../workflows/complaint/contract';
 import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from '../on-site-schemas';
 import * as S from '../schemas';
@@ -48,6 +51,39 @@ const TAGS = ['complaints'] as const;
 export const TicketParams = z.object({
   id: S.TicketIdParam.describe('ticket id: CHANNEL-externalId'),
 });
+
+const LINK_MESSAGE = 'an http(s) link to the file (references only: the file stays where it is)';
+
+/** A person's note on the work record, with references to files kept elsewhere (issue 19, TMF621 note). */
+export const NoteSchema = z
+  .object({
+    text: z
+      .string()
+      .trim()
+      .min(1, 'must not be empty')
+      .max(NOTE_MAX_CHARS, `at most ${NOTE_MAX_CHARS} characters`)
+      .describe('what the person wants kept on the work record'),
+    attachments: z
+      .array(
+        z
+          .object({
+            name: z.string().trim().min(1, 'must not be empty').max(200, 'at most 200 characters'),
+            url: z
+              .url({ protocol: /^https?$/, error: LINK_MESSAGE })
+              .max(2000, 'at most 2000 characters')
+              .regex(HTTP_LINK, LINK_MESSAGE),
+            mimeType: z
+              .string()
+              .regex(/^[\w.+-]{1,60}\/[\w.+-]{1,60}$/, 'a MIME type such as image/jpeg')
+              .optional(),
+          })
+          .strict(),
+      )
+      .max(NOTE_MAX_ATTACHMENTS, `at most ${NOTE_MAX_ATTACHMENTS} attachment references`)
+      .optional()
+      .describe('links to photos, measurements, exports … kept elsewhere; never the file'),
+  })
+  .strict() satisfies z.ZodType<NoteInput>;
 
 /** One human action: a workflow update with a validated body, answered with the complaint. */
 export interface ComplaintAction extends Operation {
@@ -148,6 +184,19 @@ export const COMPLAINT_ACTIONS: readonly ComplaintAction[] = [
     update: recordFindingsUpdate,
     body: S.FindingsSchema,
     roles: WORKERS,
+  }),
+  action({
+    action: 'notes',
+    operationId: 'addNote',
+    summary: "Add a note to the complaint's work record, with references (links) to files kept elsewhere",
+    description:
+      'At any stage before CLOSED. The note goes on the timeline (NOTE) with the person who wrote it; ' +
+      'an attachment is a name and an http(s) link, never the file. TMF621 PATCH note/attachment is this action.',
+    audit: 'NOTE',
+    update: addNoteUpdate,
+    body: NoteSchema,
+    roles: WORKERS,
+    note: 'a note on the work record, attachments by link (TMF621 note, attachment)',
   }),
   action({
     action: 'on-site-tests',

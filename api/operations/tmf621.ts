@@ -120,7 +120,8 @@ export const patchTroubleTicket = op({
   path: `${TMF_BASE}/troubleTicket/{id}`,
   tags: TAGS,
   ...TMF_ERRORS,
-  summary: 'TMF621: change the status (or record findings) as the workflow action it stands for',
+  summary:
+    'TMF621: change the status, record findings or add a note (with attachment references) as the workflow action it stands for',
   description:
     'application/merge-patch+json (or application/json). One action per PATCH; answers 409 with the reason when the procedure does not allow it, 400 naming the field.',
   ...roles(WORKERS, 'complaint'),

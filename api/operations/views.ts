@@ -155,7 +155,16 @@ const viewFields = {
   clocks: z.array(ClockViewSchema),
   slaBreached: z.boolean(),
   timeline: z.array(
-    z.looseObject({ at: instant, actor: z.string(), action: z.string(), detail: z.string().optional() }),
+    z.looseObject({
+      at: instant,
+      actor: z.string(),
+      action: z.string(),
+      detail: z.string().optional(),
+      attachments: z
+        .array(z.looseObject({ name: z.string(), url: z.string(), mimeType: z.string().optional() }))
+        .optional()
+        .describe("a note's attachment references (action NOTE): links, never the files"),
+    }),
   ),
   closedAt: instant.optional(),
 };

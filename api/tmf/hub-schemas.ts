@@ -4,10 +4,13 @@
 import { z } from 'zod';
 import { MAX_HUB_QUERY } from '../../domain/tmf/hub-query';
 
-/** Hub_FVO: the callback the events are posted to and the TMF630 query that selects them. */
+/**
+ * Hub_FVO: the callback the events are posted to and the TMF630 query that selects them. `@type`
+ * is required, as the document's Extensible requires it (the T5 fuzz sends hubs without it).
+ */
 export const HubCreateSchema = z
   .strictObject({
-    '@type': z.literal('Hub').optional(),
+    '@type': z.literal('Hub', { error: "must be 'Hub'" }),
     '@baseType': z.string().max(100).optional(),
     '@schemaLocation': z.string().max(2000).optional(),
     callback: z

@@ -137,8 +137,16 @@ const note = (id: string, author: string, date: string, text: string): Json => (
   text,
 });
 
-/** The work record as notes: the intake's remark, triage, verifications, findings, resolution, replies. */
-function notesOf(view: ComplaintView): Json[] {
+/** The notes people added (timeline NOTE, through /v1 or a TMF PATCH), numbered in their order. */
+function addedNotes(view: ComplaintView) {
+  return view.timeline.filter((e) => e.action === 'NOTE').map((e, i) => ({ id: `note-${i + 1}`, entry: e }));
+}
+
+/**
+ * The work record as notes: the intake's remark, triage, verifications, findings, resolution,
+ * replies, then the notes people added (`note-<n>`).
+ */
+export function notesOf(view: ComplaintView): Json[] {
   const out: Json[] = [];
   const extra = intakeRemark(view.input.extra);
   if (extra) out.push(note('intake', view.input.submittedBy, view.input.receivedAt, extra));
@@ -157,6 +165,7 @@ function notesOf(view: ComplaintView): Json[] {
   view.replies.forEach((r, i) =>
     out.push(note(`reply-${i + 1}`, r.by, r.at, `${r.kind} reply by ${r.method}: ${r.summary}`)),
   );
+  for (const { id, entry } of addedNotes(view)) out.push(note(id, entry.actor, entry.at, entry.detail ?? ''));
   return out;
 }
 
@@ -175,10 +184,13 @@ export function requestedResolutionOf(extra: string | undefined): string | undef
   return line?.slice(REQUESTED_RESOLUTION_PREFIX.length).trim() || undefined;
 }
 
-/** Recordings and signatures by reference (the link /v1 serves them at), never their content. */
-function attachmentsOf(view: ComplaintView): Json[] {
+/**
+ * Recordings and signatures by reference (the link /v1 serves them at), then the references the
+ * notes carry (`note-<n>-<k>`, the link as given, with its MIME type when known); never content.
+ */
+export function attachmentsOf(view: ComplaintView): Json[] {
   const base = `/v1/complaints/${encodeURIComponent(view.ticketId)}`;
-  return view.consentEvidence.map((e) => {
+  const evidence = view.consentEvidence.map((e): Json => {
     const signature = e.kind === 'signature';
     return {
       '@type': 'AttachmentRef',
@@ -189,6 +201,18 @@ function attachmentsOf(view: ComplaintView): Json[] {
       url: `${base}/${signature ? 'signatures' : 'recordings'}/${encodeURIComponent(e.id)}`,
     };
   });
+  const linked = addedNotes(view).flatMap(({ id, entry }) =>
+    (entry.attachments ?? []).map((a, k): Json => ({
+      '@type': 'AttachmentRef',
+      id: `${id}-${k + 1}`,
+      '@referredType': 'Attachment',
+      name: a.name,
+      description: `attached to ${id} by ${entry.actor} at ${entry.at}`,
+      url: a.url,
+      ...(a.mimeType ? { mimeType: a.mimeType } : {}),
+    })),
+  );
+  return [...evidence, ...linked];
 }
 
 /** Repeats (R6.2) and the mass incident (R8.4) the complaint belongs to. */

@@ -16,6 +16,7 @@ import { Dashboard } from './pages/Dashboard';
 import { Privacy } from './pages/Privacy';
 import { GuaranteeTests } from './pages/GuaranteeTests';
 import { HotList } from './pages/HotList';
+import { Incidents } from './pages/Incidents';
 import { DeadLetters } from './pages/DeadLetters';
 import { Reports } from './pages/Reports';
 import { NoRole, SignIn } from './pages/SignIn';
@@ -163,6 +164,8 @@ function Page({ session }: { session: Session }) {
       return <GuaranteeTests />;
     case 'hot-complaints':
       return <HotList />;
+    case 'incidents':
+      return <Incidents id={parts[1]} />;
     case 'tmf-dead-letters':
       return <DeadLetters />;
     case undefined:
@@ -212,6 +215,7 @@ function TopBar({ session }: { session?: Session }) {
           {session.can('GET /v1/hot-complaints') && item('/hot-complaints', t.e('nav', 'hot'))}
           {(session.hasRole('supervisor') || session.hasRole('interface') || session.hasRole('admin')) &&
             item('/dashboard', t('nav.dashboard'))}
+          {session.can('GET /v1/incidents') && item('/incidents', t.e('nav', 'incidents'))}
           {session.can('GET /v1/reports') && item('/reports', t('nav.reports'))}
           {session.can('GET /v1/admin/privacy/requests') && item('/privacy', t.e('nav', 'privacy'))}
           {session.can('GET /v1/guarantee-tests') && item('/guarantee-tests', t.e('nav', 'guaranteeTests'))}

@@ -384,6 +384,26 @@ export interface paths {
     patch?: never;
     trace?: never;
   };
+  '/v1/complaints/{id}/notes': {
+    parameters: {
+      query?: never;
+      header?: never;
+      path?: never;
+      cookie?: never;
+    };
+    get?: never;
+    put?: never;
+    /**
+     * Add a note to the complaint's work record, with references (links) to files kept elsewhere
+     * @description Roles: handler, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. At any stage before CLOSED. The note goes on the timeline (NOTE) with the person who wrote it; an attachment is a name and an http(s) link, never the file. TMF621 PATCH note/attachment is this action. Answers 409 when the action does not fit the complaint's current stage.
+     */
+    post: operations['addNote'];
+    delete?: never;
+    options?: never;
+    head?: never;
+    patch?: never;
+    trace?: never;
+  };
   '/v1/complaints/{id}/on-site-tests': {
     parameters: {
       query?: never;
@@ -1572,7 +1592,7 @@ export interface paths {
     options?: never;
     head?: never;
     /**
-     * TMF621: change the status (or record findings) as the workflow action it stands for
+     * TMF621: change the status, record findings or add a note (with attachment references) as the workflow action it stands for
      * @description Roles: handler, supervisor, interface. Handlers: assigned to them or their team; departments: transferred to them; VIP managers: VIP complaints; intake: what it filed. application/merge-patch+json (or application/json). One action per PATCH; answers 409 with the reason when the procedure does not allow it, 400 naming the field.
      */
     patch: operations['patchTroubleTicket'];
@@ -2144,6 +2164,14 @@ export interface components {
         actor: string;
         action: string;
         detail?: string;
+        /** @description a note's attachment references (action NOTE): links, never the files */
+        attachments?: ({
+          name: string;
+          url: string;
+          mimeType?: string;
+        } & {
+          [key: string]: unknown;
+        })[];
       } & {
         [key: string]: unknown;
       })[];
@@ -3522,6 +3550,50 @@ export interface operations {
           checked: string;
           found: string;
           onSite?: boolean;
+        };
+      };
+    };
+    responses: {
+      /** @description the complaint after the action */
+      200: {
+        headers: {
+          [name: string]: unknown;
+        };
+        content: {
+          'application/json': components['schemas']['ComplaintView'];
+        };
+      };
+      400: components['responses']['Error400'];
+      401: components['responses']['Error401'];
+      403: components['responses']['Error403'];
+      404: components['responses']['Error404'];
+      409: components['responses']['Error409'];
+      429: components['responses']['Error429'];
+      503: components['responses']['Error503'];
+      default: components['responses']['Error'];
+    };
+  };
+  addNote: {
+    parameters: {
+      query?: never;
+      header?: never;
+      path: {
+        /** @description ticket id: CHANNEL-externalId */
+        id: string;
+      };
+      cookie?: never;
+    };
+    requestBody: {
+      content: {
+        'application/json': {
+          /** @description what the person wants kept on the work record */
+          text: string;
+          /** @description links to photos, measurements, exports … kept elsewhere; never the file */
+          attachments?: {
+            name: string;
+            url: string;
+            mimeType?: string;
+          }[];
         };
       };
     };
@@ -6830,10 +6902,30 @@ export interface operations {
             value: string | boolean;
           }[];
           note?: {
-            [key: string]: unknown;
+            /** @constant */
+            '@type': 'Note';
+            '@baseType'?: string;
+            '@schemaLocation'?: string;
+            id?: string;
+            author?: string;
+            /** Format: date-time */
+            date?: string;
+            text?: string;
           }[];
           attachment?: {
-            [key: string]: unknown;
+            /** @enum {string} */
+            '@type': 'AttachmentRef' | 'Attachment';
+            '@baseType'?: string;
+            '@schemaLocation'?: string;
+            '@referredType'?: string;
+            id?: string;
+            href?: string;
+            name?: string;
+            description?: string;
+            url?: string;
+            mimeType?: string;
+            attachmentType?: string;
+            content?: string;
           }[];
         };
         'application/merge-patch+json': {
@@ -6859,10 +6951,30 @@ export interface operations {
             value: string | boolean;
           }[];
           note?: {
-            [key: string]: unknown;
+            /** @constant */
+            '@type': 'Note';
+            '@baseType'?: string;
+            '@schemaLocation'?: string;
+            id?: string;
+            author?: string;
+            /** Format: date-time */
+            date?: string;
+            text?: string;
           }[];
           attachment?: {
-            [key: string]: unknown;
+            /** @enum {string} */
+            '@type': 'AttachmentRef' | 'Attachment';
+            '@baseType'?: string;
+            '@schemaLocation'?: string;
+            '@referredType'?: string;
+            id?: string;
+            href?: string;
+            name?: string;
+            description?: string;
+            url?: string;
+            mimeType?: string;
+            attachmentType?: string;
+            content?: string;
           }[];
         };
       };
@@ -7166,7 +7278,7 @@ export interface operations {
       content: {
         'application/json': {
           /** @constant */
-          '@type'?: 'Hub';
+          '@type': 'Hub';
           '@baseType'?: string;
           '@schemaLocation'?: string;
           /**

@@ -96,13 +96,15 @@ async function send(method: string, path: string, body?: unknown, token = getTok
   return res;
 }
 
-export async function api<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
+export async function api<T>(method: 'GET' | 'POST' | 'PUT', path: string, body?: unknown): Promise<T> {
   const res = await send(method, path, body);
   return (await res.json()) as T;
 }
 
 export const get = <T>(path: string) => api<T>('GET', path);
 export const post = <T>(path: string, body: unknown) => api<T>('POST', path, body);
+/** PUT replaces a resource's part, e.g. a report draft's written analysis (R9.4). */
+export const put = <T>(path: string, body: unknown) => api<T>('PUT', path, body);
 
 /** A file the API serves to authorised people only (CSV, HTML report, recording) as a blob. */
 export async function getBlob(path: string): Promise<Blob> {

@@ -187,3 +187,48 @@ export function checkRecordOnSiteResult(
     )
   );
 }
+
+/** The longest note on the work record, in characters (UTF-16 code units, as the API counts). */
+export const NOTE_MAX_CHARS = 2000;
+/** Attachment references one note may carry. */
+export const NOTE_MAX_ATTACHMENTS = 5;
+/** An http(s) link with a host: what a note's attachment reference points to (no file:, data: …). */
+export const HTTP_LINK = /^https?:\/\/[^\s/?#@]+(?:[/?#]\S*)?$/i;
+
+/** A note as the check needs it (the contract's NoteInput, without importing the workflow). */
+export interface NoteFacts {
+  text: unknown;
+  attachments?: { name?: unknown; url?: unknown }[];
+}
+
+/**
+ * What is wrong with a note, or undefined: 1 to 2000 characters of text, at most 5 attachment
+ * references, each with a name and an http(s) link (references only: the file stays where it is).
+ */
+export function noteProblem(note: NoteFacts): string | undefined {
+  const text = typeof note.text === 'string' ? note.text.trim() : '';
+  if (!text) return 'a note needs its text';
+  if (text.length > NOTE_MAX_CHARS) return `a note is at most ${NOTE_MAX_CHARS} characters`;
+  const attachments = note.attachments ?? [];
+  if (!Array.isArray(attachments)) return 'attachments: a list of references';
+  if (attachments.length > NOTE_MAX_ATTACHMENTS)
+    return `at most ${NOTE_MAX_ATTACHMENTS} attachment references per note`;
+  for (const [i, a] of attachments.entries()) {
+    // Read defensively: the validator also sees what did not come through the API's schema.
+    const name: unknown = (a as { name?: unknown } | null)?.name;
+    const url: unknown = (a as { url?: unknown } | null)?.url;
+    if (typeof name !== 'string' || !name.trim()) return `attachment ${i + 1}: it needs a name`;
+    if (typeof url !== 'string' || !HTTP_LINK.test(url))
+      return `attachment ${i + 1} (${name.slice(0, 60)}): the url must be an http(s) link to the file`;
+  }
+  return undefined;
+}
+
+/**
+ * A note on the work record (TMF621 note, issue 19), at any stage before CLOSED: a closed
+ * complaint's record is final (retention anonymises it, and its workflow ends after the care
+ * callback), so a later remark belongs to a reopened round or a new complaint.
+ */
+export function checkNote(f: LifecycleFacts, note: NoteFacts): string | undefined {
+  return checkOpen(f, 'add a note to') ?? noteProblem(note);
+}

@@ -3,7 +3,11 @@
 // resolved and closed through the actions, and the dispatcher simulator (infra/dispatcher-sim)
 // shows what reached it: every event once by its id, fitting the published v5.0.1 schemas; the
 // failures it was told to make retried; a listener that is always down in the dead letters; the
-// work-order reply once at resolve and once at close; and exactly once across a worker crash.
+// work-order reply once at resolve and once at close; and exactly once across a worker crash. Then
+// the paths that need more of the stack: a customer the Twilio simulator never lets answer (the
+// InformationRequired event), a reassignment and a major complaint (AttributeValueChange), and
+// GREEN_NET, whose reply goes back through its hub.
+import path from 'node:path';
 import { DEV_DEFAULTS } from '../../infra/stack/product-env';
 import { uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
@@ -17,6 +21,8 @@ beforeAll(async () => {
   const keys = JSON.parse(DEV_DEFAULTS.API_KEYS) as Record<string, unknown>;
   stack = await startTestStack({
     RATE_LIMIT_PER_MINUTE: '1000000',
+    // contacts at any hour with short waits: a customer who never answers is given up on in seconds
+    POLICY_FILE: path.resolve(__dirname, '../fixtures/policy-tmf-hub.json'),
     // 1 s, 2 s, 4 s apart: a listener down for good is DEAD after about 7 s
     TMF_EVENT_MAX_ATTEMPTS: '4',
     API_KEYS: JSON.stringify({ ...keys, [ADMIN]: { user: 'admin.tmf', roles: ['admin'] } }),
@@ -47,13 +53,13 @@ async function tmf<T = Json>(
   return { status: res.status, body: (text ? JSON.parse(text) : '') as T };
 }
 
-function ticketBody(externalId: string): Json {
+function ticketBody(externalId: string, owner = 'EMOS', callback = uniqueMobile()): Json {
   return {
     '@type': 'TroubleTicket',
     description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
     severity: 'Minor',
     ticketType: 'DROPPED_CALLS',
-    externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner: 'EMOS' }],
+    externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner }],
     relatedParty: [
       {
         '@type': 'RelatedPartyRefOrPartyRoleRef',
@@ -61,7 +67,7 @@ function ticketBody(externalId: string): Json {
         partyOrPartyRole: {
           '@type': 'PartyRef',
           id: 'customer',
-          contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: uniqueMobile() }],
+          contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: callback }],
         },
       },
     ],
@@ -82,7 +88,13 @@ interface SimEvent {
   eventType: string;
   listener: string;
   deliveries: number;
-  body: { event: { troubleTicket: Json & { id: string; status: string } } };
+  body: {
+    description?: string;
+    event: {
+      troubleTicket: Json & { id: string; status: string; severity?: string };
+      informationRequired?: { op: string; path: string };
+    };
+  };
 }
 interface SimReply {
   key: string;
@@ -142,6 +154,7 @@ describe('T3 hub subscriptions and T4 the work-order reply', () => {
     const down = await tmf('POST', '/hub', {
       key: KEYS.intake,
       body: {
+        '@type': 'Hub',
         callback: `${sim}/listener/down?fail=always`,
         query: `eventType=TroubleTicketCreateEvent&externalIdentifier.id=${externalId}`,
       },
@@ -294,13 +307,15 @@ describe('T3 hub subscriptions and T4 the work-order reply', () => {
     expect(schemaProblems('Error', gone.body)).toEqual([]);
   }, 300_000);
 
-  it('T3 a hub with a query ClosedLoop does not filter on, or no callback, is refused with the TMF Error', async () => {
+  it('T3 a hub with a query ClosedLoop does not filter on, or no callback, or no @type, is refused with the TMF Error', async () => {
     for (const body of [
-      { callback: `${sim}/listener/x`, query: 'sort=id' },
-      { callback: `${sim}/listener/x`, query: 'status=done' },
-      { query: 'status=resolved' },
-      { callback: 'ftp://example.org/x' },
-      { callback: `${sim}/listener/x`, extra: 1 },
+      { '@type': 'Hub', callback: `${sim}/listener/x`, query: 'sort=id' },
+      { '@type': 'Hub', callback: `${sim}/listener/x`, query: 'status=done' },
+      { '@type': 'Hub', query: 'status=resolved' },
+      { '@type': 'Hub', callback: 'ftp://example.org/x' },
+      { '@type': 'Hub', callback: `${sim}/listener/x`, extra: 1 },
+      // Hub_FVO is Extensible: the document requires its @type
+      { callback: `${sim}/listener/x` },
     ]) {
       const r = await tmf('POST', '/hub', { key: KEYS.intake, body });
       expect(r.status).toBe(400);
@@ -335,4 +350,199 @@ describe('T3 hub subscriptions and T4 the work-order reply', () => {
     ]);
     expect(schemaProblems('TroubleTicketCreateEvent', events[0]!.body)).toEqual([]);
   }, 400_000);
+});
+
+/** The ticket's entries of the /v1 timeline with that action, once there are `n` of them. */
+const entries = (id: string, action: string, n = 1) =>
+  eventually(async () => {
+    const t = (await timeline(id)).filter((e) => e.action === action);
+    return t.length >= n ? t : undefined;
+  }, 90_000);
+
+describe('T3 T4 the event paths that need the customer, the supervisors and a hub channel', () => {
+  it('T3 a customer who cannot be reached on the callback number: the dispatcher hears TroubleTicketInformationRequiredEvent asking for another number', async () => {
+    const externalId = uniqueExternalId('HUBI');
+    const id = `EMOS-${externalId}`;
+    const number = uniqueMobile();
+    // The Twilio simulator's customer who never picks up nor answers the SMS (contact-paths.test.ts).
+    const scripted = await fetch(`${stack.urls.twilioSim}/_sim/customers/${encodeURIComponent(number)}`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ call: 'no-answer' }),
+    });
+    expect(scripted.ok).toBe(true);
+    await subscribe(
+      'info',
+      `eventType=TroubleTicketInformationRequiredEvent&externalIdentifier.id=${externalId}`,
+    );
+    const created = await tmf('POST', '/troubleTicket', {
+      key: KEYS.intake,
+      body: ticketBody(externalId, 'EMOS', number),
+    });
+    expect(created.status).toBe(201);
+    expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
+    const contact = await stack.http.post(
+      `/v1/complaints/${id}/contact`,
+      {
+        purpose: 'FIRST_REPLY',
+        channel: 'SMS_ONLY',
+        message: '您反映的室内信号问题已受理，正在处理，请回复1确认',
+      },
+      KEYS.supervisor,
+    );
+    expect(contact.status).toBe(200);
+
+    // The contact gives up (no answer to the SMS within the policy's 15 s): CONTACT_FAILED …
+    const [failed] = await entries(id, 'CONTACT_FAILED');
+    expect(failed!.detail).toMatch(/^FIRST_REPLY round 1/);
+    // … and the dispatcher is asked for a working number, once, fitting the published schema.
+    const events = await eventually(async () => {
+      const e = await eventsOf(id, 'info');
+      return e.length ? e : undefined;
+    }, 60_000);
+    expect(events.map((e) => [e.eventType, e.deliveries])).toEqual([
+      ['TroubleTicketInformationRequiredEvent', 1],
+    ]);
+    const body = events[0]!.body;
+    expect(schemaProblems('TroubleTicketInformationRequiredEvent', body)).toEqual([]);
+    expect(body.event.informationRequired).toEqual({
+      op: 'replace',
+      path: '/troubleTicketCharacteristic/callbackNumber',
+    });
+    expect(body.description).toMatch(/could not be reached on the callback number/);
+    // No personal number travels in an event: the dispatcher reads the ticket with its credentials.
+    expect(JSON.stringify(body)).not.toContain(number);
+  }, 240_000);
+
+  it('T3 a reassignment and a complaint marked major: TroubleTicketAttributeValueChangeEvent with the new assignee and severity', async () => {
+    const externalId = uniqueExternalId('HUBA');
+    const id = `EMOS-${externalId}`;
+    await subscribe(
+      'attrs',
+      `eventType=TroubleTicketAttributeValueChangeEvent&externalIdentifier.id=${externalId}`,
+    );
+    const created = await tmf('POST', '/troubleTicket', { key: KEYS.intake, body: ticketBody(externalId) });
+    expect(created.status).toBe(201);
+    expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
+    const assigned = await stack.http.post(
+      `/v1/complaints/${id}/assign`,
+      { assignee: 'handler.zhao', team: 'haidian-east', reason: '转给片区网优工程师' },
+      KEYS.supervisor,
+    );
+    expect(assigned.status).toBe(200);
+    const major = await stack.http.post(
+      `/v1/complaints/${id}/major`,
+      { reason: '同一小区一周内多次掉话投诉，客户要求上级答复' },
+      KEYS.supervisor,
+    );
+    expect(major.status).toBe(200);
+
+    const charOf = (e: SimEvent, name: string) =>
+      (
+        e.body.event.troubleTicket.troubleTicketCharacteristic as
+          { name: string; value: unknown }[] | undefined
+      )?.find((c) => c.name === name)?.value;
+    const seq = (e: SimEvent) => Number(e.eventId.split(':').at(-1));
+    const events = await eventually(async () => {
+      const e = await eventsOf(id, 'attrs');
+      return e.some((x) => x.body.event.troubleTicket.severity === 'Critical') ? e : undefined;
+    }, 60_000);
+    events.sort((a, b) => seq(a) - seq(b));
+    const ids = events.map((e) => e.eventId);
+    expect(new Set(ids).size).toBe(ids.length);
+    for (const e of events) {
+      expect(e.eventType).toBe('TroubleTicketAttributeValueChangeEvent');
+      expect(e.deliveries).toBe(1);
+      expect(schemaProblems('TroubleTicketAttributeValueChangeEvent', e.body)).toEqual([]);
+    }
+    // The reassignment: the new handler and team, with the timeline entry as the reason.
+    const reassigned = events.find((e) => charOf(e, 'assignee') === 'handler.zhao');
+    expect(reassigned).toBeDefined();
+    expect(charOf(reassigned!, 'team')).toBe('haidian-east');
+    expect(reassigned!.body.event.troubleTicket.severity).toBe('Minor');
+    expect(reassigned!.body.description).toMatch(/^ASSIGNED: handler\.zhao/);
+    // Marked major (R5.3): severity Critical, told once, after the reassignment.
+    const critical = events.filter((e) => e.body.event.troubleTicket.severity === 'Critical');
+    expect(critical).toHaveLength(1);
+    expect(seq(critical[0]!)).toBeGreaterThan(seq(reassigned!));
+    expect((await timeline(id)).map((e) => e.action)).toContain('MARKED_MAJOR');
+  }, 240_000);
+
+  it('T4 GREEN_NET takes the work-order reply through its hub: the ResolvedEvent and the closing StatusChangeEvent carry it, the timeline says via hub', async () => {
+    const externalId = uniqueExternalId('HUBG');
+    const id = `GREEN_NET-${externalId}`;
+    const hub = await subscribe('green', `channel.id=GREEN_NET&externalIdentifier.id=${externalId}`);
+    const created = await tmf('POST', '/troubleTicket', {
+      key: KEYS.intake,
+      body: ticketBody(externalId, 'GREEN_NET'),
+    });
+    expect(created.status).toBe(201);
+    expect(created.body.id).toBe(id);
+    expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
+    expect(
+      (
+        await patch(id, {
+          troubleTicketCharacteristic: chars({ checked: '话统与告警', found: '服务小区退服' }),
+        })
+      ).status,
+    ).toBe(200);
+    const resolved = await patch(id, {
+      status: 'resolved',
+      statusChangeReason: '恢复小区后信号正常，已复测',
+      troubleTicketCharacteristic: chars({ rootCause: '小区退服', actions: '恢复小区并复测' }),
+    });
+    expect(resolved.status).toBe(200);
+    const reply = await stack.http.post(
+      `/v1/complaints/${id}/replies`,
+      {
+        kind: 'FINAL',
+        method: 'PHONE',
+        summary: '电话告知已恢复，客户确认',
+        customerConfirmed: true,
+        satisfied: true,
+      },
+      KEYS.supervisor,
+    );
+    expect(reply.status).toBe(200);
+    expect((await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' })).status).toBe(200);
+
+    // The timeline: both steps' replies sent through the hub, to the hub that took them.
+    const sent = await entries(id, 'WORK_ORDER_REPLY_SENT', 2);
+    const details = sent.map((e) => e.detail ?? '').join('\n');
+    expect(details).toContain(`${id}:reply:resolve:1 via hub to hub ${hub}`);
+    expect(details).toContain(`${id}:reply:close:1 via hub to hub ${hub}`);
+    expect((await timeline(id)).map((e) => e.action)).not.toContain('WORK_ORDER_REPLY_FAILED');
+
+    // The hub got the reply in the events themselves: notes and characteristics, once each.
+    const events = await eventually(async () => {
+      const e = await eventsOf(id, 'green');
+      return e.some((x) => x.body.event.troubleTicket.status === 'closed') ? e : undefined;
+    }, 60_000);
+    const keyOf = (e: SimEvent) =>
+      (
+        e.body.event.troubleTicket.troubleTicketCharacteristic as
+          { name: string; value: unknown }[] | undefined
+      )?.find((c) => c.name === 'workOrderReplyKey')?.value;
+    const carrying = events.filter((e) => keyOf(e) !== undefined);
+    expect(carrying.map((e) => [e.eventType, keyOf(e), e.deliveries]).sort()).toEqual(
+      [
+        ['TroubleTicketResolvedEvent', `${id}:reply:resolve:1`, 1],
+        ['TroubleTicketStatusChangeEvent', `${id}:reply:close:1`, 1],
+      ].sort(),
+    );
+    for (const e of carrying) {
+      expect(schemaProblems(e.eventType, e.body)).toEqual([]);
+      const notes = (e.body.event.troubleTicket.note as { text: string }[]).map((n) => n.text);
+      expect(notes).toEqual(
+        expect.arrayContaining(['checked: 话统与告警', 'found: 服务小区退服', 'rootCause: 小区退服']),
+      );
+    }
+    const closing = carrying.find((e) => e.eventType === 'TroubleTicketStatusChangeEvent')!;
+    expect(closing.body.event.troubleTicket.status).toBe('closed');
+    expect(JSON.stringify(closing.body.event.troubleTicket.note)).toContain(
+      'customerTold: 电话告知已恢复，客户确认',
+    );
+    // Nothing went to an HTTP reply endpoint: GREEN_NET has none.
+    expect((await received()).replies.filter((r) => r.body.ticketId === id)).toEqual([]);
+  }, 240_000);
 });

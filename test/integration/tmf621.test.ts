@@ -280,6 +280,92 @@ describe('T2 status and statusChangeHistory follow the procedure; refusals are T
     const actions = v1.body.timeline.map((t) => t.action);
     for (const a of ['TRIAGED', 'CLOCK_PAUSED', 'CLOCK_RESUMED', 'FINDINGS', 'RESOLVED', 'CLOSED'])
       expect(actions).toContain(a);
+
+    // A closed complaint's record is final: a note now is refused by the workflow with its reason.
+    const late = await patch(id, { note: [{ '@type': 'Note', text: '闭环后补充：客户来电致谢' }] });
+    expect(late.status).toBe(409);
+    expect(late.problems).toEqual([]);
+    expect(String(late.body.reason)).toMatch(/cannot add a note to a closed complaint/);
+  });
+
+  it("T2 a person's note with an attachment reference through PATCH: on the /v1 timeline and the ticket; a bad link is a 400 naming the field", async () => {
+    const created = await tmf('POST', '/troubleTicket', { body: ticketBody(), key: KEYS.intake });
+    const id = String(created.body.id);
+    await eventually(async () =>
+      (await stack.http.get(`/v1/complaints/${id}`, KEYS.supervisor)).status === 200 ? 1 : undefined,
+    );
+    type Ticket = { note: Json[]; attachment: Json[] };
+    const before = (await tmf<Json & Ticket>('GET', `/troubleTicket/${id}`)).body;
+    const text = '客户补充：周末在家，可上门复测；室内测试截图见附件';
+    const shot = {
+      '@type': 'AttachmentRef',
+      name: '室内测试截图.png',
+      url: 'https://files.operator.example/closedloop/shot-1.png',
+      mimeType: 'image/png',
+    };
+    // A merge patch sends the whole list: the notes on the ticket and the new one.
+    const body = {
+      note: [...before.note, { '@type': 'Note', text, author: 'Mr. N. Bene', date: '2020-11-20T08:00:00Z' }],
+      attachment: [...before.attachment, shot],
+    };
+    const added = await patch(id, body);
+    expect(added.status).toBe(200);
+    expect(added.problems).toEqual([]);
+    const ticket = added.body as Json & Ticket;
+    expect(ticket.note).toHaveLength(before.note.length + 1);
+    const note = ticket.note.at(-1)!;
+    expect(note).toMatchObject({ '@type': 'Note', id: 'note-1', text });
+    expect(ticket.attachment).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ '@type': 'AttachmentRef', id: 'note-1-1', name: shot.name, url: shot.url }),
+      ]),
+    );
+    // The record says who sent it and when ClosedLoop recorded it (R10.2), not what the caller wrote.
+    const v1 = await stack.http.get<{ timeline: Json[] }>(`/v1/complaints/${id}`, KEYS.supervisor);
+    const entry = v1.body.timeline.find((e) => e.action === 'NOTE')!;
+    expect(entry).toMatchObject({
+      actor: 'supervisor.wang',
+      detail: text,
+      attachments: [{ name: shot.name, url: shot.url, mimeType: 'image/png' }],
+    });
+    expect(note).toMatchObject({ author: 'supervisor.wang', date: entry.at });
+    expect(Date.parse(String(note.date))).toBeGreaterThan(Date.parse('2026-01-01T00:00:00Z'));
+    const read = await tmf<Json & Ticket>('GET', `/troubleTicket/${id}`);
+    expect(read.problems).toEqual([]);
+    expect(read.body.note.at(-1)).toEqual(note);
+
+    // The same patch again adds nothing: the note and its reference are on the ticket already.
+    const again = await patch(id, body);
+    expect(again.status).toBe(200);
+    expect((again.body as Json & Ticket).note).toHaveLength(ticket.note.length);
+    expect((again.body as Json & Ticket).attachment).toHaveLength(ticket.attachment.length);
+
+    // A link that is not http(s), and content instead of a link: 400 TMF Errors naming the field.
+    const bad = await patch(id, {
+      note: [{ '@type': 'Note', text: '另一张截图' }],
+      attachment: [{ ...shot, url: 'javascript:alert(1)' }],
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.problems).toEqual([]);
+    expect(bad.body).toMatchObject({ '@type': 'Error', code: 'validation_failed', status: '400' });
+    expect(String(bad.body.reason)).toMatch(/^attachment\[0\]\.url: an http\(s\) link/);
+    const content = await patch(id, {
+      attachment: [{ '@type': 'Attachment', name: 'x.png', content: 'AAAA' }],
+    });
+    expect(content.status).toBe(400);
+    expect(String(content.body.reason)).toMatch(/attachment\.0\.content: ClosedLoop keeps references only/);
+
+    // The same action through /v1, for the people who work the complaint only.
+    const direct = await stack.http.post<{ timeline: Json[] }>(
+      `/v1/complaints/${id}/notes`,
+      { text: '已与客户约定周六上午上门' },
+      KEYS.supervisor,
+    );
+    expect(direct.status).toBe(200);
+    expect(direct.body.timeline.filter((e) => e.action === 'NOTE')).toHaveLength(2);
+    expect(
+      (await stack.http.post(`/v1/complaints/${id}/notes`, { text: '系统不应能写备注' }, KEYS.intake)).status,
+    ).toBe(403);
   });
 
   it('T2 changes the procedure has no action for are refused with the reason; roles as /v1', async () => {
@@ -289,7 +375,15 @@ describe('T2 status and statusChangeHistory follow the procedure; refusals are T
       [{ status: 'cancelled' }, 409],
       [{ status: 'rejected' }, 409],
       [{ description: 'changed' }, 400],
-      [{ note: [{ '@type': 'Note', text: 'hello' }] }, 400],
+      [
+        {
+          note: [
+            { '@type': 'Note', text: 'one' },
+            { '@type': 'Note', text: 'two' },
+          ],
+        },
+        400,
+      ],
       [{ colour: 'red' }, 400],
     ] as const) {
       const r = await patch(id, body);
@@ -388,6 +482,18 @@ describe('T5 the TMF operations fuzzed from the published document', () => {
   it('T5 malformed and hostile requests: no 5xx, no hang, every 4xx a TMF Error, every 2xx conformant, no state change', async () => {
     const sample = await tmf('POST', '/troubleTicket', { body: ticketBody(), key: KEYS.intake });
     const id = String(sample.body.id);
+    // A hub of the intake system among the ids, so that reading and deleting one is tried too; its
+    // query matches no ticket, so no event is ever posted to its (unused) callback.
+    const hub = await tmf('POST', '/hub', {
+      key: KEYS.intake,
+      body: {
+        '@type': 'Hub',
+        callback: 'http://127.0.0.1:9/listener/fuzz',
+        query: 'externalIdentifier.id=FUZZ-NONE',
+      },
+    });
+    expect(hub.status).toBe(201);
+    const hubId = String(hub.body.id);
     const snapshot = async () => {
       const list = await tmf<Json[]>('GET', '/troubleTicket?limit=1&fields=status');
       const one = await stack.http.get<{ version: number; stage: string }>(
@@ -412,12 +518,30 @@ describe('T5 the TMF operations fuzzed from the published document', () => {
       patchTroubleTicket: ['supervisor'],
       listTroubleTicketSpecification: ['supervisor'],
       retrieveTroubleTicketSpecification: ['supervisor'],
+      // the hub (T3): the dispatching systems register, read and delete their subscriptions
+      createHub: ['intake'],
+      hubGet: ['intake'],
+      hubDelete: ['intake'],
     });
     const ops = operationsOf(doc);
-    expect(ops).toHaveLength(6);
+    // Every TMF operation /openapi.json lists (T1) is fuzzed.
+    expect(ops.map((o) => `${o.method} ${o.path.slice(BASE.length)}`).sort()).toEqual(
+      [
+        'GET /troubleTicket',
+        'POST /troubleTicket',
+        'GET /troubleTicket/{id}',
+        'PATCH /troubleTicket/{id}',
+        'GET /troubleTicketSpecification',
+        'GET /troubleTicketSpecification/{id}',
+        'POST /hub',
+        'GET /hub/{id}',
+        'DELETE /hub/{id}',
+      ].sort(),
+    );
+    expect(ops).toHaveLength(9);
     const ctx = {
       baseUrl: stack.urls.api,
-      pathValues: { id: [id, 'EMOS-does-not-exist', 'NO_SIGNAL'] },
+      pathValues: { id: [id, 'EMOS-does-not-exist', 'NO_SIGNAL', hubId] },
       credentials: {
         intake: `Bearer ${KEYS.intake}`,
         supervisor: `Bearer ${KEYS.supervisor}`,
@@ -429,6 +553,8 @@ describe('T5 the TMF operations fuzzed from the published document', () => {
       numRuns: runs,
       seed: Number(process.env.FUZZ_SEED ?? 7),
     });
+    // every operation gets requests of its own, the hub's included
+    expect(new Set(requests.map((r) => `${r.op.method} ${r.op.path}`)).size).toBe(ops.length);
     const failures: string[] = [];
     const byStatus: Record<number, number> = {};
     const check = async (req: FuzzRequest) => {
@@ -452,12 +578,16 @@ describe('T5 the TMF operations fuzzed from the published document', () => {
       const what = `${req.method} ${req.url.slice(stack.urls.api.length, 200)} ${(req.body ?? '').slice(0, 200)}`;
       const problem = violation(req, { status: statusCode, ms: Date.now() - started, timedOut: false });
       if (problem) return failures.push(`${problem}: ${what}`);
-      let body: unknown;
-      try {
-        body = JSON.parse(text);
-      } catch {
-        return failures.push(`answered ${statusCode} without JSON: ${what}`);
-      }
+      // A hub deleted answers 204 without a body (the document says so); every other answer is JSON.
+      let body: unknown = '';
+      if (statusCode === 204) {
+        if (text) return failures.push(`answered 204 with a body: ${what}`);
+      } else
+        try {
+          body = JSON.parse(text);
+        } catch {
+          return failures.push(`answered ${statusCode} without JSON: ${what}`);
+        }
       const path = new URL(req.url).pathname;
       const problems = conformance(req.method, path, statusCode, body);
       if (problems.length)

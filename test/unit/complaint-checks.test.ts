@@ -117,3 +117,50 @@ describe('R4.1 R4.2 clock actions', () => {
     expect(checks.checkExtendClock(f({ stage: 'CLOSED' }), c, 'handling', '4h')).toMatch(/closed complaint/);
   });
 });
+
+describe('T2 a note on the work record (issue 19: TMF621 note and attachment references)', () => {
+  const link = (name: string, url: string) => ({ name, url });
+  it('T2 a note is 1 to 2000 characters of text at any stage before CLOSED', () => {
+    expect(checks.checkNote(f(), { text: '客户要求周末上门复测' })).toBeUndefined();
+    expect(checks.checkNote(f({ stage: 'RECEIVED' }), { text: '已电话联系客户' })).toBeUndefined();
+    expect(checks.checkNote(f(), { text: '   ' })).toMatch(/needs its text/);
+    expect(checks.checkNote(f(), { text: 42 })).toMatch(/needs its text/);
+    expect(checks.checkNote(f(), { text: 'x'.repeat(checks.NOTE_MAX_CHARS) })).toBeUndefined();
+    expect(checks.checkNote(f(), { text: 'x'.repeat(checks.NOTE_MAX_CHARS + 1) })).toMatch(
+      /at most 2000 characters/,
+    );
+    // A closed complaint's record is final (retention, the workflow ends after the care callback).
+    expect(checks.checkNote(f({ stage: 'CLOSED' }), { text: '补充说明' })).toMatch(
+      /cannot add a note to a closed complaint/,
+    );
+  });
+  it('T2 at most 5 attachment references, each a name and an http(s) link, never a file', () => {
+    const five = Array.from({ length: 5 }, (_, i) =>
+      link(`照片${i + 1}.jpg`, `https://files.example/p/${i}.jpg`),
+    );
+    expect(checks.checkNote(f(), { text: '现场照片', attachments: five })).toBeUndefined();
+    expect(
+      checks.checkNote(f(), {
+        text: '现场照片',
+        attachments: [...five, link('6.jpg', 'https://x.example/6')],
+      }),
+    ).toMatch(/at most 5 attachment references/);
+    for (const url of [
+      'ftp://files.example/a.jpg',
+      'javascript:alert(1)',
+      'data:image/png;base64,AAAA',
+      '/v1/x',
+      'https://',
+      'http://user@host/a',
+    ])
+      expect({ url, problem: checks.checkNote(f(), { text: 'x', attachments: [link('a', url)] }) }).toEqual({
+        url,
+        problem: expect.stringMatching(/attachment 1 \(a\): the url must be an http\(s\) link/),
+      });
+    expect(checks.checkNote(f(), { text: 'x', attachments: [link(' ', 'https://files.example/a')] })).toMatch(
+      /attachment 1: it needs a name/,
+    );
+    expect(checks.HTTP_LINK.test('HTTP://Files.Example:8080/a b?x=1')).toBe(false);
+    expect(checks.HTTP_LINK.test('http://files.example:8080/drive-test/0412.csv?v=2#top')).toBe(true);
+  });
+});

@@ -120,6 +120,20 @@ function closedView(): ComplaintView {
   };
 }
 
+/** The closed complaint with a note a person added before the reply, with one attachment reference. */
+function notedView(): ComplaintView {
+  const v = closedView();
+  const timeline = [...v.timeline];
+  timeline.splice(-2, 0, {
+    at: '2026-11-20T21:00:00.000Z',
+    actor: 'handler.li',
+    action: 'NOTE',
+    detail: '现场复测记录见附件',
+    attachments: [{ name: '复测.csv', url: 'https://files.example/dt/1.csv', mimeType: 'text/csv' }],
+  });
+  return { ...v, timeline };
+}
+
 const createBody = () => ({
   '@type': 'TroubleTicket',
   description: '家里室内信号差，打电话经常掉线',
@@ -240,6 +254,39 @@ describe('T1 the ticket conforms to the published TMF621 v5.0.1 schemas', () => 
     expect(t.troubleTicketRelationship).toEqual([
       expect.objectContaining({ id: 'EMOS-70', relationshipType: 'repeatOfSameNumber' }),
     ]);
+  });
+
+  it('T1 the notes people added and their attachment references follow the work record, by reference only', () => {
+    const t = toTroubleTicket(notedView(), { mask: false }) as Record<string, unknown> & {
+      note: Record<string, unknown>[];
+      attachment: Record<string, unknown>[];
+    };
+    expect(schemaProblems('TroubleTicket_RES', t)).toEqual([]);
+    expect(t.note.map((n) => n.id)).toEqual([
+      'intake',
+      'verification-1',
+      'findings-1',
+      'resolution',
+      'reply-1',
+      'note-1',
+    ]);
+    expect(t.note.at(-1)).toEqual({
+      '@type': 'Note',
+      id: 'note-1',
+      author: 'handler.li',
+      date: '2026-11-20T21:00:00.000Z',
+      text: '现场复测记录见附件',
+    });
+    expect(t.attachment.map((a) => a.id)).toEqual(['rec-1', 'note-1-1']);
+    expect(t.attachment[1]).toEqual({
+      '@type': 'AttachmentRef',
+      id: 'note-1-1',
+      '@referredType': 'Attachment',
+      name: '复测.csv',
+      description: 'attached to note-1 by handler.li at 2026-11-20T21:00:00.000Z',
+      url: 'https://files.example/dt/1.csv',
+      mimeType: 'text/csv',
+    });
   });
 
   it('T1 lists mask personal numbers as /v1 lists do; one ticket shows them to its readers', () => {
@@ -420,9 +467,7 @@ describe('T2 PATCH as the workflow actions', () => {
     }
   });
 
-  it('T2 notes, attachments, fixed and server fields, and two changes at once are refused with 400', () => {
-    expect(() => planPatch(patch({ note: [{ text: 'x' }] }), view())).toThrow(/note/);
-    expect(() => planPatch(patch({ attachment: [{}] }), view())).toThrow(/attachment/);
+  it('T2 fixed and server fields, and two changes at once are refused with 400', () => {
     expect(() => refuseUnchangeable({ description: 'x' })).toThrow(/description: fixed/);
     expect(() => refuseUnchangeable({ statusChangeHistory: [] })).toThrow(/set by ClosedLoop/);
     expect(() =>
@@ -432,6 +477,84 @@ describe('T2 PATCH as the workflow actions', () => {
       ),
     ).toThrow(/one change per PATCH/);
     expect(() => TroubleTicketPatchSchema.parse({ colour: 'red' })).toThrow(ZodError);
+  });
+
+  const note = (text: string, over: object = {}) => ({ '@type': 'Note', text, ...over });
+  const ref = (url: string, over: object = {}) => ({
+    '@type': 'AttachmentRef',
+    name: '现场照片.jpg',
+    url,
+    ...over,
+  });
+
+  it('T2 a new note with attachment references is the note action; what is already on the ticket is left as it is', () => {
+    const v = notedView();
+    const onTicket = toTroubleTicket(v, { mask: false }) as { note: object[]; attachment: object[] };
+    // A merge patch sends the whole list: the notes and references on the ticket, and the new ones.
+    const plan = planPatch(
+      patch({
+        note: [...onTicket.note, note('客户补充：周末在家，可上门复测', { author: 'Mr. N. Bene' })],
+        attachment: [
+          ...onTicket.attachment,
+          ref('https://files.example/p/1.jpg', { mimeType: 'image/jpeg' }),
+          { '@type': 'AttachmentRef', url: 'https://files.example/dt/0412.csv?v=2' },
+        ],
+      }),
+      v,
+    );
+    expect(plan?.action.operationId).toBe('addNote');
+    expect(plan?.action.audit).toBe('NOTE');
+    expect(plan?.input).toEqual({
+      text: '客户补充：周末在家，可上门复测',
+      attachments: [
+        { name: '现场照片.jpg', url: 'https://files.example/p/1.jpg', mimeType: 'image/jpeg' },
+        { name: '0412.csv', url: 'https://files.example/dt/0412.csv?v=2' },
+      ],
+    });
+    // The same lists again: nothing new, nothing to do.
+    expect(planPatch(patch({ note: onTicket.note, attachment: onTicket.attachment }), v)).toBeUndefined();
+    // Only a new reference: a note naming it carries it.
+    expect(
+      planPatch(patch({ attachment: [ref('https://files.example/p/2.png', { name: '复测截图.png' })] }), v)
+        ?.input,
+    ).toEqual({
+      text: 'attached: 复测截图.png',
+      attachments: [{ name: '复测截图.png', url: 'https://files.example/p/2.png' }],
+    });
+    // A status equal to the current one beside the note changes nothing else.
+    expect(planPatch(patch({ status: 'closed', note: [note('结单后补充')] }), v)?.action.operationId).toBe(
+      'addNote',
+    );
+  });
+
+  it('T2 a bad link, a long or second new note, content or a note beside another change: 400 naming the TMF field', () => {
+    const refusal = (body: object) => {
+      try {
+        planPatch(patch(body), view({ stage: 'IN_PROGRESS' }));
+      } catch (e) {
+        return e as HttpError;
+      }
+      throw new Error('accepted');
+    };
+    const bad = refusal({ note: [note('现场照片')], attachment: [ref('ftp://files.example/1.jpg')] });
+    expect(bad.status).toBe(400);
+    expect(bad.message).toMatch(/^attachment\[0\]\.url: an http\(s\) link/);
+    expect(bad.details).toEqual(
+      expect.arrayContaining([expect.objectContaining({ field: 'attachment[0].url' })]),
+    );
+    expect(refusal({ note: [note('x'.repeat(2001))] }).message).toBe('note[0].text: at most 2000 characters');
+    expect(refusal({ note: [note('一'), note('二')] }).message).toMatch(/^note\[1\]: one new note per PATCH/);
+    expect(refusal({ attachment: [{ '@type': 'AttachmentRef', name: 'x.jpg' }] }).message).toMatch(
+      /^attachment\[0\]\.url: a new attachment reference needs the link/,
+    );
+    expect(
+      refusal({ note: [note('客户出差')], status: 'pending', statusChangeReason: '客户出差，下周回来' })
+        .message,
+    ).toMatch(/^note: one change per PATCH/);
+    expect(() => patch({ attachment: [ref('https://files.example/1.jpg', { content: 'AAAA' })] })).toThrow(
+      /references only/,
+    );
+    expect(() => patch({ note: [{ text: 'a Note without its @type' }] })).toThrow(ZodError);
   });
 
   it('T2 the status asked for is the current one: nothing to do', () => {

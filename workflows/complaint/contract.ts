@@ -20,6 +20,7 @@ import type {
   MajorReportInput,
   MarkDisputeProneInput,
   MarkMajorInput,
+  NoteAttachment,
   OnSiteResultInput,
   PauseClockInput,
   ProposeOnSiteTestInput,
@@ -35,6 +36,15 @@ import type {
 } from '../../domain/complaint';
 
 export * from '../../domain/complaint';
+
+/**
+ * A person's note on the complaint's work record (TMF621 `note`, issue 19): free text, with
+ * references to files kept elsewhere (`attachment`), never the files. Checked by `checkNote`.
+ */
+export interface NoteInput {
+  text: string;
+  attachments?: NoteAttachment[];
+}
 
 export const COMPLAINT_TASK_QUEUE = 'complaints';
 export const COMPLAINT_WORKFLOW_TYPE = 'complaintWorkflow';
@@ -53,6 +63,8 @@ export const recordFindingsUpdate = defineUpdate<ComplaintView, [Acting<Findings
 export const resolveUpdate = defineUpdate<ComplaintView, [Acting<ResolveInput>]>('resolve');
 export const recordReplyUpdate = defineUpdate<ComplaintView, [Acting<ReplyInput>]>('recordReply');
 export const closeUpdate = defineUpdate<ComplaintView, [Acting<CloseInput>]>('close');
+/** A note on the work record, at any stage before CLOSED: on the timeline as NOTE with its author. */
+export const addNoteUpdate = defineUpdate<ComplaintView, [Acting<NoteInput>]>('addNote');
 
 export const assignUpdate = defineUpdate<ComplaintView, [Acting<AssignInput>]>('assign');
 export const acknowledgeEscalationUpdate = defineUpdate<ComplaintView, [Acting<AcknowledgeInput>]>(

@@ -1,9 +1,12 @@
 // The handling of a complaint (R4.6, R4.5): who works on it, what was checked and found, the
-// resolution beside the pre-diagnosis (R3.5), and closing once the customer was replied to.
+// resolution beside the pre-diagnosis (R3.5), closing once the customer was replied to, and the
+// notes people add to the work record (TMF621 note and attachment references, issue 19).
 import { setHandler } from '@temporalio/workflow';
+import { checkNote } from '../../domain/policy/complaint-checks';
 import { checkDiagnosis } from '../../domain/policy/diagnosis-check';
 import { checkClose, checkFindings, checkOpen, checkResolve } from '../../domain/policy/lifecycle';
 import {
+  addNoteUpdate,
   assignUpdate,
   closeUpdate,
   recordFindingsUpdate,
@@ -12,6 +15,7 @@ import {
   type AssignInput,
   type CloseInput,
   type FindingsInput,
+  type NoteInput,
   type ResolveInput,
   type TimelineEntry,
 } from './contract';
@@ -69,6 +73,28 @@ export function close(ctx: Ctx, { actor, input }: Acting<CloseInput>): void {
   for (const name of Object.keys(state.clockMap)) stopNamedClock(state, name, now);
 }
 
+/**
+ * A note on the work record: the timeline entry NOTE with its author, the text and the attachment
+ * references. It records what a person wants kept and changes nothing else (stage, clocks).
+ */
+export function addNote(ctx: Ctx, { actor, input }: Acting<NoteInput>): void {
+  const attachments = (input.attachments ?? []).map((a) => ({
+    name: a.name.trim(),
+    url: a.url,
+    ...(a.mimeType ? { mimeType: a.mimeType } : {}),
+  }));
+  record(
+    ctx.state,
+    {
+      actor: actor.user,
+      action: 'NOTE',
+      detail: input.text.trim(),
+      ...(attachments.length ? { attachments } : {}),
+    },
+    Date.now(),
+  );
+}
+
 export function registerHandlingHandlers(ctx: Ctx): void {
   const { state } = ctx;
   setHandler(assignUpdate, (cmd) => act(ctx, assign, cmd), {
@@ -82,5 +108,8 @@ export function registerHandlingHandlers(ctx: Ctx): void {
   });
   setHandler(closeUpdate, (cmd) => act(ctx, close, cmd), {
     validator: (_cmd) => refuse(checkClose(facts(state))),
+  });
+  setHandler(addNoteUpdate, (cmd) => act(ctx, addNote, cmd), {
+    validator: ({ input }) => refuse(checkNote(facts(state), input)),
   });
 }

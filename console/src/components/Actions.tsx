@@ -65,6 +65,10 @@ interface ActionSpec {
   when: (v: ComplaintView) => boolean;
   /** 'supervisor' etc.: shown under "supervisor actions". */
   group: 'work' | 'reply' | 'clock' | 'lead';
+  /** The request body from the form's body, when the API takes another shape (a list). */
+  shape?: (body: Record<string, unknown>) => Record<string, unknown>;
+  /** The form field beside which an API error about a body field is shown, when their names differ. */
+  errorFields?: Record<string, string>;
 }
 
 const open = (v: ComplaintView) => v.stage !== 'CLOSED';
@@ -185,6 +189,26 @@ function specs(
         },
         { name: 'onSite', label: 'field.onSite', kind: 'checkbox', initial: false },
       ],
+    },
+    {
+      // A note on the work record (TMF621 note), with one link to a file kept elsewhere (the API
+      // takes up to five): "attachment.x" fields nest, and the one attachment becomes the list.
+      id: 'note',
+      path: 'notes',
+      title: 'action.note',
+      group: 'work',
+      when: open,
+      fields: [
+        { name: 'text', label: 'field.noteText', kind: 'textarea', required: true },
+        { name: 'attachment.name', label: 'field.attachmentName', kind: 'text' },
+        { name: 'attachment.url', label: 'field.attachmentUrl', kind: 'text', hint: 'hint.link' },
+      ],
+      shape: ({ attachment, ...rest }) => (attachment ? { ...rest, attachments: [attachment] } : rest),
+      errorFields: {
+        attachments: 'attachment.url',
+        'attachments.0.name': 'attachment.name',
+        'attachments.0.url': 'attachment.url',
+      },
     },
     {
       id: 'resolve',
@@ -507,7 +531,8 @@ function ActionForm({
     setFieldErrors({});
     try {
       // The form builds the body from its fields; the API validates it and names what is wrong.
-      const body = bodyOf(spec.fields, values) as ActionBody<typeof spec.path>;
+      const fields = bodyOf(spec.fields, values);
+      const body = (spec.shape ? spec.shape(fields) : fields) as ActionBody<typeof spec.path>;
       const out = await act(ticketId, spec.path, body);
       setValues(initial());
       // An escalation is a signal: accepted now, shown once the complaint is read again.
@@ -517,7 +542,8 @@ function ActionForm({
         const known = new Set(spec.fields.map((f) => f.name));
         const beside: Record<string, string> = {};
         const rest: string[] = [];
-        for (const [field, message] of Object.entries(err.fields)) {
+        for (const [apiField, message] of Object.entries(err.fields)) {
+          const field = spec.errorFields?.[apiField] ?? apiField;
           const top = known.has(field) ? field : (field.split('.')[0] ?? field);
           if (known.has(top)) beside[top] = message;
           else rest.push(`${field}: ${message}`);

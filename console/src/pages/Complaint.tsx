@@ -230,7 +230,10 @@ function Coordination({ view }: { view: ComplaintView }) {
   );
 }
 
-/** What was decided and written: triage, verifications, findings, resolution, replies, escalations, report. */
+/**
+ * What was decided and written: triage, verifications, findings, resolution, replies, the notes
+ * people added (with their attachment links), escalations, report.
+ */
 function WorkRecord({ view }: { view: ComplaintView }) {
   const { t, lang } = useT();
   const by = (x: { by: string; at: string }) => (
@@ -286,6 +289,23 @@ function WorkRecord({ view }: { view: ComplaintView }) {
           {by(r)}
         </p>
       ))}
+      {view.timeline
+        .filter((e) => e.action === 'NOTE')
+        .map((e, n) => (
+          <p key={`n${n}`} data-testid="note">
+            <strong>{t('action.note')}:</strong> {e.detail}
+            {(e.attachments ?? []).map((a, k) => (
+              // Links people gave (http(s) only, checked by the API); opened apart from the console.
+              <span key={k} data-testid="note-attachment">
+                {' · '}
+                <a href={a.url} target="_blank" rel="noopener noreferrer">
+                  {a.name}
+                </a>
+              </span>
+            ))}
+            {by({ by: e.actor, at: e.at })}
+          </p>
+        ))}
       {view.escalations.map((e, n) => (
         <p key={`e${n}`} data-testid="escalation">
           <strong>

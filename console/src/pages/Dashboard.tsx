@@ -1,6 +1,7 @@
 // Supervisor dashboard: open complaints by stage, clocks close to breach, escalations waiting for
 // acknowledgement, active mass incidents and guarantee areas in alert. Incidents and guarantee
-// areas come from their own routes; while those are not deployed (404) the section says so.
+// areas come from their own routes; while those are not deployed (404) the section says so. An
+// incident links to its page (./Incidents.tsx), where its plan is worked through.
 import { ApiError, get, type ComplaintSummary } from '../api';
 import { BarChart } from '../components/charts';
 import { Countdown, ErrorNote, Flags, Loading, Section, StageBadge } from '../components/bits';
@@ -168,8 +169,10 @@ export function Dashboard() {
                   </thead>
                   <tbody>
                     {active.map((i) => (
-                      <tr key={i.incidentId}>
-                        <td>{i.incidentId}</td>
+                      <tr key={i.incidentId} data-incident={i.incidentId}>
+                        <td>
+                          <Link to={`/incidents/${encodeURIComponent(i.incidentId)}`}>{i.incidentId}</Link>
+                        </td>
                         <td>{i.areaKey}</td>
                         <td>{i.complaintCount}</td>
                         <td>{formatDateTime(i.startedAt, lang)}</td>
