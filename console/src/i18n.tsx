@@ -888,3 +888,18 @@ export function useT(): I18n {
   if (!ctx) throw new Error('useT outside I18nProvider');
   return ctx;
 }
+
+/**
+ * A page's own strings (a `TEXT` object with the same keys in `en` and `zh-CN`), in the chosen
+ * language with `{name}` placeholders filled; a key missing in one language falls back to English.
+ */
+export function usePageText<K extends string>(
+  text: { en: Record<K, string> } & Partial<Record<Lang, Partial<Record<K, string>>>>,
+): (key: K, vars?: Record<string, string | number>) => string {
+  const { lang } = useT();
+  return (key, vars = {}) =>
+    Object.entries(vars).reduce<string>(
+      (s, [k, v]) => s.replace(`{${k}}`, String(v)),
+      text[lang]?.[key] ?? text.en[key],
+    );
+}

@@ -137,6 +137,37 @@ const chars = (o: Record<string, string>) =>
 const patch = (id: string, body: Json) =>
   tmf('PATCH', `/troubleTicket/${id}`, { body, type: 'application/merge-patch+json' });
 
+/** The dispatcher's PATCHes from inProgress to closed, with the final reply given through /v1. */
+async function workToClosed(id: string): Promise<void> {
+  expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
+  expect(
+    (
+      await patch(id, {
+        troubleTicketCharacteristic: chars({ checked: '话统与告警', found: '服务小区退服' }),
+      })
+    ).status,
+  ).toBe(200);
+  const resolved = await patch(id, {
+    status: 'resolved',
+    statusChangeReason: '恢复小区后信号正常，已复测',
+    troubleTicketCharacteristic: chars({ rootCause: '小区退服', actions: '恢复小区并复测' }),
+  });
+  expect(resolved.status).toBe(200);
+  const reply = await stack.http.post(
+    `/v1/complaints/${id}/replies`,
+    {
+      kind: 'FINAL',
+      method: 'PHONE',
+      summary: '电话告知已恢复，客户确认',
+      customerConfirmed: true,
+      satisfied: true,
+    },
+    KEYS.supervisor,
+  );
+  expect(reply.status).toBe(200);
+  expect((await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' })).status).toBe(200);
+}
+
 async function timeline(id: string): Promise<{ action: string; detail?: string }[]> {
   const r = await stack.http.get<{ timeline: { action: string; detail?: string }[] }>(
     `/v1/complaints/${id}`,
@@ -174,33 +205,7 @@ describe('T3 hub subscriptions and T4 the work-order reply', () => {
     expect(createEvent!.deliveries).toBe(1);
     expect((await received()).failed).toBeGreaterThanOrEqual(before + 2);
 
-    expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
-    expect(
-      (
-        await patch(id, {
-          troubleTicketCharacteristic: chars({ checked: '话统与告警', found: '服务小区退服' }),
-        })
-      ).status,
-    ).toBe(200);
-    const resolved = await patch(id, {
-      status: 'resolved',
-      statusChangeReason: '恢复小区后信号正常，已复测',
-      troubleTicketCharacteristic: chars({ rootCause: '小区退服', actions: '恢复小区并复测' }),
-    });
-    expect(resolved.status).toBe(200);
-    const reply = await stack.http.post(
-      `/v1/complaints/${id}/replies`,
-      {
-        kind: 'FINAL',
-        method: 'PHONE',
-        summary: '电话告知已恢复，客户确认',
-        customerConfirmed: true,
-        satisfied: true,
-      },
-      KEYS.supervisor,
-    );
-    expect(reply.status).toBe(200);
-    expect((await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' })).status).toBe(200);
+    await workToClosed(id);
 
     // Every event of the ticket, once by its id, each fitting its published schema.
     const events = await eventually(async () => {
@@ -478,33 +483,7 @@ describe('T3 T4 the event paths that need the customer, the supervisors and a hu
     });
     expect(created.status).toBe(201);
     expect(created.body.id).toBe(id);
-    expect((await patch(id, { status: 'inProgress', statusChangeReason: '自己处理' })).status).toBe(200);
-    expect(
-      (
-        await patch(id, {
-          troubleTicketCharacteristic: chars({ checked: '话统与告警', found: '服务小区退服' }),
-        })
-      ).status,
-    ).toBe(200);
-    const resolved = await patch(id, {
-      status: 'resolved',
-      statusChangeReason: '恢复小区后信号正常，已复测',
-      troubleTicketCharacteristic: chars({ rootCause: '小区退服', actions: '恢复小区并复测' }),
-    });
-    expect(resolved.status).toBe(200);
-    const reply = await stack.http.post(
-      `/v1/complaints/${id}/replies`,
-      {
-        kind: 'FINAL',
-        method: 'PHONE',
-        summary: '电话告知已恢复，客户确认',
-        customerConfirmed: true,
-        satisfied: true,
-      },
-      KEYS.supervisor,
-    );
-    expect(reply.status).toBe(200);
-    expect((await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' })).status).toBe(200);
+    await workToClosed(id);
 
     // The timeline: both steps' replies sent through the hub, to the hub that took them.
     const sent = await entries(id, 'WORK_ORDER_REPLY_SENT', 2);

@@ -6,7 +6,7 @@ import { useState, type FormEvent } from 'react';
 import { get, post } from '../api';
 import { ErrorNote, Loading, Section } from '../components/bits';
 import { FieldError, FormError, problemOf, type Problem } from '../components/problem';
-import { useT, type Lang } from '../i18n';
+import { usePageText, useT } from '../i18n';
 import { useSession } from '../session';
 import { formatDateTime } from '../time';
 import { useData } from '../useData';
@@ -93,16 +93,7 @@ const TEXT = {
     exists: '保障区域 {id} 已存在（编号只能使用一次）。',
   },
 } as const;
-type TextKey = keyof (typeof TEXT)['en'];
-
-function useText(): (key: TextKey, vars?: Record<string, string | number>) => string {
-  const { lang } = useT();
-  return (key, vars = {}) =>
-    Object.entries(vars).reduce<string>(
-      (s, [k, v]) => s.replace(`{${k}}`, String(v)),
-      TEXT[lang as Lang][key] ?? TEXT.en[key],
-    );
-}
+const useText = () => usePageText(TEXT);
 
 const STATES = ['open', 'overdue', 'done', 'all'] as const;
 type State = (typeof STATES)[number];

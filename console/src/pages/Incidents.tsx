@@ -10,7 +10,7 @@ import type { ChecklistItem } from '../../../domain/policy/mass-incident';
 import { get, post } from '../api';
 import { ErrorNote, Loading, Section } from '../components/bits';
 import { FieldError, FormError, problemOf, type Problem } from '../components/problem';
-import { useT, type Lang } from '../i18n';
+import { usePageText, useT } from '../i18n';
 import { Link, navigate, useRoute } from '../router';
 import { useSession } from '../session';
 import { formatDateTime, formatDuration } from '../time';
@@ -150,16 +150,7 @@ const TEXT = {
     closure: '关闭情况',
   },
 } as const;
-type TextKey = keyof (typeof TEXT)['en'];
-
-function useText(): (key: TextKey, vars?: Record<string, string | number>) => string {
-  const { lang } = useT();
-  return (key, vars = {}) =>
-    Object.entries(vars).reduce<string>(
-      (s, [k, v]) => s.replace(`{${k}}`, String(v)),
-      TEXT[lang as Lang][key] ?? TEXT.en[key],
-    );
-}
+const useText = () => usePageText(TEXT);
 
 interface IncidentItem {
   incidentId: string;

@@ -5,7 +5,7 @@ import { useState, type FormEvent } from 'react';
 import type { RetentionPolicy } from '../../../domain/policy/retention';
 import { get, getBlob, post } from '../api';
 import { ErrorNote, Loading, Section } from '../components/bits';
-import { useT, type Lang } from '../i18n';
+import { usePageText, useT } from '../i18n';
 import { Link } from '../router';
 import { useSession } from '../session';
 import { formatDateTime } from '../time';
@@ -71,16 +71,7 @@ const TEXT = {
     download: '下载导出文件（JSON）',
   },
 } as const;
-type TextKey = keyof (typeof TEXT)['en'];
-
-function useText(): (key: TextKey, vars?: Record<string, string | number>) => string {
-  const { lang } = useT();
-  return (key, vars = {}) =>
-    Object.entries(vars).reduce<string>(
-      (s, [k, v]) => s.replace(`{${k}}`, String(v)),
-      TEXT[lang as Lang][key] ?? TEXT.en[key],
-    );
-}
+const useText = () => usePageText(TEXT);
 
 interface RetentionView {
   active: RetentionPolicy;
