@@ -17,7 +17,7 @@ import { DEFAULT_REPORT_TIMEZONE, periodAt } from '../../domain/reports/periods'
 import { toCsv } from '../../infra/network-data/files';
 import { generateNetworkData } from '../../infra/network-data/generate';
 import { DEV_PASSWORD } from '../../infra/oidc/accounts';
-import { intakeBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
+import { intakeBody, tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -766,33 +766,7 @@ describe('issue 20: the hot list and the TMF dead letters in the console', () =>
       body: JSON.stringify({ count: 2 }),
     });
     expect(fail.ok).toBe(true);
-    const created = await tmf('/troubleTicket', {
-      '@type': 'TroubleTicket',
-      description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
-      severity: 'Minor',
-      ticketType: 'DROPPED_CALLS',
-      externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner: 'EMOS' }],
-      relatedParty: [
-        {
-          '@type': 'RelatedPartyRefOrPartyRoleRef',
-          role: 'customer',
-          partyOrPartyRole: {
-            '@type': 'PartyRef',
-            id: 'customer',
-            contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: uniqueMobile() }],
-          },
-        },
-      ],
-      relatedEntity: [
-        { '@type': 'RelatedEntity', role: 'region', entity: { '@type': 'EntityRef', id: 'haidian' } },
-        {
-          '@type': 'RelatedEntity',
-          role: 'servingCell',
-          entity: { '@type': 'EntityRef', id: '460-00-30301-1' },
-        },
-      ],
-      troubleTicketCharacteristic: [{ '@type': 'StringCharacteristic', name: 'frequency', value: 'DAILY' }],
-    });
+    const created = await tmf('/troubleTicket', tmfTicketBody({ externalId, cellId: '460-00-30301-1' }));
     expect(created.status).toBe(201);
     const admin = await tokenOf('admin.root');
     type Row = { id: string; state: string; attempts: number };

@@ -9,7 +9,7 @@
 // GREEN_NET, whose reply goes back through its hub.
 import path from 'node:path';
 import { DEV_DEFAULTS } from '../../infra/stack/product-env';
-import { uniqueExternalId, uniqueMobile } from '../support/fixtures';
+import { tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 import { schemaProblems } from '../support/tmf-schema';
 
@@ -54,33 +54,7 @@ async function tmf<T = Json>(
 }
 
 function ticketBody(externalId: string, owner = 'EMOS', callback = uniqueMobile()): Json {
-  return {
-    '@type': 'TroubleTicket',
-    description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
-    severity: 'Minor',
-    ticketType: 'DROPPED_CALLS',
-    externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner }],
-    relatedParty: [
-      {
-        '@type': 'RelatedPartyRefOrPartyRoleRef',
-        role: 'customer',
-        partyOrPartyRole: {
-          '@type': 'PartyRef',
-          id: 'customer',
-          contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: callback }],
-        },
-      },
-    ],
-    relatedEntity: [
-      { '@type': 'RelatedEntity', role: 'region', entity: { '@type': 'EntityRef', id: 'haidian' } },
-      {
-        '@type': 'RelatedEntity',
-        role: 'servingCell',
-        entity: { '@type': 'EntityRef', id: '460-00-12345-1' },
-      },
-    ],
-    troubleTicketCharacteristic: [{ '@type': 'StringCharacteristic', name: 'frequency', value: 'DAILY' }],
-  };
+  return tmfTicketBody({ externalId, owner, callback }) as Json;
 }
 
 interface SimEvent {

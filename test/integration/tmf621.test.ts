@@ -2,7 +2,7 @@
 // answer is checked against the published v5.0.1 document (test/support/tmf-schema.ts).
 import fc from 'fast-check';
 import { operationsOf, requestFor, violation, type FuzzRequest } from '../fuzz/openapi-fuzz';
-import { uniqueExternalId, uniqueMobile } from '../support/fixtures';
+import { tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 import { fuzzDocument, responseProblems, schemaProblems, templateOf } from '../support/tmf-schema';
 
@@ -59,31 +59,7 @@ async function tmf<T = Json>(
 
 function ticketBody(over: Json = {}, externalId = uniqueExternalId('TMF')): Json {
   return {
-    '@type': 'TroubleTicket',
-    description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
-    severity: 'Minor',
-    ticketType: 'DROPPED_CALLS',
-    externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner: 'EMOS' }],
-    relatedParty: [
-      {
-        '@type': 'RelatedPartyRefOrPartyRoleRef',
-        role: 'customer',
-        partyOrPartyRole: {
-          '@type': 'PartyRef',
-          id: 'customer',
-          contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: uniqueMobile() }],
-        },
-      },
-    ],
-    relatedEntity: [
-      { '@type': 'RelatedEntity', role: 'region', entity: { '@type': 'EntityRef', id: 'haidian' } },
-      {
-        '@type': 'RelatedEntity',
-        role: 'servingCell',
-        entity: { '@type': 'EntityRef', id: '460-00-12345-1' },
-      },
-    ],
-    troubleTicketCharacteristic: [{ '@type': 'StringCharacteristic', name: 'frequency', value: 'DAILY' }],
+    ...(tmfTicketBody({ externalId }) as Json),
     note: [{ '@type': 'Note', text: '客户说周末更严重' }],
     ...over,
   };

@@ -48,3 +48,43 @@ export function complaintInput(over: Partial<ComplaintInput> = {}): ComplaintInp
     ...over,
   };
 }
+
+/**
+ * A TMF621 v5 create body for a dropped-calls complaint, as a dispatching system sends it: its ticket
+ * id with the owner system, the customer's callback number, the region and the serving cell.
+ */
+export function tmfTicketBody({
+  externalId,
+  owner = 'EMOS',
+  callback = uniqueMobile(),
+  cellId = '460-00-12345-1',
+}: {
+  externalId: string;
+  owner?: string;
+  callback?: string;
+  cellId?: string;
+}): Record<string, unknown> {
+  return {
+    '@type': 'TroubleTicket',
+    description: '家里室内信号差，打电话经常掉线，晚上尤其严重',
+    severity: 'Minor',
+    ticketType: 'DROPPED_CALLS',
+    externalIdentifier: [{ '@type': 'ExternalIdentifier', id: externalId, owner }],
+    relatedParty: [
+      {
+        '@type': 'RelatedPartyRefOrPartyRoleRef',
+        role: 'customer',
+        partyOrPartyRole: {
+          '@type': 'PartyRef',
+          id: 'customer',
+          contactMedium: [{ '@type': 'PhoneContactMedium', phoneNumber: callback }],
+        },
+      },
+    ],
+    relatedEntity: [
+      { '@type': 'RelatedEntity', role: 'region', entity: { '@type': 'EntityRef', id: 'haidian' } },
+      { '@type': 'RelatedEntity', role: 'servingCell', entity: { '@type': 'EntityRef', id: cellId } },
+    ],
+    troubleTicketCharacteristic: [{ '@type': 'StringCharacteristic', name: 'frequency', value: 'DAILY' }],
+  };
+}
