@@ -441,30 +441,23 @@ function stripUndefined<T extends object>(o: T): T {
 }
 
 /**
- * Wraps the projection activity: after each projection, the complaint's timeline entries not yet
- * audited are appended (system actions and the workflow's record of human ones). An audit failure
- * is logged, never fails the projection: the next projection appends what is missing.
+ * After each projection (activities/projection.ts `afterProject`), the complaint's timeline entries
+ * not yet audited are appended (system actions and the workflow's record of human ones). An audit
+ * failure is logged, never fails the projection: the next projection appends what is missing.
  */
-export function withTimelineAudit<
-  T extends { projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> },
->(
-  activities: T,
-  deps: { models: { Complaint: { db: Connection } }; logger?: { error(o: object, m: string): void } },
-): T {
+export function timelineAuditor(deps: {
+  models: { Complaint: { db: Connection } };
+  logger?: { error(o: object, m: string): void };
+}): (view: ComplaintView) => Promise<void> {
   const store = createAuditStore(deps.models.Complaint.db);
-  return {
-    ...activities,
-    async projectComplaint(view: ComplaintView) {
-      const result = await activities.projectComplaint(view);
-      try {
-        await store.auditTimeline(view);
-      } catch (err) {
-        deps.logger?.error(
-          { err, ticketId: view.ticketId },
-          'audit of the timeline failed; retried at the next projection',
-        );
-      }
-      return result;
-    },
+  return async (view) => {
+    try {
+      await store.auditTimeline(view);
+    } catch (err) {
+      deps.logger?.error(
+        { err, ticketId: view.ticketId },
+        'audit of the timeline failed; retried at the next projection',
+      );
+    }
   };
 }

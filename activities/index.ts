@@ -16,7 +16,7 @@ import { createHotDigestActivities, type HotDigestActivities } from './hot-compl
 import type { GuaranteeActivities } from './guarantee-types';
 import type { Models } from './models';
 import { createNotificationActivities, type NotificationDeps } from './notifications';
-import { withTimelineAudit } from './audit';
+import { timelineAuditor } from './audit';
 import { createProjectionActivities } from './projection';
 import { createReportActivities } from './reports/activities';
 import { defaultReportConfig, type ReportConfig } from '../domain/reports/config';
@@ -74,7 +74,7 @@ export function createActivities(
   const notifications = createNotificationActivities({ ...deps, config: deps.notification });
   return {
     selectPolicy: async (criteria: PolicyCriteria) => choosePolicy(await deps.policies.active(), criteria),
-    ...withTimelineAudit(createProjectionActivities(deps), deps),
+    ...createProjectionActivities({ ...deps, afterProject: timelineAuditor(deps) }),
     ...notifications,
     ...createRepeatActivities(deps),
     // The daily digest of the hot list (R4.7).

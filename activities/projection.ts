@@ -1,6 +1,7 @@
 // The complaint read model in MongoDB, written idempotently with a version number:
 // a late retry of an older projection never overwrites newer state.
 import type { ComplaintView } from '../domain/complaint';
+import type { ComplaintChange, ComplaintViewDelta } from '../domain/projection-change';
 import type { Model, QueryFilter } from 'mongoose';
 import { KeyedLock } from './keyed-lock';
 import { isDuplicateKey, type ComplaintDoc, type Models } from './models';
@@ -103,9 +104,12 @@ export async function upsertIfNewer<T extends { _id: string; version: number }>(
 export function createProjectionActivities({
   models,
   reports,
+  afterProject,
 }: {
   models: Models;
   reports?: { timeZone: string };
+  /** Runs with the stored view after each projection (the timeline audit, activities/audit.ts). */
+  afterProject?: (view: ComplaintView) => Promise<void>;
 }) {
   // One complaint's projections are written one at a time in this process (keyed-lock.ts): fewer
   // conflicting writes; across processes the database keeps the versioned upsert atomic.
@@ -113,21 +117,60 @@ export function createProjectionActivities({
   function projectComplaint(view: ComplaintView): Promise<{ applied: boolean }> {
     return lock.run(view.ticketId, () => project(view));
   }
+  function projectComplaintChange(change: ComplaintChange): Promise<{ applied: boolean; resync?: boolean }> {
+    if ('full' in change) return projectComplaint(change.full);
+    return lock.run(change.delta.ticketId, () => projectDelta(change.delta));
+  }
+
   async function project(view: ComplaintView): Promise<{ applied: boolean }> {
-    const summary = toDocument(view, reports?.timeZone);
     const full = {
       _id: view.ticketId,
       version: view.version,
       view: view as unknown as Record<string, unknown>,
-      updatedAt: summary.updatedAt,
+      updatedAt: new Date(),
     };
     const [a, b] = await Promise.all([
-      upsertIfNewer(models.Complaint, summary),
+      upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone)),
       upsertIfNewer(models.ComplaintView, full),
     ]);
-    // The day's report rollup is out of date (also on a retry that finds the summary written).
-    await markDayChanged(models.Complaint.db, summary.dayKey, view.ticketId, view.version);
+    await reportMarkAndAudit(view);
     return { applied: a || b };
   }
-  return { projectComplaint };
+
+  /**
+   * A delta: applied to the stored view only when it holds the version (and the timeline) the delta
+   * was made from — the workflow sends one projection at a time, so that is the version before; a
+   * retry of an applied delta finds the newer version and changes nothing. The summary, the report
+   * mark and the audit then follow from the stored view, read back once.
+   */
+  async function projectDelta(d: ComplaintViewDelta): Promise<{ applied: boolean; resync?: boolean }> {
+    const $set: Record<string, unknown> = {
+      version: d.version,
+      'view.version': d.version,
+      updatedAt: new Date(),
+    };
+    for (const [key, value] of Object.entries(d.set)) $set[`view.${key}`] = value;
+    const update: Record<string, unknown> = { $set };
+    if (d.unset.length) update.$unset = Object.fromEntries(d.unset.map((key) => [`view.${key}`, '']));
+    if (d.timeline.length) update.$push = { 'view.timeline': { $each: d.timeline } };
+    const res = await models.ComplaintView.collection.updateOne(
+      { _id: d.ticketId, version: d.base, 'view.timeline': { $size: d.timelineFrom } } as never,
+      update,
+    );
+    const stored = await models.ComplaintView.findById(d.ticketId).lean();
+    if (!stored || stored.version < d.version) return { applied: false, resync: true };
+    if (stored.version > d.version) return { applied: false };
+    const view = stored.view as unknown as ComplaintView;
+    const summary = await upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone));
+    await reportMarkAndAudit(view);
+    return { applied: res.modifiedCount > 0 || summary };
+  }
+
+  /** The day's report rollup is out of date (also on a retry that finds the view written); then the audit. */
+  async function reportMarkAndAudit(view: ComplaintView): Promise<void> {
+    const { dayKey } = periodKeys(new Date(view.input.receivedAt), reports?.timeZone);
+    await markDayChanged(models.Complaint.db, dayKey, view.ticketId, view.version);
+    await afterProject?.(view);
+  }
+  return { projectComplaint, projectComplaintChange };
 }

@@ -2,6 +2,7 @@
 import type { PolicyCriteria, PolicySnapshot } from '../domain/policy/sla';
 import type { RepeatMatch, RepeatQuery } from './repeat';
 import type { ComplaintView } from '../domain/complaint';
+import type { ComplaintChange } from '../domain/projection-change';
 
 export type SmsTemplate =
   'intakeAcknowledgement' | 'areaAlert' | 'areaRecovered' | 'areaTestOverdue' | 'vipAssistantUpdate';
@@ -62,7 +63,13 @@ export interface SendEmailResult {
 export interface ComplaintActivities {
   findEarlierComplaints(q: RepeatQuery): Promise<RepeatMatch[]>;
   selectPolicy(criteria: PolicyCriteria): Promise<PolicySnapshot>;
+  /** Complaints started before issue 23: the whole view at every commit. */
   projectComplaint(view: ComplaintView): Promise<{ applied: boolean }>;
+  /**
+   * The whole view, or what changed since the version it names (domain/projection-change.ts);
+   * `resync` when the read model does not hold that version (the workflow then sends the whole view).
+   */
+  projectComplaintChange(change: ComplaintChange): Promise<{ applied: boolean; resync?: boolean }>;
   sendSms(input: SendSmsInput): Promise<SendSmsResult>;
   sendEmail(input: SendEmailInput): Promise<SendEmailResult>;
 }

@@ -32,6 +32,7 @@ import {
 import { INCIDENT_TASK_QUEUE, type IncidentView } from '../../workflows/incident/contract';
 import { DEFAULT_MASS_INCIDENT_POLICY, type MassIncidentPolicy } from '../../domain/policy/mass-incident';
 import { complaintInput } from './fixtures';
+import { applyChange } from '../../domain/projection-change';
 import { createTimeSkippingEnv, terminateWhenSettled, workflowBundle } from './time-skipping';
 
 export const handler: Actor = { user: 'handler.li', roles: ['handler'] };
@@ -161,6 +162,18 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
       return classifyEarlier(candidates, { ticketId: q.ticketId, since: q.since }).repeats;
     },
     projectComplaint: async (view) => {
+      projections.push(view);
+      return { applied: true };
+    },
+    // The read model in memory: each change applied to the ticket's last view (domain/projection-change.ts),
+    // so the tests read the same whole views as before; a delta that does not fit asks for a resync.
+    projectComplaintChange: async (change) => {
+      const ticketId = 'full' in change ? change.full.ticketId : change.delta.ticketId;
+      const view = applyChange(
+        [...projections].reverse().find((p) => p.ticketId === ticketId),
+        change,
+      );
+      if (!view) return { applied: false, resync: true };
       projections.push(view);
       return { applied: true };
     },

@@ -70,7 +70,8 @@ describe('R4.2 first reply within 48 hours', () => {
       byTask.set(task, [...(byTask.get(task) ?? []), a.activityType?.name ?? '']);
     }
     const breachTask = [...byTask.values()].find(
-      (types) => types.includes('projectComplaint') && types.filter((t) => t === 'sendEmail').length >= 2,
+      (types) =>
+        types.includes('projectComplaintChange') && types.filter((t) => t === 'sendEmail').length >= 2,
     );
     expect(breachTask).toBeDefined();
     await handle.terminate('test done');

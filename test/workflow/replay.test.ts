@@ -35,3 +35,20 @@ it.each(files)(
   },
   60_000,
 );
+
+it('R1.4 the recorded histories cover both projections: the whole view (before issue 23) and deltas (after)', () => {
+  const projectionTypes = (file: string) => {
+    const history = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file)));
+    return new Set(
+      (history.events ?? [])
+        .map((e) => e.activityTaskScheduledEventAttributes?.activityType?.name)
+        .filter((name) => name?.startsWith('projectComplaint')),
+    );
+  };
+  const before = files.filter((f) => f.includes('.before-deltas.'));
+  const after = files.filter((f) => !f.includes('.before-deltas.'));
+  expect(before.length).toBeGreaterThanOrEqual(3);
+  expect(after.length).toBeGreaterThanOrEqual(3);
+  for (const f of before) expect([...projectionTypes(f)]).toEqual(['projectComplaint']);
+  for (const f of after) expect([...projectionTypes(f)]).toEqual(['projectComplaintChange']);
+});

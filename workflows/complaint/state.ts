@@ -4,6 +4,7 @@ import { startClock, viewClock, type Clock } from '../../domain/policy/clocks';
 import type { Calendar } from '../../domain/policy/calendar';
 import { INTAKE_CLOCKS, type PolicySnapshot, type ResolvedClockPolicy } from '../../domain/policy/sla';
 import { preferencesAtIntake } from '../../domain/policy/contact-window';
+import type { ProjectedRecord } from '../../domain/projection-change';
 import {
   complaintWorkflowId,
   type ComplaintInput,
@@ -21,6 +22,20 @@ export interface ComplaintState extends Omit<
   dirty: boolean;
   /** How many escalations were already e-mailed. */
   escalationsNotified: number;
+  /** What was last projected, and the projection being gathered (projection.ts); absent in complaints started before issue 23. */
+  projector?: Projector;
+}
+
+/** The projection by deltas (issue 23, projection.ts): kept out of the view. */
+export interface Projector {
+  /** what the read model holds, as the workflow last projected it; undefined until the first projection */
+  last?: ProjectedRecord;
+  /** the search attributes last upserted (Stage, breached, SLA state) */
+  attributes?: string;
+  /** the projection that commits made since the last one started will go out with */
+  next?: Promise<ComplaintView>;
+  /** the projection under way (the next one starts after it) */
+  tail: Promise<unknown>;
 }
 
 export function createState(input: ComplaintInput): ComplaintState {
@@ -83,7 +98,7 @@ export function clock(state: ComplaintState, name: string): Clock | undefined {
 }
 
 export function toView(state: ComplaintState, now: number): ComplaintView {
-  const { clockMap, dirty: _dirty, escalationsNotified: _notified, ...rest } = state;
+  const { clockMap, dirty: _dirty, escalationsNotified: _notified, projector: _projector, ...rest } = state;
   const clocks = Object.values(clockMap).map((c) => viewClock(c, calendarOf(state, c), now));
   const open = state.escalations.at(-1);
   return {

@@ -11,7 +11,7 @@ import { trackHot } from './hot';
 import { reportToArea } from './incident';
 import { acknowledgeIntake, detectRepeat, policyCriteria, selectPolicy } from './intake';
 import { drainMail } from './mail';
-import { commit } from './projection';
+import { commit, startProjector } from './projection';
 import { startIntakeClocks } from './state';
 import { startTicketEvents } from './tmf-events';
 import { informVip, recogniseVip, vipMilestoneDue } from './vip';
@@ -19,6 +19,8 @@ import { informVip, recogniseVip, vipMilestoneDue } from './vip';
 export async function complaintWorkflow(input: ComplaintInput): Promise<ComplaintOutcome> {
   const ctx = createCtx(input);
   const { state } = ctx;
+  // Added after the first release (issue 23): projections go out one at a time, as deltas.
+  startProjector(state);
   registerHandlers(ctx);
   // Added after the first release (issue 19, T3, T4): TMF621 events and the work-order reply.
   startTicketEvents(ctx);
