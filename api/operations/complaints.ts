@@ -33,7 +33,7 @@ import {
   transferUpdate,
   triageUpdate,
   type Acting,
-  type ComplaintView,
+  type ActionAnswer,
   type NoteInput,
 } from '../../workflows/complaint/contract';
 import { OnSiteResultSchema, ProposeOnSiteTestSchema, RequestSignatureSchema } from '../on-site-schemas';
@@ -90,7 +90,7 @@ export interface ComplaintAction extends Operation {
   /** Name in the audit trail (S5, R10.2). */
   audit: string;
   /** The workflow update it sends (workflows/complaint/contract.ts). */
-  update: UpdateDefinition<ComplaintView, [Acting<never>], string>;
+  update: UpdateDefinition<ActionAnswer, [Acting<never>], string>;
   body: z.ZodType;
 }
 
@@ -101,7 +101,7 @@ interface ActionRow<I> {
   summary: string;
   description?: string;
   audit: string;
-  update: UpdateDefinition<ComplaintView, [Acting<I>], string>;
+  update: UpdateDefinition<ActionAnswer, [Acting<I>], string>;
   /** What the API validates; its output must be what the update takes (compile-time check). */
   body: z.ZodType<NoInfer<I>>;
   roles: readonly RoleName[];

@@ -2,7 +2,7 @@
 // (workflow tests check the workflow's logic; the integration suite runs the real activities).
 import { WorkflowUpdateFailedError, type WorkflowHandle } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { Worker } from '@temporalio/worker';
+import { Worker, type WorkerOptions } from '@temporalio/worker';
 import pino from 'pino';
 import { createEvidenceActivities } from '../../activities/evidence/activities';
 import { createMemoryNetworkSources, type NetworkDataSet } from '../../activities/evidence/memory';
@@ -15,6 +15,7 @@ import {
   recordFindingsUpdate,
   recordReplyUpdate,
   resolveUpdate,
+  type ActionAnswer,
   type Actor,
   type ComplaintInput,
   type ComplaintView,
@@ -79,7 +80,11 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-export async function startHarness(taskQueue: string): Promise<Harness> {
+/** `workerOptions`: for the complaint worker (the workflow-heap benchmark runs it in debug mode). */
+export async function startHarness(
+  taskQueue: string,
+  workerOptions: Pick<WorkerOptions, 'debugMode' | 'maxCachedWorkflows'> = {},
+): Promise<Harness> {
   const env = await createTimeSkippingEnv();
   const emails: Harness['emails'] = [];
   const sms: SendSmsInput[] = [];
@@ -191,6 +196,7 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
     taskQueue,
     workflowBundle: await workflowBundle(),
     activities,
+    ...workerOptions,
   });
   // The mass-incident lane (workflows/incident/contract.ts INCIDENT_TASK_QUEUE), like the real worker.
   const lane = await Worker.create({
@@ -238,10 +244,18 @@ export async function startHarness(taskQueue: string): Promise<Harness> {
       const all = started.splice(0);
       await Promise.all(all.map((w) => w.terminate('test cleanup').catch(() => undefined)));
     },
-    act: (handle, def, actor, input) =>
-      handle.executeUpdate<ComplaintView, [{ actor: Actor; input: typeof input }]>(def.name, {
-        args: [{ actor, input }],
-      }),
+    // The update answers with the version that contains the action; the view is the read model's,
+    // projected before the answer (as the API reads it: api/complaints-service.ts viewAfter).
+    act: async (handle, def, actor, input) => {
+      const answer = await handle.executeUpdate<ActionAnswer, [{ actor: Actor; input: typeof input }]>(
+        def.name,
+        { args: [{ actor, input }] },
+      );
+      const view = [...projections].reverse().find((p) => p.ticketId === answer.ticketId);
+      if (!view || view.version < answer.version)
+        throw new Error(`the read model is behind the answer: ${view?.version} < ${answer.version}`);
+      return view;
+    },
     until,
     mailsFor: (ticketId) => emails.filter((e) => e.ticketId === ticketId),
     async close() {

@@ -127,10 +127,18 @@ describe('I17 departments and ladder levels come from the policy data', () => {
   const view = { ticketId: 'EMOS-1', stage: 'TRANSFERRED' } as ComplaintView;
   const service = () =>
     createComplaintService({
+      // The update answers with the version of the action (issue 23); the view is the read model's.
       client: {
-        workflow: { getHandle: () => ({ executeUpdate: async () => view }) },
+        workflow: {
+          getHandle: () => ({
+            executeUpdate: async () => ({ ticketId: 'EMOS-1', version: 3, stage: 'TRANSFERRED' }),
+          }),
+        },
       } as unknown as Client,
-      models: { Complaint: { exists: async () => true } } as unknown as Models,
+      models: {
+        Complaint: { exists: async () => true },
+        ComplaintView: { findById: () => ({ lean: async () => ({ version: 3, view }) }) },
+      } as unknown as Models,
       taskQueue: 'q',
       temporalUiUrl: 'http://ui',
       namespace: 'default',

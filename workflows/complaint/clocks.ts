@@ -14,13 +14,13 @@ import {
   resumeClockUpdate,
   type Acting,
   type ApplyPolicyInput,
-  type ComplaintView,
+  type ActionAnswer,
   type ExtendClockInput,
   type PauseClockInput,
   type ResumeClockInput,
 } from './contract';
 import type { Ctx } from './ctx';
-import { act, ready, refuse, refuseOnceReady } from './handler-kit';
+import { act, answerOf, ready, refuse, refuseOnceReady } from './handler-kit';
 import { policyCriteria, selectPolicy } from './intake';
 import { commit } from './projection';
 import { calendarOf, facts, record, type ComplaintState } from './state';
@@ -98,10 +98,10 @@ export function extendClock(ctx: Ctx, { actor, input }: Acting<ExtendClockInput>
 }
 
 /** The update body of a new policy: it is read first, then the running clocks follow it. */
-export async function applyNewPolicy(ctx: Ctx, cmd: Acting<ApplyPolicyInput>): Promise<ComplaintView> {
+export async function applyNewPolicy(ctx: Ctx, cmd: Acting<ApplyPolicyInput>): Promise<ActionAnswer> {
   await ready(ctx);
   retargetClocks(ctx, await selectPolicy(policyCriteria(ctx.state)), cmd);
-  return commit(ctx.state);
+  return answerOf(await commit(ctx.state));
 }
 
 /** The running intake and verification clocks take the new policy's targets. */
