@@ -251,11 +251,25 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     return seq === 0 ? null : { seq, hash };
   }
 
-  async function moveHead(ticketId: string, seq: number, hash: string): Promise<void> {
+  /** Moves the head to `seq` unless a later entry did; true when it moved. */
+  async function moveHead(
+    ticketId: string,
+    seq: number,
+    hash: string,
+    workflowIndex?: number,
+  ): Promise<boolean> {
     try {
-      await Head.updateOne({ _id: ticketId, seq: { $lt: seq } }, { $set: { seq, hash } }, { upsert: true });
+      const res = await Head.updateOne(
+        { _id: ticketId, seq: { $lt: seq } },
+        workflowIndex === undefined
+          ? { $set: { seq, hash } }
+          : { $set: { seq, hash }, $max: { workflowIndex } },
+        { upsert: true },
+      );
+      return res.modifiedCount + res.upsertedCount > 0;
     } catch (err) {
       if (!isDuplicateKey(err)) throw err; // a later entry already moved it
+      return false;
     }
   }
 
@@ -383,9 +397,13 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
         -1);
     const from = done + 1;
     if (view.timeline.length <= from) return 0;
-    // One walk to the chain's end, then each entry links to the one just written; the head moves
-    // once at the end (4 round trips per entry before, 1 now; readers walk past a lagging head).
-    let end: { seq: number; hash: string } | null | undefined = await last(view.ticketId, head);
+    // Each entry links to the one just written; the head moves once at the end (4 round trips per
+    // entry before, 1 now; readers walk past a lagging head). The first links to the head without
+    // walking past it first (issue 23): when the head lags (an append has not moved it yet), the
+    // insert meets that entry's seq and reads the chain's end then.
+    let end: { seq: number; hash: string } | null | undefined = head
+      ? { seq: head.seq, hash: head.hash }
+      : await last(view.ticketId, head);
     let newest: AuditEntry | undefined;
     let appended = 0;
     for (let i = from; i < view.timeline.length; i++) {
@@ -411,8 +429,11 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
         end = { seq: added.seq, hash: added.hash };
       } else end = undefined; // already audited by a concurrent projection: read the end again
     }
-    if (newest) await moveHead(view.ticketId, newest.seq, newest.hash);
-    await Head.updateOne({ _id: view.ticketId }, { $max: { workflowIndex: view.timeline.length - 1 } });
+    const workflowIndex = view.timeline.length - 1;
+    // The head's move and the audited index in one write; when a later append already moved the
+    // head past this entry, the index alone.
+    if (!newest || !(await moveHead(view.ticketId, newest.seq, newest.hash, workflowIndex)))
+      await Head.updateOne({ _id: view.ticketId }, { $max: { workflowIndex } });
     return appended;
   }
 

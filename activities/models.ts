@@ -122,9 +122,11 @@ complaintSchema.index({ nextDueAt: 1 });
  * local stack tells its patched FerretDB, which then lets their indexes serve such a query instead
  * of scanning (infra/ferretdb/id-pushdown.patch); MongoDB needs no telling. `ticketId` and
  * `eventId` were added after the S10 soak found the audit trail read by ticket and the TMF outbox
- * scanned whole as they grew.
+ * scanned whole as they grew; `dedupeKey` (an audit entry's event) when the timeline audit stopped
+ * walking past the chain's head before its first insert (issue 23): a lagging head makes the insert
+ * collide, and the collision asks whether that event is already audited.
  */
-export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId', 'ticketId', 'eventId'] as const;
+export const SCALAR_QUERY_FIELDS = ['callbackHash', 'cellId', 'ticketId', 'eventId', 'dedupeKey'] as const;
 
 /**
  * Fields lists are sorted by that hold a date in every collection that has them. The local stack

@@ -162,15 +162,16 @@ export function createProjectionActivities({
     if (stored.version > d.version) return { applied: false };
     const view = stored.view as unknown as ComplaintView;
     const summary = await upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone));
-    await reportMarkAndAudit(view);
+    // No new timeline entry, nothing to audit (one that a failed audit missed waits for the next).
+    await reportMarkAndAudit(view, d.timeline.length > 0);
     return { applied: res.modifiedCount > 0 || summary };
   }
 
   /** The day's report rollup is out of date (also on a retry that finds the view written); then the audit. */
-  async function reportMarkAndAudit(view: ComplaintView): Promise<void> {
+  async function reportMarkAndAudit(view: ComplaintView, audit = true): Promise<void> {
     const { dayKey } = periodKeys(new Date(view.input.receivedAt), reports?.timeZone);
     await markDayChanged(models.Complaint.db, dayKey, view.ticketId, view.version);
-    await afterProject?.(view);
+    if (audit) await afterProject?.(view);
   }
   return { projectComplaint, projectComplaintChange };
 }

@@ -99,4 +99,27 @@ describe('S10 a projection carries what changed; the read model applies it once,
     // What the in-memory read model of the workflow tests does with the same change.
     expect(applyChange({ ...v2, timeline: v2.timeline.slice(0, 1) }, change)).toBeUndefined();
   });
+
+  it('S5 the audit links the entries of a projection after an entry the API appended while the head lagged', async () => {
+    const id = uniqueExternalId('DELTA');
+    const v1 = viewAt(id, 1);
+    const store = createAuditStore(models.Complaint.db);
+    await project.projectComplaintChange({ full: v1 });
+    const first = (await store.list(v1.ticketId))[0]!;
+    // A person's action audited by the API, whose head move has not landed yet.
+    await store.append({
+      ticketId: v1.ticketId,
+      at: new Date().toISOString(),
+      actor: 'handler.li',
+      roles: ['handler'],
+      source: 'api',
+      action: 'TRIAGE',
+    });
+    await store.Head.updateOne({ _id: v1.ticketId }, { $set: { seq: first.seq, hash: first.hash } });
+    await expect(project.projectComplaintChange(deltaFrom(v1, viewAt(id, 2)))).resolves.toEqual({
+      applied: true,
+    });
+    expect((await store.list(v1.ticketId)).map((e) => e.action)).toEqual(['STEP_1', 'TRIAGE', 'STEP_2']);
+    await expect(store.verify(v1.ticketId)).resolves.toMatchObject({ ok: true, entries: 3, headSeq: 3 });
+  });
 });
