@@ -39,10 +39,12 @@ export function spawnChild(
   env: Record<string, string>,
 ): ManagedProcess {
   const loader = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
+  // STACK_NODE_ARGS: node options that NODE_OPTIONS refuses (--cpu-prof …), for benchmarks.
+  const nodeArgs = (env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
   return ctx.children.spawn({
     ...childBase(ctx, name),
     command: process.execPath,
-    args: ['--import', loader, path.join(REPO_ROOT, script)],
+    args: [...nodeArgs, '--import', loader, path.join(REPO_ROOT, script)],
     env: { ...process.env, ...env },
   });
 }

@@ -126,14 +126,12 @@ async function main(): Promise<void> {
       // Every complaint stays cached, as in production with enough memory.
       WORKER_MAX_CACHED_WORKFLOWS: String(n + 400),
       // ~0.6 MiB per cached complaint: 10,000 need more than V8's default heap limit.
+      ...(n > 2000 ? { NODE_OPTIONS: '--max-old-space-size=12288' } : {}),
       // BENCH_WORKER_CPU_PROF=<dir>: V8 CPU profiles of the worker and API, every thread, written
       // at their exit (summarise with test/bench/cpu-profile-summary.ts).
-      ...nodeOptions([
-        n > 2000 ? '--max-old-space-size=12288' : '',
-        process.env.BENCH_WORKER_CPU_PROF
-          ? `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}`
-          : '',
-      ]),
+      ...(process.env.BENCH_WORKER_CPU_PROF
+        ? { STACK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
+        : {}),
     },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
@@ -270,8 +268,3 @@ main().catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
-
-function nodeOptions(options: string[]): { NODE_OPTIONS?: string } {
-  const set = options.filter(Boolean).join(' ');
-  return set ? { NODE_OPTIONS: set } : {};
-}
