@@ -25,9 +25,10 @@ export interface ComplaintViewDelta {
 export type ComplaintChange = { full: ComplaintView } | { delta: ComplaintViewDelta };
 
 /**
- * What the workflow last projected: a fingerprint of each field's JSON (its length and a 53-bit
- * hash: a few bytes per field instead of the JSON itself, which cost 8 KiB of heap per open
- * complaint) and the timeline's length.
+ * What the workflow last projected: each field's JSON and the timeline's length. (A 53-bit hash of
+ * the JSON instead was tried: no smaller heap per complaint in `bench:workflow-heap`, and hashing in
+ * JavaScript took 13 % of the workflow thread's CPU in the 1,000-deadline profile; comparing two
+ * strings costs next to nothing.)
  */
 export interface ProjectedRecord {
   version: number;
@@ -35,29 +36,11 @@ export interface ProjectedRecord {
   timeline: number;
 }
 
-/**
- * Length and cyrb53 hash (public domain, bryc) of a string. Two different values of a field would
- * have to have the same length and the same 53-bit hash to be taken for unchanged.
- */
-export function fingerprint(text: string): string {
-  let h1 = 0xdeadbeef;
-  let h2 = 0x41c6ce57;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text.charCodeAt(i);
-    h1 = Math.imul(h1 ^ ch, 2654435761);
-    h2 = Math.imul(h2 ^ ch, 1597334677);
-  }
-  h1 = Math.imul(h1 ^ (h1 >>> 16), 2246822507) ^ Math.imul(h2 ^ (h2 >>> 13), 3266489909);
-  h2 = Math.imul(h2 ^ (h2 >>> 16), 2246822507) ^ Math.imul(h1 ^ (h1 >>> 13), 3266489909);
-  const hash = 4294967296 * (2097151 & h2) + (h1 >>> 0);
-  return `${text.length.toString(36)}.${hash.toString(36)}`;
-}
-
 function fieldsOf(view: ComplaintView): Record<string, string> {
   const fields: Record<string, string> = {};
   for (const [key, value] of Object.entries(view)) {
     if (key === 'timeline' || key === 'version' || value === undefined) continue;
-    fields[key] = fingerprint(JSON.stringify(value));
+    fields[key] = JSON.stringify(value);
   }
   return fields;
 }
@@ -80,8 +63,8 @@ export function diffView(
     return { change: { full: view }, record: recordOf(view) };
   const fields = fieldsOf(view);
   const set: Record<string, unknown> = {};
-  for (const [key, print] of Object.entries(fields))
-    if (last.fields[key] !== print) set[key] = (view as unknown as Record<string, unknown>)[key];
+  for (const [key, json] of Object.entries(fields))
+    if (last.fields[key] !== json) set[key] = (view as unknown as Record<string, unknown>)[key];
   const unset = Object.keys(last.fields).filter((key) => !(key in fields));
   return {
     change: {
