@@ -9,7 +9,7 @@
 // GREEN_NET, whose reply goes back through its hub.
 import path from 'node:path';
 import { DEV_DEFAULTS } from '../../infra/stack/product-env';
-import { tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
+import { finalPhoneReply, tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 import { schemaProblems } from '../support/tmf-schema';
 
@@ -127,17 +127,7 @@ async function workToClosed(id: string): Promise<void> {
     troubleTicketCharacteristic: chars({ rootCause: '小区退服', actions: '恢复小区并复测' }),
   });
   expect(resolved.status).toBe(200);
-  const reply = await stack.http.post(
-    `/v1/complaints/${id}/replies`,
-    {
-      kind: 'FINAL',
-      method: 'PHONE',
-      summary: '电话告知已恢复，客户确认',
-      customerConfirmed: true,
-      satisfied: true,
-    },
-    KEYS.supervisor,
-  );
+  const reply = await stack.http.post(`/v1/complaints/${id}/replies`, finalPhoneReply, KEYS.supervisor);
   expect(reply.status).toBe(200);
   expect((await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' })).status).toBe(200);
 }

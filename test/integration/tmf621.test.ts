@@ -2,7 +2,7 @@
 // answer is checked against the published v5.0.1 document (test/support/tmf-schema.ts).
 import fc from 'fast-check';
 import { operationsOf, requestFor, violation, type FuzzRequest } from '../fuzz/openapi-fuzz';
-import { tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
+import { finalPhoneReply, tmfTicketBody, uniqueExternalId, uniqueMobile } from '../support/fixtures';
 import { eventually, KEYS, startTestStack, type TestStack } from '../support/stack';
 import { fuzzDocument, responseProblems, schemaProblems, templateOf } from '../support/tmf-schema';
 
@@ -229,17 +229,7 @@ describe('T2 status and statusChangeHistory follow the procedure; refusals are T
     expect(status(resolved.body)).toBe('resolved');
     expect(resolved.body.resolutionDate).toBeDefined();
 
-    const reply = await stack.http.post(
-      `/v1/complaints/${id}/replies`,
-      {
-        kind: 'FINAL',
-        method: 'PHONE',
-        summary: '电话告知已恢复，客户确认',
-        customerConfirmed: true,
-        satisfied: true,
-      },
-      KEYS.supervisor,
-    );
+    const reply = await stack.http.post(`/v1/complaints/${id}/replies`, finalPhoneReply, KEYS.supervisor);
     expect(reply.status).toBe(200);
     const closed = await patch(id, { status: 'closed', statusChangeReason: '客户确认恢复' });
     expect(closed.status).toBe(200);

@@ -88,3 +88,12 @@ export function tmfTicketBody({
     troubleTicketCharacteristic: [{ '@type': 'StringCharacteristic', name: 'frequency', value: 'DAILY' }],
   };
 }
+
+/** The final phone reply the customer accepts, as the TMF621 tests record it between resolve and close. */
+export const finalPhoneReply = {
+  kind: 'FINAL',
+  method: 'PHONE',
+  summary: '电话告知已恢复，客户确认',
+  customerConfirmed: true,
+  satisfied: true,
+} as const;

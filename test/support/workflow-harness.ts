@@ -89,6 +89,12 @@ export async function startHarness(
   const emails: Harness['emails'] = [];
   const sms: SendSmsInput[] = [];
   const projections: ComplaintView[] = [];
+  /** The fake read model's view of a complaint: its newest projection. */
+  const lastViewOf = (ticketId: string): ComplaintView | undefined => {
+    for (let i = projections.length - 1; i >= 0; i--)
+      if (projections[i]!.ticketId === ticketId) return projections[i];
+    return undefined;
+  };
   const policySet = { current: DEFAULT_POLICY_SET };
   const contact = createFakeContact(() => env.client, { calls: ['answer'], digits: '1' });
   const incidents: IncidentFakes = {
@@ -174,10 +180,7 @@ export async function startHarness(
     // so the tests read the same whole views as before; a delta that does not fit asks for a resync.
     projectComplaintChange: async (change) => {
       const ticketId = 'full' in change ? change.full.ticketId : change.delta.ticketId;
-      const view = applyChange(
-        [...projections].reverse().find((p) => p.ticketId === ticketId),
-        change,
-      );
+      const view = applyChange(lastViewOf(ticketId), change);
       if (!view) return { applied: false, resync: true };
       projections.push(view);
       return { applied: true };
@@ -251,7 +254,7 @@ export async function startHarness(
         def.name,
         { args: [{ actor, input }] },
       );
-      const view = [...projections].reverse().find((p) => p.ticketId === answer.ticketId);
+      const view = lastViewOf(answer.ticketId);
       if (!view || view.version < answer.version)
         throw new Error(`the read model is behind the answer: ${view?.version} < ${answer.version}`);
       return view;

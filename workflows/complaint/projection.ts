@@ -40,14 +40,10 @@ async function project(state: ComplaintState, p: Projector): Promise<ComplaintVi
   p.next = undefined; // commits from now on go out with the next projection
   state.version += 1;
   const view = toView(state, Date.now());
-  const attributes = [state.stage, view.slaBreached, slaState(view, state)] as const;
-  const key = attributes.join('|');
+  const attributes = searchAttributesOf(state, view);
+  const key = attributes.map((a) => a.value).join('|');
   if (key !== p.attributes) {
-    upsertSearchAttributes([
-      { key: ComplaintStage, value: attributes[0] },
-      { key: SlaBreached, value: attributes[1] },
-      { key: SlaState, value: attributes[2] },
-    ]);
+    upsertSearchAttributes(attributes);
     p.attributes = key;
   }
   const { change, record } = diffView(p.last, view);
@@ -64,11 +60,16 @@ async function project(state: ComplaintState, p: Projector): Promise<ComplaintVi
 async function commitWhole(state: ComplaintState): Promise<ComplaintView> {
   state.version += 1;
   const view = toView(state, Date.now());
-  upsertSearchAttributes([
+  upsertSearchAttributes(searchAttributesOf(state, view));
+  await data.projectComplaint(view);
+  return view;
+}
+
+/** What the Temporal Web UI finds a complaint by: its stage, whether it breached, its SLA state. */
+function searchAttributesOf(state: ComplaintState, view: ComplaintView) {
+  return [
     { key: ComplaintStage, value: state.stage },
     { key: SlaBreached, value: view.slaBreached },
     { key: SlaState, value: slaState(view, state) },
-  ]);
-  await data.projectComplaint(view);
-  return view;
+  ];
 }
