@@ -27,4 +27,7 @@ module.exports = {
     ],
   ],
   testTimeout: 120_000,
+  // A suite that fails can leave a client or timer behind; the run ends when its tests end (a CI
+  // run once waited an hour after "Jest did not exit").
+  forceExit: true,
 };

@@ -54,6 +54,11 @@ async function main(): Promise<void> {
       .info({ url: `http://${config.API_HOST}:${config.API_PORT}` }, 'api ready');
   });
   server.requestTimeout = 30_000;
+  // An idle keep-alive connection is closed by its client or load balancer first (their usual idle
+  // limit is 60 s), never by the API while a request is on its way: Node's 5 s default raced a
+  // client reusing a connection idle for 4 s (a POST lost without an answer, seen in a CI run).
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   const stop = () => {
     logger.info('api shutting down');
     // D5: /readyz answers 503 from now on; requests under way finish before the process exits.

@@ -98,6 +98,11 @@ describe('D6 API replicas', () => {
     expect(proxied).toEqual(Array(LIMIT + 1).fill(401));
   });
 
+  it('D6 an idle connection is kept longer than a load balancer keeps it (65 s), so the API never closes one a request is on its way on', async () => {
+    const health = await fetch(`${urlA}/healthz`);
+    expect(health.headers.get('keep-alive')).toBe('timeout=65');
+  });
+
   it('D6 request ids: in every answer, in error bodies, taken from a listed proxy only, and in the log lines', async () => {
     await awayFromMinuteEdge();
     const health = await fetch(`${urlA}/healthz`);

@@ -148,7 +148,8 @@ describe('S10 the database accepts connections but does not answer', () => {
         },
       );
       env.log(
-        `intake while frozen: ${during.map((d) => `${d.statuses.join('/')} in ${d.ms} ms`).join(', ')}`,
+        `intake while frozen: ${during.map((d) => `${d.statuses.join('/')} in ${d.ms} ms`).join(', ')}` +
+          (stats.networkMessages.length ? `; without an answer: ${stats.networkMessages.join(' | ')}` : ''),
       );
       for (const d of during) {
         expect(d.statuses).toEqual([201]);

@@ -5,7 +5,7 @@
 // flight, finished, duplicates sent, data lost. The caller asserts (test) or prints (script).
 import type { Stack } from '../../infra/stack/stack';
 import { intakeBody } from './fixtures';
-import { KEYS, type ApiClient } from './stack';
+import { KEYS, OpenApiMismatch, type ApiClient } from './stack';
 
 export interface FaultReport {
   fault: string;
@@ -61,6 +61,8 @@ export async function pool<T, R>(items: T[], concurrency: number, fn: (item: T, 
 export interface CallStats {
   /** Requests that failed without an HTTP answer (connection refused or reset). */
   network: number;
+  /** Their errors, with the cause the client gave (for the suites' logs). */
+  networkMessages: string[];
   /** Retryable HTTP answers (429, 502, 503, 504) by status. */
   retryable: Record<number, number>;
   http500: number;
@@ -69,10 +71,20 @@ export interface CallStats {
 }
 
 export function newCallStats(): CallStats {
-  return { network: 0, retryable: {}, http500: 0, messages503: new Set() };
+  return { network: 0, networkMessages: [], retryable: {}, http500: 0, messages503: new Set() };
 }
 
 const RETRYABLE = new Set([429, 502, 503, 504]);
+
+/** A request without an HTTP answer: counted, with fetch's cause (ECONNRESET, other side closed…). */
+function countNetworkError(stats: CallStats, err: unknown): void {
+  stats.network += 1;
+  const cause = (err as { cause?: { code?: string; message?: string } }).cause;
+  if (stats.networkMessages.length < 50)
+    stats.networkMessages.push(
+      [(err as Error).message, cause?.code, cause?.message].filter(Boolean).join(': '),
+    );
+}
 
 /**
  * One API call, repeated while the answer is retryable (no connection, 429, 5xx) until `deadlineMs`.
@@ -98,8 +110,8 @@ export async function callRetrying<T = Record<string, unknown>>(
       else stats.http500 += 1;
       if (res.status === 503) stats.messages503.add(String((res.body as { message?: string }).message));
     } catch (err) {
-      if (Date.now() > deadline) throw err;
-      stats.network += 1;
+      if (Date.now() > deadline || err instanceof OpenApiMismatch) throw err;
+      countNetworkError(stats, err);
     }
     await sleep(Math.min(250 * attempt, 2_000));
   }
@@ -133,9 +145,9 @@ export async function fileComplaint(env: ChaosEnv, stats: CallStats, over: Recor
       if (RETRYABLE.has(res.status)) stats.retryable[res.status] = (stats.retryable[res.status] ?? 0) + 1;
       else stats.http500 += 1;
     } catch (err) {
-      if ((err as Error).message.startsWith('intake answered')) throw err;
+      if ((err as Error).message.startsWith('intake answered') || err instanceof OpenApiMismatch) throw err;
       statuses.push(0);
-      stats.network += 1;
+      countNetworkError(stats, err);
     }
     if (Date.now() > deadline) throw new Error(`intake of ${body.externalId} not accepted in 180 s`);
     await sleep(Math.min(250 * attempt, 2_000));
