@@ -1,5 +1,7 @@
 // A worker killed with SIGKILL in the middle of complaints: once a new worker starts, every
 // complaint carries on and finishes, and no customer gets a second SMS.
+import { readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { dataConverterFromEnv } from '../../platform/data-converter';
 import { complaintWorkflowId } from '../../workflows/complaint/contract';
@@ -109,8 +111,16 @@ it('S10 WORKFLOW_STACK_TRACES=off: a worker started with it records no promise s
     expect(stacks).toMatch(/at /);
 
     await stack.worker!.stop();
-    await stack.startWorker({ WORKFLOW_STACK_TRACES: 'off' });
-    await expect(handle.query('__stack_trace')).rejects.toThrow(/stack traces are not enabled/);
+    const off = await stack.startWorker({ WORKFLOW_STACK_TRACES: 'off' });
+    // The SDK answers "Workflow stack traces are not enabled on this worker"; the payload codec
+    // encodes failure messages, so the client sees a failed query, and the worker's log says why.
+    await expect(handle.query('__stack_trace')).rejects.toThrow();
+    const logs = readdirSync(stack.logDir).filter((f) => /^worker(-\d+)?\.log$/.test(f));
+    const warned = logs.filter((f) =>
+      readFileSync(path.join(stack.logDir, f), 'utf8').includes('stack trace collection will be disabled'),
+    );
+    expect(warned).toEqual([`worker-${logs.length}.log`]);
+    expect(off.pid).toBeGreaterThan(0);
     // The complaint carries on under the worker without them.
     const triage = await stack.http.post(`/v1/complaints/${filed.body.ticketId}/triage`, {
       decision: 'SELF',
