@@ -26,13 +26,6 @@ export const OPS_ENV = {
     .default('30s')
     .refine(isDuration, 'a duration such as 10s, 30s or 2m')
     .transform(parseDuration),
-  /**
-   * `off`: the Temporal SDK records no stack trace per workflow promise (the Temporal UI's "Stack
-   * Trace" tab answers that they are off); saves about 45 % of an open complaint's heap and a
-   * quarter of the workflow thread's CPU. Needs the worker started with
-   * `node --require worker/promise-stack-traces.cjs` (every launcher of the project does).
-   */
-  WORKFLOW_STACK_TRACES: z.enum(['on', 'off']).default('on'),
   /** A workflow bundle made by `npm run build:workflows`; empty = bundle the workflows at start. */
   WORKFLOW_BUNDLE_PATH: z.string().default(''),
   /** The API's Prometheus endpoint (GET /metrics), on its own listener, never the public port; empty = off. */

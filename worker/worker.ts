@@ -22,7 +22,6 @@ import {
 } from '../platform/temporal-connection';
 import { ensureHotDigestScheduleFor, ensureReportSchedulesFor } from './report-schedules';
 import { ensureRetentionScheduleFor } from './retention-schedule';
-import { checkStackTraceSetting } from './stack-traces';
 
 export interface RunningWorker {
   worker: Worker;
@@ -34,11 +33,6 @@ export interface RunningWorker {
 }
 
 export async function createWorker(config: Config, logger: Logger): Promise<RunningWorker> {
-  checkStackTraceSetting(config.WORKFLOW_STACK_TRACES);
-  if (config.WORKFLOW_STACK_TRACES === 'off')
-    logger.info(
-      "workflow stack traces off (WORKFLOW_STACK_TRACES): the Temporal UI's Stack Trace tab says so",
-    );
   // Lookup hashes and VIP identifiers at rest (S7) use the configured keys, not the environment's.
   usePersonalDataKeys(config);
   const mongo = await connectMongo(config.MONGODB_URI);

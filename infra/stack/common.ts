@@ -27,12 +27,6 @@ export function childBase(
   return { name, logFile: path.join(ctx.logDir, `${name}.log`), console: !ctx.quiet, cwd: REPO_ROOT };
 }
 
-/** Modules an entry point needs preloaded in all its threads (`node --require`). */
-const PRELOADS: Record<string, string[]> = {
-  // WORKFLOW_STACK_TRACES reaches the SDK's workflow threads only this way.
-  'worker/main.ts': ['--require', path.join(REPO_ROOT, 'worker/promise-stack-traces.cjs')],
-};
-
 /**
  * Runs a TypeScript entry point as `node --import <tsx loader> <script>`. Unlike the `tsx` CLI
  * (which runs the script in a second node process), the pid is the script's own, so kill('SIGKILL')
@@ -50,7 +44,7 @@ export function spawnChild(
   return ctx.children.spawn({
     ...childBase(ctx, name),
     command: process.execPath,
-    args: [...nodeArgs, ...(PRELOADS[script] ?? []), '--import', loader, path.join(REPO_ROOT, script)],
+    args: [...nodeArgs, '--import', loader, path.join(REPO_ROOT, script)],
     env: { ...process.env, ...env },
   });
 }

@@ -267,6 +267,7 @@ async function main(): Promise<void> {
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const nativeConnection = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
+  let finished = false;
   try {
     const machine = await describeMachine(stack);
     machine.lines.forEach((l) => console.log(l));
@@ -352,11 +353,14 @@ async function main(): Promise<void> {
       'reference: Camunda 8 smallest SaaS cluster ≈ 100 tasks/s on 11 vCPU (≈ 9 per vCPU); ' +
         'Temporal Cloud default namespace limit 500 actions/s',
     );
+    finished = true;
   } finally {
     await connection.close();
     await nativeConnection.close();
     await stack.stop();
-    rmSync(dataDir, { recursive: true, force: true });
+    // A failed run keeps its logs (api.log, worker.log, …) for whoever reads the error.
+    if (finished) rmSync(dataDir, { recursive: true, force: true });
+    else console.error(`the run failed: its stack's logs are in ${path.join(dataDir, 'logs')}`);
   }
 }
 

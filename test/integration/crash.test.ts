@@ -1,10 +1,5 @@
 // A worker killed with SIGKILL in the middle of complaints: once a new worker starts, every
 // complaint carries on and finishes, and no customer gets a second SMS.
-import { readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { Client, Connection } from '@temporalio/client';
-import { dataConverterFromEnv } from '../../platform/data-converter';
-import { complaintWorkflowId } from '../../workflows/complaint/contract';
 import { intakeBody } from '../support/fixtures';
 import { eventually, KEYS, mails, startTestStack, type TestStack } from '../support/stack';
 
@@ -89,45 +84,4 @@ it('R1.4 a worker killed with SIGKILL mid-complaint loses nothing and sends no d
   const all = await mails(stack);
   const keys = all.map((m) => m.headers['x-closedloop-key']).filter(Boolean);
   expect(new Set(keys).size).toBe(keys.length);
-}, 240_000);
-
-it('S10 WORKFLOW_STACK_TRACES=off: a worker started with it records no promise stack traces (the query says so) and handles complaints as before; the default worker records them', async () => {
-  const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
-  try {
-    const client = new Client({
-      connection,
-      namespace: stack.env.TEMPORAL_NAMESPACE,
-      dataConverter: dataConverterFromEnv(stack.env),
-    });
-    const filed = await stack.http.post<{ ticketId: string }>('/v1/complaints', intakeBody(), KEYS.intake);
-    expect(filed.status).toBe(201);
-    const handle = client.workflow.getHandle(complaintWorkflowId(filed.body.ticketId));
-    // The default: the SDK answers with the stacks where the complaint's workflow waits.
-    const stacks = await eventually(
-      async () => (await handle.query<string>('__stack_trace').catch(() => undefined)) || undefined,
-      60_000,
-      'a stack trace from the default worker',
-    );
-    expect(stacks).toMatch(/at /);
-
-    await stack.worker!.stop();
-    const off = await stack.startWorker({ WORKFLOW_STACK_TRACES: 'off' });
-    // The SDK answers "Workflow stack traces are not enabled on this worker"; the payload codec
-    // encodes failure messages, so the client sees a failed query, and the worker's log says why.
-    await expect(handle.query('__stack_trace')).rejects.toThrow();
-    const logs = readdirSync(stack.logDir).filter((f) => /^worker(-\d+)?\.log$/.test(f));
-    const warned = logs.filter((f) =>
-      readFileSync(path.join(stack.logDir, f), 'utf8').includes('stack trace collection will be disabled'),
-    );
-    expect(warned).toEqual([`worker-${logs.length}.log`]);
-    expect(off.pid).toBeGreaterThan(0);
-    // The complaint carries on under the worker without them.
-    const triage = await stack.http.post(`/v1/complaints/${filed.body.ticketId}/triage`, {
-      decision: 'SELF',
-    });
-    expect(triage.status).toBe(200);
-    expect((await get(filed.body.ticketId)).body.stage).not.toBe('NEW');
-  } finally {
-    await connection.close();
-  }
 }, 240_000);

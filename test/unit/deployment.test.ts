@@ -131,7 +131,7 @@ describe('D5 the containers run as an operator runs them', () => {
       const command = Array.isArray(service.command)
         ? service.command
         : String(service.command ?? '').split(' ');
-      expect({ name, runner: command[0], script: command[command.length - 1] }).toEqual({
+      expect({ name, runner: command[0], script: command[1] }).toEqual({
         name,
         runner: 'node',
         script: expect.stringMatching(/^dist\/.+\.js$/),
