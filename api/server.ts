@@ -55,8 +55,9 @@ async function main(): Promise<void> {
   });
   server.requestTimeout = 30_000;
   // An idle keep-alive connection is closed by its client or load balancer first (their usual idle
-  // limit is 60 s), never by the API while a request is on its way: Node's 5 s default raced a
-  // client reusing a connection idle for 4 s (a POST lost without an answer, seen in a CI run).
+  // limit is 60 s), never by the API while a request is on its way: with Node's 5 s default a
+  // client reusing a connection idle for about 4 s can lose its request (the likely cause of a POST
+  // without an answer in a CI run).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   const stop = () => {
