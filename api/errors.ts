@@ -124,6 +124,14 @@ export function toHttpError(err: unknown): HttpError | undefined {
 
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
+    if (res.headersSent) {
+      // An error after the answer went out (a step that ran on after responding): say so. Express's
+      // own handler would destroy the socket, which breaks a keep-alive connection the client may
+      // already be reusing for its next request; a finished answer keeps its connection.
+      logger.warn({ err, method: req.method, path: req.path }, 'error after the answer was sent');
+      if (!res.writableEnded) res.destroy();
+      return;
+    }
     const http = toHttpError(err);
     if (http) {
       if (http.status === 503) {

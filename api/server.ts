@@ -1,4 +1,6 @@
 // API process entry: `npm run api`.
+import type { ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { Client } from '@temporalio/client';
 import { connectMongo, createModels, ensureCollections } from '../activities/models';
 import { ConfigError, loadConfig } from '../platform/config';
@@ -10,6 +12,19 @@ import { connectTemporal } from '../platform/temporal-connection';
 import { createApp } from './app';
 import { createApiMetrics } from './metrics';
 import { READ_DEADLINE_MS } from './request-deadline';
+
+/** Node's own answers to a request it cannot take (node:_http_server socketOnError). */
+function clientErrorAnswer(code: string | undefined): string {
+  const status =
+    code === 'HPE_HEADER_OVERFLOW'
+      ? '431 Request Header Fields Too Large'
+      : code === 'HPE_CHUNK_EXTENSIONS_OVERFLOW'
+        ? '413 Payload Too Large'
+        : code === 'ERR_HTTP_REQUEST_TIMEOUT'
+          ? '408 Request Timeout'
+          : '400 Bad Request';
+  return `HTTP/1.1 ${status}\r\nConnection: close\r\n\r\n`;
+}
 
 async function main(): Promise<void> {
   const config = loadConfig();
@@ -56,10 +71,21 @@ async function main(): Promise<void> {
   server.requestTimeout = 30_000;
   // An idle keep-alive connection is closed by its client or load balancer first (their usual idle
   // limit is 60 s), never by the API while a request is on its way: with Node's 5 s default a
-  // client reusing a connection idle for about 4 s can lose its request (the likely cause of a POST
-  // without an answer in a CI run).
+  // client reusing a connection idle for about 4 s can lose its request (seen once in CI; a later
+  // lost POST came on a connection reused at once, so there is another cause: clientError below and
+  // the error middleware's after-answer branch now log what closes a connection).
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
+  // A connection the server drops (bad request, request timeout, a reset) is logged with Node's
+  // reason; then what Node does without a listener: an error answer unless one has begun, and close.
+  server.on(
+    'clientError',
+    (err: NodeJS.ErrnoException, socket: Duplex & { _httpMessage?: ServerResponse }) => {
+      logger.warn({ code: err.code, err: err.message }, 'http connection closed without an answer');
+      if (socket.writable && !socket._httpMessage?.headersSent) socket.write(clientErrorAnswer(err.code));
+      socket.destroy(err);
+    },
+  );
   const stop = () => {
     logger.info('api shutting down');
     // D5: /readyz answers 503 from now on; requests under way finish before the process exits.

@@ -25,24 +25,10 @@ export async function choosePorts(
   // Children that print their address get port 0 (no race); the rest get a port that is free now.
   const ports = await Promise.all(
     entries.map(
-      async ([name, { spec }]) =>
-        [
-          name,
-          spec.auto !== 'free' ? 0 : spec.max ? await freePortBelow(spec.max) : await freePort(),
-        ] as const,
+      async ([name, { spec }]) => [name, spec.auto !== 'free' ? 0 : await freePort(HOST, spec.max)] as const,
     ),
   );
   return Object.fromEntries(ports);
-}
-
-/** A port free now between 20000 and `max` (random, so that parallel stacks rarely collide). */
-async function freePortBelow(max: number): Promise<number> {
-  const low = Math.min(20_000, max);
-  for (let i = 0; i < 200; i++) {
-    const port = low + Math.floor(Math.random() * (max - low + 1));
-    if (await isPortFree(port, HOST)) return port;
-  }
-  throw new Error(`no free port between ${low} and ${max}`);
 }
 
 async function assertFixedPortsFree(claims: [string, PortClaim][]): Promise<void> {

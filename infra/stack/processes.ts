@@ -2,7 +2,7 @@
 // ManagedProcess (a child process whose output goes to a log file and optionally to the console
 // with a coloured prefix; stop() = SIGTERM, then SIGKILL after a grace period).
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { createWriteStream, mkdirSync, type WriteStream } from 'node:fs';
+import { createWriteStream, mkdirSync, readFileSync, type WriteStream } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 
@@ -255,21 +255,40 @@ function indent(text: string, pad: string): string {
 // ---------------------------------------------------------------------------------------------
 // Ports and readiness
 
-/** A TCP port that is free on `host` right now. */
-export function freePort(host = '127.0.0.1'): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, host, () => {
-      const address = server.address();
-      server.close(() =>
-        typeof address === 'object' && address
-          ? resolve(address.port)
-          : reject(new Error('no port assigned')),
-      );
-    });
-  });
+/**
+ * A TCP port that is free on `host` right now and stays likely free until a child binds it: picked
+ * at random below the kernel's ephemeral range (net.ipv4.ip_local_port_range), where outgoing
+ * connections never take a local port, and never one this process handed out before. A port the
+ * kernel assigns for `listen(0)` comes from the ephemeral range, so in the seconds before the child
+ * binds it any outgoing connection can take it (a CI run lost a test stack so: the worker's metrics
+ * exporter found its port in use).
+ */
+export async function freePort(host = '127.0.0.1', max = belowEphemeral()): Promise<number> {
+  const low = Math.min(FREE_PORT_LOW, max);
+  for (let i = 0; i < 500; i++) {
+    const port = low + Math.floor(Math.random() * (max - low + 1));
+    if (handedOut.has(port)) continue;
+    handedOut.add(port); // before the check: concurrent callers never get the same port
+    if (await isPortFree(port, host)) return port;
+    handedOut.delete(port);
+  }
+  throw new Error(`no free port between ${low} and ${max}`);
+}
+
+const FREE_PORT_LOW = 20_000;
+const handedOut = new Set<number>();
+
+/** The highest port below the ephemeral range (Linux: read from /proc; elsewhere IANA's 49152). */
+export function belowEphemeral(): number {
+  try {
+    const first = Number(
+      readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0],
+    );
+    if (Number.isInteger(first) && first > FREE_PORT_LOW + 1000) return first - 1;
+  } catch {
+    // not Linux
+  }
+  return 49_151;
 }
 
 /** True when nothing listens on host:port (checked by binding it briefly). */

@@ -22,12 +22,13 @@ export async function startTestStack(
   options: TestStackOptions = {},
 ): Promise<TestStack> {
   // Ports are picked free just before the children bind them; another process can take one in
-  // between (seen with the Temporal UI port). That start failed cleanly: pick new ports once more.
+  // between (seen with the Temporal UI port, and the worker's metrics port: "Address already in use").
+  // That start failed cleanly: pick new ports once more.
   for (let attempt = 1; ; attempt += 1) {
     try {
       return await startTestStackOnce(appEnv, options);
     } catch (err) {
-      if (attempt >= 3 || !String((err as Error).message).includes('address already in use')) throw err;
+      if (attempt >= 3 || !/address already in use/i.test(String((err as Error).message))) throw err;
       console.warn(`test stack: a port was taken while starting, retrying (attempt ${attempt + 1})`);
     }
   }

@@ -78,6 +78,11 @@ describe('D6 forwarded addresses and request ids', () => {
     app.get('/boom', () => {
       throw new Error('unexpected');
     });
+    // A step that fails after the answer went out (the route's answer is complete).
+    app.get('/late-error', (_req, res, next) => {
+      res.json({ port: res.socket?.remotePort });
+      next(new Error('failed after answering'));
+    });
     app.use(errorMiddleware(logger));
     const server = app.listen(0, '127.0.0.1');
     await new Promise((resolve) => server.once('listening', resolve));
@@ -85,6 +90,26 @@ describe('D6 forwarded addresses and request ids', () => {
     return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   }
   afterAll(() => servers.forEach((s) => s.close()));
+
+  it('D6 an error after the answer was sent is logged and keeps the keep-alive connection (Express would destroy it under the next request)', async () => {
+    const url = await serve('');
+    const ports = new Set<number>();
+    lines.length = 0;
+    for (let i = 0; i < 3; i++) {
+      const res = await fetch(`${url}/late-error`);
+      expect(res.status).toBe(200);
+      ports.add(((await res.json()) as { port: number }).port);
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    // One connection carried all three: none was closed after its answer.
+    expect(ports.size).toBe(1);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(lines.filter((l) => l.msg === 'error after the answer was sent')).toHaveLength(3);
+    expect(lines.filter((l) => l.msg === 'error after the answer was sent')[0]).toMatchObject({
+      method: 'GET',
+      path: '/late-error',
+    });
+  });
 
   it('D6 without TRUST_PROXY a forwarded address and an incoming X-Request-Id are ignored', async () => {
     const url = await serve('');

@@ -1,6 +1,7 @@
 // The local stack's service registry (issue 17 item 6): services start once what they depend on is
 // healthy, independent ones together, stop dependents first, and a failed start stops everything
 // that did start and names every failure.
+import { belowEphemeral, freePort } from '../../infra/stack/processes';
 import { ServiceRegistry } from '../../infra/stack/registry';
 import type { Running, Service, ServiceContext, StackSetup } from '../../infra/stack/service';
 
@@ -86,5 +87,19 @@ describe('local stack registry', () => {
     );
     const cyclic = new ServiceRegistry([fake('a', ['b'], log), fake('b', ['a'], log)], setup);
     await expect(cyclic.startAll(contextFor)).rejects.toThrow(/a dependency cycle among a, b/);
+  });
+});
+
+describe('local stack ports', () => {
+  it('a free port for a child is picked below the kernel ephemeral range, where outgoing connections cannot take it, and never twice', async () => {
+    const max = belowEphemeral();
+    const ports = await Promise.all(Array.from({ length: 40 }, () => freePort()));
+    expect(new Set(ports).size).toBe(40);
+    for (const port of ports) {
+      expect(port).toBeGreaterThanOrEqual(20_000);
+      expect(port).toBeLessThanOrEqual(max);
+    }
+    const low = await freePort('127.0.0.1', 20_050);
+    expect(low).toBeLessThanOrEqual(20_050);
   });
 });
