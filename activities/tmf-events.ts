@@ -139,10 +139,15 @@ export function createTmfEventActivities(deps: TmfEventDeps): TmfEventActivities
       // for every event (S10 soak); an `_id` and an equality on the indexed `eventId` it serves.
       const ids = rows.map((r) => r._id!);
       const replyId = rows.find((r) => r.kind === 'reply')?._id;
-      const [hubRows, replyRow] = await Promise.all([
-        Outbox.find({ eventId: event.eventId, kind: 'event' }).lean(),
-        replyId ? Outbox.findById(replyId).lean() : Promise.resolve(null),
-      ]);
+      // Issue 23: an event nobody receives, on its first attempt, has no rows (an earlier attempt
+      // could have written rows of a hub deleted since): most events, and no outbox read.
+      const nothingWritten = rows.length === 0 && attempt === 1;
+      const [hubRows, replyRow] = nothingWritten
+        ? [[], null]
+        : await Promise.all([
+            Outbox.find({ eventId: event.eventId, kind: 'event' }).lean(),
+            replyId ? Outbox.findById(replyId).lean() : Promise.resolve(null),
+          ]);
       const current = replyRow ? [...hubRows, replyRow] : hubRows;
       const failing: string[] = [];
       // Each receiver on its own: one slow listener does not hold up the others.

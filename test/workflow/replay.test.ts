@@ -2,7 +2,8 @@
 // A change that alters command order must go behind patched(); this test is what catches it. It
 // proves R1.4 (every complaint is a durable workflow): complaints started under the old code carry
 // on under the new one instead of failing with non-determinism after a deployment.
-// Record anew with `npm run record:histories` (only when the change is meant to be incompatible).
+// Record anew with `npm run record:histories` after a change behind patched(), first renaming the
+// current files `<name>.before-<change>.history.pb` so that both stay replayed.
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { temporal } from '@temporalio/proto';
@@ -51,4 +52,25 @@ it('R1.4 the recorded histories cover both projections: the whole view (before i
   expect(after.length).toBeGreaterThanOrEqual(3);
   for (const f of before) expect([...projectionTypes(f)]).toEqual(['projectComplaint']);
   for (const f of after) expect([...projectionTypes(f)]).toEqual(['projectComplaintChange']);
+});
+
+it('R1.4 the recorded histories cover both TMF event deliveries: activity tasks (before issue 23 made them local) and local activities (after)', () => {
+  const deliveries = (file: string) => {
+    const events = temporal.api.history.v1.History.decode(readFileSync(path.join(dir, file))).events ?? [];
+    return {
+      scheduled: events.filter(
+        (e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'publishTicketEvent',
+      ).length,
+      local: events.filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity')
+        .length,
+    };
+  };
+  const before = files.filter((f) => f.includes('.before-local-tmf.'));
+  const after = files.filter((f) => !f.includes('.before-'));
+  expect(before.length).toBeGreaterThanOrEqual(3);
+  expect(after.length).toBeGreaterThanOrEqual(3);
+  for (const f of before) expect(deliveries(f)).toMatchObject({ scheduled: expect.any(Number), local: 0 });
+  for (const f of before) expect(deliveries(f).scheduled).toBeGreaterThan(0);
+  for (const f of after) expect(deliveries(f)).toMatchObject({ scheduled: 0 });
+  for (const f of after) expect(deliveries(f).local).toBeGreaterThan(0);
 });

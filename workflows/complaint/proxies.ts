@@ -1,6 +1,6 @@
 // The complaint workflow's activity proxies shared by its concerns: the read model and reference
 // data (short retries), and notifications (long retries: a mail relay or SMS gateway may be down).
-import { proxyActivities } from '@temporalio/workflow';
+import { proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { TmfEventActivities } from '../../activities/tmf-events-types';
 import type { ComplaintActivities } from '../../activities/types';
 
@@ -18,8 +18,22 @@ export const notify = proxyActivities<ComplaintActivities>({
  * TMF621 events and work-order replies (issue 19): Temporal retries a failing delivery with
  * backoff across worker restarts; the activity ends it at TMF_EVENT_MAX_ATTEMPTS (at most 30).
  */
-export const tmfEvents = proxyActivities<TmfEventActivities>({
+const TMF_DELIVERY = {
   // Each receiver gets 10 s, all of them in parallel: an attempt lost with its worker is retried soon.
   startToCloseTimeout: '30s',
   retry: { initialInterval: '1s', backoffCoefficient: 2, maximumInterval: '10m', maximumAttempts: 32 },
+} as const;
+
+/** Complaints started before issue 23's local delivery (workflows/complaint/tmf-events.ts). */
+export const tmfEvents = proxyActivities<TmfEventActivities>(TMF_DELIVERY);
+
+/**
+ * Issue 23: the same delivery as a local activity, run by the worker inside the workflow task that
+ * made the event: no activity task through the server and no second workflow task per event. Most
+ * events find no receiver (two reads); a failing receiver is retried in the task for 10 s, then by a
+ * workflow timer with the same backoff, so a retry still survives a worker restart.
+ */
+export const tmfEventsLocal = proxyLocalActivities<TmfEventActivities>({
+  ...TMF_DELIVERY,
+  localRetryThreshold: '10s',
 });

@@ -8,6 +8,8 @@
 // who cannot be reached on the callback number is an InformationRequired event: the dispatcher
 // should send another number. Delivery failures after the last retry, and whether each reply went
 // back, go on the timeline. Complaints started before this release publish nothing (patched).
+// Since issue 23 each event is a local activity (patched 'tmf-events-local'): the worker delivers it
+// inside the workflow task, without an activity task through the server.
 import { ActivityFailure, patched } from '@temporalio/workflow';
 import {
   CONTACT_NUMBER_REQUIRED,
@@ -21,7 +23,7 @@ import {
 } from '../../domain/tmf/events';
 import type { Ctx } from './ctx';
 import { commit } from './projection';
-import { tmfEvents } from './proxies';
+import { tmfEvents, tmfEventsLocal } from './proxies';
 import { record, type ComplaintState } from './state';
 
 interface Told {
@@ -99,7 +101,10 @@ async function deliver(state: ComplaintState, event: TicketEvent): Promise<void>
   const note = (action: string, detail: string) =>
     record(state, { actor: 'system', action, detail: detail.slice(0, 300) }, Date.now());
   try {
-    const out = await tmfEvents.publishTicketEvent(event);
+    // Issue 23: a local activity from this release on; the patch marker keeps older histories on
+    // the activity task they recorded.
+    const publish = patched('tmf-events-local') ? tmfEventsLocal : tmfEvents;
+    const out = await publish.publishTicketEvent(event);
     if (out.dead.length)
       note('TMF_EVENT_DEAD', `${event.eventId} ${event.eventType} to hub ${out.dead.join(', ')}`);
     if (event.reply && out.reply)
