@@ -141,7 +141,7 @@ export function createProjectionActivities({
    * A delta: applied to the stored view only when it holds the version (and the timeline) the delta
    * was made from — the workflow sends one projection at a time, so that is the version before; a
    * retry of an applied delta finds the newer version and changes nothing. The summary, the report
-   * mark and the audit then follow from the stored view, read back once.
+   * mark and the audit then follow from the stored view, as the update returned it.
    */
   async function projectDelta(d: ComplaintViewDelta): Promise<{ applied: boolean; resync?: boolean }> {
     const $set: Record<string, unknown> = {
@@ -153,18 +153,25 @@ export function createProjectionActivities({
     const update: Record<string, unknown> = { $set };
     if (d.unset.length) update.$unset = Object.fromEntries(d.unset.map((key) => [`view.${key}`, '']));
     if (d.timeline.length) update.$push = { 'view.timeline': { $each: d.timeline } };
-    const res = await models.ComplaintView.collection.updateOne(
+    // Issue 23: the update answers with the document it wrote (one request where an update and a
+    // read were two; the database has read the document to apply the update anyway). Only when it
+    // did not apply is the stored view read, to tell a stale retry from a gap.
+    const written = await models.ComplaintView.collection.findOneAndUpdate(
       { _id: d.ticketId, version: d.base, 'view.timeline': { $size: d.timelineFrom } } as never,
       update,
+      { returnDocument: 'after' },
     );
-    const stored = await models.ComplaintView.findById(d.ticketId).lean();
+    const stored = (written ?? (await models.ComplaintView.findById(d.ticketId).lean())) as {
+      version: number;
+      view: unknown;
+    } | null;
     if (!stored || stored.version < d.version) return { applied: false, resync: true };
     if (stored.version > d.version) return { applied: false };
-    const view = stored.view as unknown as ComplaintView;
+    const view = stored.view as ComplaintView;
     const summary = await upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone));
     // No new timeline entry, nothing to audit (one that a failed audit missed waits for the next).
     await reportMarkAndAudit(view, d.timeline.length > 0);
-    return { applied: res.modifiedCount > 0 || summary };
+    return { applied: written !== null || summary };
   }
 
   /** The day's report rollup is out of date (also on a retry that finds the view written); then the audit. */
