@@ -320,7 +320,14 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
   }
 
   async function append(input: AuditInput): Promise<AuditEntry | undefined> {
-    const entry = await insert(input, input.dedupeKey ?? `${input.source}:${randomUUID()}`);
+    // After the head as it reads (issue 23: one read, not the head and then a walk to find no
+    // later entry); when the head lags, the insert meets that entry's seq and reads the chain's end.
+    const head = await Head.findById(input.ticketId).lean<AuditHeadDoc>();
+    const entry = await insert(
+      input,
+      input.dedupeKey ?? `${input.source}:${randomUUID()}`,
+      head ? { seq: head.seq, hash: head.hash } : null,
+    );
     if (entry) await moveHead(entry.ticketId, entry.seq, entry.hash);
     return entry;
   }

@@ -21,6 +21,7 @@ import {
   type EscalationInput,
 } from '../workflows/complaint/contract';
 import * as SA from '../workflows/search-attributes';
+import type { ComplaintLike } from './access';
 import { HttpError, notFound } from './errors';
 import type { z } from 'zod';
 import type { IntakeBody, ListQuerySchema, WorklistParam, WorklistQuerySchema } from './schemas';
@@ -114,6 +115,17 @@ export function createComplaintService(deps: ServiceDeps) {
     if (doc) return { ...(doc.view as unknown as ComplaintView), links: links(ticketId) };
     const view = await handle(ticketId).query(getComplaintQuery);
     return { ...view, links: links(ticketId) };
+  }
+
+  /**
+   * What the access check of an action reads (api/access.ts, ComplaintLike): those fields of the
+   * read model's view, not its timeline and evidence (issue 23: an action read the whole view, and
+   * decoded it, only to check who may act); while the first projection is on its way, the workflow.
+   */
+  async function accessOf(ticketId: string): Promise<ComplaintLike> {
+    const doc = await models.ComplaintView.findById(ticketId, ACCESS_FIELDS).lean();
+    if (doc) return doc.view as unknown as ComplaintLike;
+    return handle(ticketId).query(getComplaintQuery);
   }
 
   /** `scope`: the caller's assignment filter from api/access.ts (undefined = every complaint). */
@@ -257,6 +269,7 @@ export function createComplaintService(deps: ServiceDeps) {
   return {
     intake,
     get,
+    accessOf,
     list,
     worklist,
     escalate,
@@ -267,6 +280,21 @@ export function createComplaintService(deps: ServiceDeps) {
 }
 
 export type ComplaintService = ReturnType<typeof createComplaintService>;
+
+/** The view's fields ComplaintLike names (api/access.ts), as a read-model projection. */
+const ACCESS_FIELDS = Object.fromEntries(
+  [
+    'ticketId',
+    'stage',
+    'assignee',
+    'team',
+    'triage',
+    'input.location.region',
+    'input.customer.vipLevel',
+    'input.submittedBy',
+    'verificationRequests',
+  ].map((f) => [`view.${f}`, 1]),
+);
 
 /** A 400 naming one field, as a failed schema check would. */
 function invalidField(field: string, message: string): HttpError {

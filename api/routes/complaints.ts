@@ -36,9 +36,18 @@ export type ActionRecorder = (
 
 export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = async () => {}): Router {
   const r = Router();
-  const load = (req: Request) => svc.get(id(req));
+  // A read's access check and its answer share one read of the view.
+  const views = new WeakMap<Request, ReturnType<ComplaintService['get']>>();
+  const load = (req: Request) => {
+    let view = views.get(req);
+    if (!view) views.set(req, (view = svc.get(id(req))));
+    return view;
+  };
+  // An action's access check reads only the fields it needs (issue 23); a read serves the view.
+  const loadAccess = (req: Request) => svc.accessOf(id(req));
   const at = (o: Operation) => expressPath(o.path, MOUNT);
-  const rule = (o: Operation) => requireRule(o, o.scope === 'complaint' ? load : undefined);
+  const rule = (o: Operation) =>
+    requireRule(o, o.scope !== 'complaint' ? undefined : o.method === 'GET' ? load : loadAccess);
 
   r.post(
     at(fileComplaint),
@@ -61,14 +70,14 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
   r.get(
     at(getComplaint),
     rule(getComplaint),
-    route(async (req, res) => res.json(await svc.get(id(req)))),
+    route(async (req, res) => res.json(await load(req))),
   );
   // R5.3: the written report of a major complaint as a printable page (linked from its e-mail).
   r.get(
     at(getMajorReportPage),
     rule(getMajorReportPage),
     route(async (req, res) => {
-      const view = await svc.get(id(req));
+      const view = await load(req);
       if (!hasMajorReport(view))
         throw new HttpError(
           404,
