@@ -286,27 +286,10 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     let prev = after;
     for (let attempt = 0; attempt < MAX_RETRIES; attempt++) {
       if (prev === undefined) prev = await last(input.ticketId);
-      const base: Omit<AuditEntry, 'hash'> = {
-        ticketId: input.ticketId,
-        seq: (prev?.seq ?? 0) + 1,
-        at: input.at,
-        actor: input.actor,
-        roles: [...input.roles],
-        source: input.source,
-        action: input.action,
-        detail: input.detail,
-        ip: input.ip,
-        stageBefore: input.stageBefore,
-        stageAfter: input.stageAfter,
-        timelineIndex: input.timelineIndex,
-        dedupeKey,
-        prevHash: prev?.hash ?? GENESIS_HASH,
-        v: 2,
-        ...sealPersonal(input.detail, input.ip),
-      };
-      const entry: AuditEntry = { ...base, hash: entryHash(base) };
+      const entry = chained(input, dedupeKey, prev);
       try {
-        await Audit.create({ _id: `${entry.ticketId}:${entry.seq}`, ...stripUndefined(entry) });
+        // lean: no mongoose document built and validated for an entry made here (issue 23).
+        await Audit.insertMany([docOf(entry)], { lean: true });
         return entry;
       } catch (err) {
         if (!isDuplicateKey(err)) throw err;
@@ -317,6 +300,35 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
       }
     }
     throw new Error(`audit append for ${input.ticketId} kept losing the race (${MAX_RETRIES} tries)`);
+  }
+
+  /**
+   * Issue 23: entries chained one after the other from `after`, inserted in one ordered request;
+   * returns how many went in before a conflict (another append took a seq, or an entry was already
+   * audited), after which nothing of the batch is written and the caller goes on one by one.
+   */
+  async function insertChained(
+    items: { input: AuditInput; dedupeKey: string }[],
+    after: { seq: number; hash: string } | null,
+  ): Promise<AuditEntry[]> {
+    const entries: AuditEntry[] = [];
+    let prev = after;
+    for (const { input, dedupeKey } of items) {
+      const entry = chained(input, dedupeKey, prev);
+      entries.push(entry);
+      prev = { seq: entry.seq, hash: entry.hash };
+    }
+    try {
+      await Audit.insertMany(entries.map(docOf), { ordered: true, lean: true });
+      return entries;
+    } catch (err) {
+      if (!isDuplicateKey(err)) throw err;
+      const first = (err as { writeErrors?: { index?: number; err?: { index?: number } }[] })
+        .writeErrors?.[0];
+      const index = first?.index ?? first?.err?.index;
+      // Not knowing how many went in, claim none: the one-by-one path meets them by dedupeKey.
+      return entries.slice(0, typeof index === 'number' ? index : 0);
+    }
   }
 
   async function append(input: AuditInput): Promise<AuditEntry | undefined> {
@@ -413,10 +425,10 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
       : await last(view.ticketId, head);
     let newest: AuditEntry | undefined;
     let appended = 0;
-    for (let i = from; i < view.timeline.length; i++) {
+    const item = (i: number): { input: AuditInput; dedupeKey: string } => {
       const t = view.timeline[i]!;
-      const added = await insert(
-        {
+      return {
+        input: {
           ticketId: view.ticketId,
           at: t.at,
           actor: t.actor,
@@ -427,9 +439,22 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
           timelineIndex: i,
           stageAfter: i === view.timeline.length - 1 ? view.stage : undefined,
         },
-        `workflow:${view.ticketId}:${i}`,
-        end,
-      );
+        dedupeKey: `workflow:${view.ticketId}:${i}`,
+      };
+    };
+    let i = from;
+    // Issue 23: the new entries in one request; after a conflict, one by one from there.
+    if (end !== undefined && view.timeline.length - from > 1) {
+      const items = Array.from({ length: view.timeline.length - from }, (_, k) => item(from + k));
+      const added = await insertChained(items, end);
+      appended += added.length;
+      i += added.length;
+      newest = added.at(-1) ?? newest;
+      end = i < view.timeline.length ? undefined : end;
+    }
+    for (; i < view.timeline.length; i++) {
+      const { input, dedupeKey } = item(i);
+      const added = await insert(input, dedupeKey, end);
       if (added) {
         appended += 1;
         newest = added;
@@ -462,6 +487,38 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
   }
 
   return { append, list, verify, auditTimeline, eraseDetails, init, Audit, Head };
+}
+
+/** The entry that follows `prev` in the chain (hash over it and the link). */
+function chained(
+  input: AuditInput,
+  dedupeKey: string,
+  prev: { seq: number; hash: string } | null,
+): AuditEntry {
+  const base: Omit<AuditEntry, 'hash'> = {
+    ticketId: input.ticketId,
+    seq: (prev?.seq ?? 0) + 1,
+    at: input.at,
+    actor: input.actor,
+    roles: [...input.roles],
+    source: input.source,
+    action: input.action,
+    detail: input.detail,
+    ip: input.ip,
+    stageBefore: input.stageBefore,
+    stageAfter: input.stageAfter,
+    timelineIndex: input.timelineIndex,
+    dedupeKey,
+    prevHash: prev?.hash ?? GENESIS_HASH,
+    v: 2,
+    ...sealPersonal(input.detail, input.ip),
+  };
+  return { ...base, hash: entryHash(base) };
+}
+
+/** The stored document of an entry (`_id` = `<ticketId>:<seq>`, what makes a seq taken once). */
+function docOf(entry: AuditEntry): AuditDoc {
+  return { _id: `${entry.ticketId}:${entry.seq}`, ...stripUndefined(entry) };
 }
 
 function stripUndefined<T extends object>(o: T): T {

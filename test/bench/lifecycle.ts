@@ -269,7 +269,16 @@ async function main(): Promise<void> {
     dataDir,
     ports: 'auto',
     quiet: true,
-    appEnv: { LOG_LEVEL: 'warn', RATE_LIMIT_PER_MINUTE: '1000000', MASS_INCIDENTS: 'off' },
+    appEnv: {
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      MASS_INCIDENTS: 'off',
+      // BENCH_WORKER_CPU_PROF=<dir>: V8 CPU profiles of the worker and API, as in bench:timers
+      // (summarise with test/bench/cpu-profile-summary.ts; the warm-up and ceiling are included).
+      ...(process.env.BENCH_WORKER_CPU_PROF
+        ? { STACK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
+        : {}),
+    },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const nativeConnection = await NativeConnection.connect({ address: stack.env.TEMPORAL_ADDRESS! });

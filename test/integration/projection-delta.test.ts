@@ -122,4 +122,51 @@ describe('S10 a projection carries what changed; the read model applies it once,
     expect((await store.list(v1.ticketId)).map((e) => e.action)).toEqual(['STEP_1', 'TRIAGE', 'STEP_2']);
     await expect(store.verify(v1.ticketId)).resolves.toMatchObject({ ok: true, entries: 3, headSeq: 3 });
   });
+
+  it('S5 a projection with several new entries writes them in one request; when the head lags they follow the API entry one by one, without a fork', async () => {
+    const store = createAuditStore(models.Complaint.db);
+    // Several entries at once, head up to date: one batch, one chain.
+    const a = uniqueExternalId('DELTA');
+    const a1 = viewAt(a, 1);
+    await project.projectComplaintChange({ full: a1 });
+    const inserts = jest.spyOn(models.Complaint.db.model('Audit'), 'insertMany');
+    await project.projectComplaintChange(deltaFrom(a1, viewAt(a, 4)));
+    expect(inserts.mock.calls.map(([docs]) => (docs as unknown[]).length)).toEqual([3]);
+    inserts.mockRestore();
+    expect((await store.list(a1.ticketId)).map((e) => [e.seq, e.action])).toEqual([
+      [1, 'STEP_1'],
+      [2, 'STEP_2'],
+      [3, 'STEP_3'],
+      [4, 'STEP_4'],
+    ]);
+    await expect(store.verify(a1.ticketId)).resolves.toMatchObject({ ok: true, entries: 4, headSeq: 4 });
+
+    // The batch meets an API entry the lagging head does not show: nothing of it is written, and
+    // the entries go one by one after the API's.
+    const b = uniqueExternalId('DELTA');
+    const b1 = viewAt(b, 1);
+    await project.projectComplaintChange({ full: b1 });
+    const first = (await store.list(b1.ticketId))[0]!;
+    await store.append({
+      ticketId: b1.ticketId,
+      at: new Date().toISOString(),
+      actor: 'handler.li',
+      roles: ['handler'],
+      source: 'api',
+      action: 'TRIAGE',
+    });
+    await store.Head.updateOne({ _id: b1.ticketId }, { $set: { seq: first.seq, hash: first.hash } });
+    await project.projectComplaintChange(deltaFrom(b1, viewAt(b, 4)));
+    expect((await store.list(b1.ticketId)).map((e) => e.action)).toEqual([
+      'STEP_1',
+      'TRIAGE',
+      'STEP_2',
+      'STEP_3',
+      'STEP_4',
+    ]);
+    await expect(store.verify(b1.ticketId)).resolves.toMatchObject({ ok: true, entries: 5, headSeq: 5 });
+    // A retry of the same projection audits nothing twice.
+    await project.projectComplaintChange(deltaFrom(b1, viewAt(b, 4)));
+    expect(await store.list(b1.ticketId)).toHaveLength(5);
+  });
 });
