@@ -41,10 +41,17 @@ export function spawnChild(
   const loader = pathToFileURL(require.resolve('tsx', { paths: [REPO_ROOT] })).href;
   // STACK_NODE_ARGS: node options that NODE_OPTIONS refuses (--cpu-prof …), for benchmarks.
   const nodeArgs = (env.STACK_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  // STACK_COMPILED_DIR: the script's JavaScript from `npm run build` (as the deploy image runs it),
+  // for bench:worker-ready; else the TypeScript source under tsx.
+  const compiled = env.STACK_COMPILED_DIR
+    ? path.join(env.STACK_COMPILED_DIR, script.replace(/\.ts$/, '.js'))
+    : undefined;
   return ctx.children.spawn({
     ...childBase(ctx, name),
     command: process.execPath,
-    args: [...nodeArgs, '--import', loader, path.join(REPO_ROOT, script)],
+    args: compiled
+      ? [...nodeArgs, compiled]
+      : [...nodeArgs, '--import', loader, path.join(REPO_ROOT, script)],
     env: { ...process.env, ...env },
   });
 }

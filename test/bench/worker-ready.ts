@@ -1,8 +1,11 @@
 // `npm run bench:worker-ready` (issue 23 item 3): how long a worker takes from its start to "worker
 // ready" (both task queues created, schedules ensured) and to polling (/readyz 200), bundling the
-// workflows at start versus loading the prebuilt bundle of `npm run build:workflows`. Each run
-// starts one more worker process in the same local stack (the stack's first worker keeps running).
+// workflows at start versus loading the prebuilt bundle of `npm run build:workflows`, and the
+// compiled JavaScript of `npm run build` with the prebuilt bundle (what the deploy image runs:
+// `node dist/worker/main.js`). Each run starts one more worker process in the same local stack (the
+// stack's first worker keeps running).
 //   BENCH_RUNS=3 npm run bench:worker-ready
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -12,6 +15,7 @@ import { buildWorkflowBundle } from '../../worker/build-workflow-bundle';
 import { describeMachine } from './machine';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 3);
+const MODES = ['bundle at start', 'prebuilt bundle', 'compiled, prebuilt bundle'] as const;
 
 async function readyzWithin(url: string, ms: number): Promise<void> {
   const deadline = Date.now() + ms;
@@ -34,16 +38,25 @@ async function main(): Promise<void> {
   console.log(
     `build:workflows ${((Date.now() - built) / 1000).toFixed(1)} s, ${(manifest.bytes / 1024).toFixed(0)} KiB`,
   );
+  // The product compiled as the deploy image has it (tsc -p tsconfig.build.json → dist/).
+  const compiledAt = Date.now();
+  const root = path.resolve(__dirname, '../..');
+  execFileSync(process.execPath, [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json'], {
+    cwd: root,
+    stdio: 'inherit',
+  });
+  console.log(`tsc -p tsconfig.build.json ${((Date.now() - compiledAt) / 1000).toFixed(1)} s`);
   const stack = await startStack({ dataDir, ports: 'auto', quiet: true, appEnv: { MASS_INCIDENTS: 'off' } });
   console.log((await describeMachine(stack)).lines.join('\n'));
   const rows: { mode: string; readyS: number; pollingS: number }[] = [];
   try {
     for (let i = 0; i < RUNS; i++)
-      for (const mode of ['bundle at start', 'prebuilt bundle'] as const) {
+      for (const mode of MODES) {
         const health = await freePort();
         const started = Date.now();
         const worker = await stack.startWorker({
-          WORKFLOW_BUNDLE_PATH: mode === 'prebuilt bundle' ? bundlePath : '',
+          WORKFLOW_BUNDLE_PATH: mode === 'bundle at start' ? '' : bundlePath,
+          ...(mode === 'compiled, prebuilt bundle' ? { STACK_COMPILED_DIR: path.join(root, 'dist') } : {}),
           WORKER_HEALTH_ADDRESS: `127.0.0.1:${health}`,
           WORKER_METRICS_ADDRESS: '',
         });
@@ -60,7 +73,7 @@ async function main(): Promise<void> {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-  for (const mode of ['bundle at start', 'prebuilt bundle']) {
+  for (const mode of MODES) {
     const mine = rows.filter((r) => r.mode === mode).map((r) => r.pollingS);
     console.log(
       `${mode}: polling after ${mine.map((s) => s.toFixed(1)).join(' / ')} s (median ${mine.sort((a, b) => a - b)[Math.floor(mine.length / 2)]!.toFixed(1)} s)`,
