@@ -30,8 +30,8 @@ export const tmfEvents = proxyActivities<TmfEventActivities>(TMF_DELIVERY);
 /**
  * Issue 23: the same delivery as a local activity, run by the worker inside the workflow task that
  * made the event: no activity task through the server and no second workflow task per event. Most
- * events find no receiver (two reads); a failing receiver is retried in the task for 10 s, then by a
- * workflow timer with the same backoff, so a retry still survives a worker restart.
+ * events find no receiver (one read of the hubs); a failing receiver is retried in the task for
+ * 10 s, then after a workflow timer with the same backoff, so a retry still survives a restart.
  */
 export const tmfEventsLocal = proxyLocalActivities<TmfEventActivities>({
   ...TMF_DELIVERY,
