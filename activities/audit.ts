@@ -444,7 +444,7 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     };
     let i = from;
     // Issue 23: the new entries in one request; after a conflict, one by one from there.
-    if (end !== undefined && view.timeline.length - from > 1) {
+    if (end !== undefined) {
       const items = Array.from({ length: view.timeline.length - from }, (_, k) => item(from + k));
       const added = await insertChained(items, end);
       appended += added.length;

@@ -109,23 +109,27 @@ export function createComplaintService(deps: ServiceDeps) {
     }
   }
 
-  /** The read model; while the first projection is still on its way, the workflow answers. */
+  /**
+   * The view from the read model (only `fields` when given); while the first projection is still on
+   * its way, the workflow answers.
+   */
+  async function readView(ticketId: string, fields?: Record<string, 1>): Promise<ComplaintView> {
+    const doc = await models.ComplaintView.findById(ticketId, fields).lean();
+    if (doc) return doc.view as unknown as ComplaintView;
+    return handle(ticketId).query(getComplaintQuery);
+  }
+
   async function get(ticketId: string): Promise<ComplaintView & { links: IntakeResult['links'] }> {
-    const doc = await models.ComplaintView.findById(ticketId).lean();
-    if (doc) return { ...(doc.view as unknown as ComplaintView), links: links(ticketId) };
-    const view = await handle(ticketId).query(getComplaintQuery);
-    return { ...view, links: links(ticketId) };
+    return { ...(await readView(ticketId)), links: links(ticketId) };
   }
 
   /**
    * What the access check of an action reads (api/access.ts, ComplaintLike): those fields of the
-   * read model's view, not its timeline and evidence (issue 23: an action read the whole view, and
-   * decoded it, only to check who may act); while the first projection is on its way, the workflow.
+   * view, not its timeline and evidence (issue 23: an action read the whole view, and decoded it,
+   * only to check who may act).
    */
-  async function accessOf(ticketId: string): Promise<ComplaintLike> {
-    const doc = await models.ComplaintView.findById(ticketId, ACCESS_FIELDS).lean();
-    if (doc) return doc.view as unknown as ComplaintLike;
-    return handle(ticketId).query(getComplaintQuery);
+  function accessOf(ticketId: string): Promise<ComplaintLike> {
+    return readView(ticketId, ACCESS_FIELDS);
   }
 
   /** `scope`: the caller's assignment filter from api/access.ts (undefined = every complaint). */
@@ -282,7 +286,7 @@ export function createComplaintService(deps: ServiceDeps) {
 export type ComplaintService = ReturnType<typeof createComplaintService>;
 
 /** The view's fields ComplaintLike names (api/access.ts), as a read-model projection. */
-const ACCESS_FIELDS = Object.fromEntries(
+const ACCESS_FIELDS: Record<string, 1> = Object.fromEntries(
   [
     'ticketId',
     'stage',

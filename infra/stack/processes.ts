@@ -263,7 +263,7 @@ function indent(text: string, pad: string): string {
  * binds it any outgoing connection can take it (a CI run lost a test stack so: the worker's metrics
  * exporter found its port in use).
  */
-export async function freePort(host = '127.0.0.1', max = belowEphemeral()): Promise<number> {
+export async function freePort(host = '127.0.0.1', max = BELOW_EPHEMERAL): Promise<number> {
   const low = Math.min(FREE_PORT_LOW, max);
   for (let i = 0; i < 500; i++) {
     const port = low + Math.floor(Math.random() * (max - low + 1));
@@ -278,7 +278,7 @@ export async function freePort(host = '127.0.0.1', max = belowEphemeral()): Prom
 const FREE_PORT_LOW = 20_000;
 const handedOut = new Set<number>();
 
-/** The highest port below the ephemeral range (Linux: read from /proc; elsewhere IANA's 49152). */
+/** The highest port below the ephemeral range (Linux: read from /proc once; elsewhere IANA's 49152). */
 export function belowEphemeral(): number {
   try {
     const first = Number(
@@ -290,6 +290,8 @@ export function belowEphemeral(): number {
   }
   return 49_151;
 }
+
+const BELOW_EPHEMERAL = belowEphemeral();
 
 /** True when nothing listens on host:port (checked by binding it briefly). */
 export function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {

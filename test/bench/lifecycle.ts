@@ -18,7 +18,7 @@ import { startTestCluster } from '../support/cluster';
 import { ApiClient, KEYS } from '../support/stack';
 import { spreadComplaint } from './data';
 import { minimalStepUpdate, type MinimalInput } from './ceiling/minimal-workflow';
-import { cpuDelta, describeMachine, stackCpu } from './machine';
+import { cpuDelta, cpuProfileEnv, describeMachine, stackCpu } from './machine';
 import { percentile } from './stats';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -273,11 +273,7 @@ async function main(): Promise<void> {
       LOG_LEVEL: 'warn',
       RATE_LIMIT_PER_MINUTE: '1000000',
       MASS_INCIDENTS: 'off',
-      // BENCH_WORKER_CPU_PROF=<dir>: V8 CPU profiles of the worker and API, as in bench:timers
-      // (summarise with test/bench/cpu-profile-summary.ts; the warm-up and ceiling are included).
-      ...(process.env.BENCH_WORKER_CPU_PROF
-        ? { STACK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
-        : {}),
+      ...cpuProfileEnv(),
     },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });

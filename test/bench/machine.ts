@@ -156,3 +156,12 @@ export function cpuDelta(before: Record<string, number>, after: Record<string, n
     .filter(([, v]) => v > 0.05)
     .sort((a, b) => b[1] - a[1]);
 }
+
+/**
+ * BENCH_WORKER_CPU_PROF=<dir>: the stack's worker and API run with V8 CPU profiles of every thread,
+ * written at their exit (summarise with test/bench/cpu-profile-summary.ts); put into `appEnv`.
+ */
+export function cpuProfileEnv(): Record<string, string> {
+  const dir = process.env.BENCH_WORKER_CPU_PROF;
+  return dir ? { STACK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${dir}` } : {};
+}

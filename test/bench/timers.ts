@@ -26,7 +26,7 @@ import { dataConverterFromEnv } from '../../platform/data-converter';
 import { fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
 import { ApiClient } from '../support/stack';
 import { spreadComplaint } from './data';
-import { cpuDelta, describeMachine, rssMiB, stackCpu } from './machine';
+import { cpuDelta, cpuProfileEnv, describeMachine, rssMiB, stackCpu } from './machine';
 import { percentile } from './stats';
 
 const TARGET_S = (i: number) => 60 + 7 * i; // by category index: 60 … 109 s
@@ -127,11 +127,7 @@ async function main(): Promise<void> {
       WORKER_MAX_CACHED_WORKFLOWS: String(n + 400),
       // ~0.6 MiB per cached complaint: 10,000 need more than V8's default heap limit.
       ...(n > 2000 ? { NODE_OPTIONS: '--max-old-space-size=12288' } : {}),
-      // BENCH_WORKER_CPU_PROF=<dir>: V8 CPU profiles of the worker and API, every thread, written
-      // at their exit (summarise with test/bench/cpu-profile-summary.ts).
-      ...(process.env.BENCH_WORKER_CPU_PROF
-        ? { STACK_NODE_ARGS: `--cpu-prof --cpu-prof-dir=${process.env.BENCH_WORKER_CPU_PROF}` }
-        : {}),
+      ...cpuProfileEnv(),
     },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
