@@ -160,11 +160,13 @@ type UpdateFields = { $set?: Record<string, unknown>; $unset?: Record<string, un
  * Every `callbackHash` written through the model is `numberHash` of this process (the projection),
  * so it is stamped with this process's current lookup key id; a removed hash takes its stamp along.
  * The stamp is what tells the hash migration (S7) which summaries still carry another key's hash.
+ * (The projection's summary write goes through the driver and stamps with this function itself.)
  */
-function stampCallbackHashKey(update: UpdateFields | null): void {
+export function stampCallbackHashKey<T extends UpdateFields | null>(update: T): T {
   if (typeof update?.$set?.callbackHash === 'string')
     update.$set.callbackHashKey = lookupHasher().currentKeyId;
   if (update?.$unset && 'callbackHash' in update.$unset) update.$unset.callbackHashKey = '';
+  return update;
 }
 
 const complaintViewSchema = new Schema<ComplaintViewDoc>(

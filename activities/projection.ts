@@ -4,11 +4,11 @@ import type { ComplaintView } from '../domain/complaint';
 import type { ComplaintChange, ComplaintViewDelta } from '../domain/projection-change';
 import type { Model, QueryFilter } from 'mongoose';
 import { KeyedLock } from './keyed-lock';
-import { isDuplicateKey, type ComplaintDoc, type Models } from './models';
+import { isDuplicateKey, stampCallbackHashKey, type ComplaintDoc, type Models } from './models';
 import { periodKeys } from './period-keys';
 import { numberHash } from './repeat';
 import { reportFields } from './reports/fields';
-import { markDayChanged } from './reports/source';
+import { FOLD_PROJECTION, markDayChanged } from './reports/source';
 
 export function toDocument(view: ComplaintView, timeZone?: string): ComplaintDoc {
   const receivedAt = new Date(view.input.receivedAt);
@@ -101,6 +101,49 @@ export async function upsertIfNewer<T extends { _id: string; version: number }>(
   }
 }
 
+/**
+ * The complaint's summary, written as `upsertIfNewer` does but answering with the document it
+ * replaced (issue 23), so that the day's rollup is marked out of date only when a field the rollup
+ * folds (`FOLD_PROJECTION`) changed — most projections (a contact attempt, an acknowledgement, a
+ * clock) change none. It is marked also when the summary was created, and when the write did not
+ * apply: a retry after a crash between the write and the mark cannot tell whether the mark was
+ * made. The whole summary comes back (FerretDB v1 does not implement findAndModify's `fields`).
+ * Written through the driver: `toDocument`'s values are already of the schema's types, so
+ * mongoose's casting of some forty fields per projection is skipped; the callback-hash stamp of
+ * the model's update hook is added here.
+ */
+export async function writeSummary(
+  Complaint: Models['Complaint'],
+  doc: ComplaintDoc,
+): Promise<{ applied: boolean; markDay: boolean }> {
+  const update = stampCallbackHashKey(setAndUnset(doc));
+  const filter = { _id: doc._id, version: { $lt: doc.version } };
+  const write = (upsert: boolean) =>
+    Complaint.collection.findOneAndUpdate(filter as never, update, {
+      upsert,
+      returnDocument: 'before',
+    });
+  let before: Record<string, unknown> | null;
+  try {
+    // With the upsert, no document before means this write created it.
+    before = await write(true);
+    if (!before) return { applied: true, markDay: true };
+  } catch (err) {
+    if (!isDuplicateKey(err)) throw err;
+    before = await write(false);
+    if (!before) return { applied: false, markDay: true };
+  }
+  return { applied: true, markDay: foldChanged(before, doc) };
+}
+
+/** Whether a fold field of the summary differs between the stored document and the new one. */
+export function foldChanged(before: Record<string, unknown>, doc: ComplaintDoc): boolean {
+  const after = doc as unknown as Record<string, unknown>;
+  return Object.keys(FOLD_PROJECTION).some(
+    (key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null),
+  );
+}
+
 export function createProjectionActivities({
   models,
   reports,
@@ -129,12 +172,12 @@ export function createProjectionActivities({
       view: view as unknown as Record<string, unknown>,
       updatedAt: new Date(),
     };
-    const [a, b] = await Promise.all([
-      upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone)),
+    const [summary, b] = await Promise.all([
+      writeSummary(models.Complaint, toDocument(view, reports?.timeZone)),
       upsertIfNewer(models.ComplaintView, full),
     ]);
-    await reportMarkAndAudit(view);
-    return { applied: a || b };
+    await reportMarkAndAudit(view, { markDay: summary.markDay, audit: true });
+    return { applied: summary.applied || b };
   }
 
   /**
@@ -168,16 +211,21 @@ export function createProjectionActivities({
     if (!stored || stored.version < d.version) return { applied: false, resync: true };
     if (stored.version > d.version) return { applied: false };
     const view = stored.view as ComplaintView;
-    const summary = await upsertIfNewer(models.Complaint, toDocument(view, reports?.timeZone));
+    const summary = await writeSummary(models.Complaint, toDocument(view, reports?.timeZone));
     // No new timeline entry, nothing to audit (one that a failed audit missed waits for the next).
-    await reportMarkAndAudit(view, d.timeline.length > 0);
-    return { applied: written !== null || summary };
+    await reportMarkAndAudit(view, { markDay: summary.markDay, audit: d.timeline.length > 0 });
+    return { applied: written !== null || summary.applied };
   }
 
-  /** The day's report rollup is out of date (also on a retry that finds the view written); then the audit. */
-  async function reportMarkAndAudit(view: ComplaintView, audit = true): Promise<void> {
-    const { dayKey } = periodKeys(new Date(view.input.receivedAt), reports?.timeZone);
-    await markDayChanged(models.Complaint.db, dayKey, view.ticketId, view.version);
+  /** The day's report rollup is marked out of date when `writeSummary` says so; then the audit. */
+  async function reportMarkAndAudit(
+    view: ComplaintView,
+    { markDay, audit }: { markDay: boolean; audit: boolean },
+  ): Promise<void> {
+    if (markDay) {
+      const { dayKey } = periodKeys(new Date(view.input.receivedAt), reports?.timeZone);
+      await markDayChanged(models.Complaint.db, dayKey, view.ticketId, view.version);
+    }
     if (audit) await afterProject?.(view);
   }
   return { projectComplaint, projectComplaintChange };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { temporal } from '@temporalio/proto';
+import mongoose from 'mongoose';
 import { startStack, type Stack } from '../../infra/stack/stack';
 import { dataConverterFromEnv } from '../../platform/data-converter';
 import { driveToClose, fileComplaint, newCallStats, pool, type ChaosEnv } from '../support/chaos';
@@ -205,6 +206,39 @@ async function runProduct(
   return { ids, drivenMs, quietMs, counts, cpu, latencies, errors, breakdown };
 }
 
+/**
+ * What the read model holds per complaint after the run, and the report-rollup marks its
+ * projections wrote (a mark per projection that changed a figure the rollup folds): documents
+ * and BSON bytes per complaint, collection by collection.
+ */
+async function readModelFootprint(uri: string, ticketIds: string[]): Promise<string[]> {
+  const conn = await mongoose.createConnection(uri).asPromise();
+  try {
+    const size = (doc: object) => mongoose.mongo.BSON.calculateObjectSize(doc);
+    const ids = new Set(ticketIds);
+    const rows: [string, object[]][] = [];
+    for (const [name, filter] of [
+      ['complaint_views', { _id: { $in: ticketIds } }],
+      ['complaints', { _id: { $in: ticketIds } }],
+      ['audit', { ticketId: { $in: ticketIds } }],
+    ] as const)
+      rows.push([name, await conn.collection<{ _id: string }>(name).find(filter).toArray()]);
+    const marks = await conn.collection<{ _id: string }>('report_rollup_changes').find({}).toArray();
+    rows.push(['report_rollup_changes', marks.filter((m) => ids.has(m._id.split('|')[1] ?? ''))]);
+    const n = ticketIds.length;
+    return [
+      '| read model per complaint | documents | BSON bytes |',
+      '| --- | ---: | ---: |',
+      ...rows.map(
+        ([name, docs]) =>
+          `| ${name} | ${(docs.length / n).toFixed(1)} | ${(docs.reduce<number>((s, d) => s + size(d), 0) / n).toFixed(0)} |`,
+      ),
+    ];
+  } finally {
+    await conn.close();
+  }
+}
+
 async function runCeiling(
   stack: Stack,
   dataDir: string,
@@ -287,6 +321,7 @@ async function main(): Promise<void> {
     await runProduct(stack, dataDir, client, 5, 5);
     console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
     const p = await runProduct(stack, dataDir, client, n, c);
+    const footprint = await readModelFootprint(stack.env.MONGODB_URI!, p.ids);
     const pt = sumCounts(p.counts);
     const pp = per(pt, n);
     const productSteps = pt.updates + pt.signals + pt.activities + pt.localActivities;
@@ -362,6 +397,8 @@ async function main(): Promise<void> {
       console.log(
         `| ${k} | ${(v.n / n).toFixed(1)} | ${(v.ms / v.n).toFixed(1)} | ${((100 * v.ms) / totalMs).toFixed(0)} % |`,
       );
+    console.log('');
+    footprint.forEach((l) => console.log(l));
     console.log(
       'reference: Camunda 8 smallest SaaS cluster ≈ 100 tasks/s on 11 vCPU (≈ 9 per vCPU); ' +
         'Temporal Cloud default namespace limit 500 actions/s',

@@ -26,6 +26,14 @@ function deltaFrom(before: ComplaintView, after: ComplaintView): ComplaintChange
   return diffView(recordOf(before), after).change;
 }
 
+/** The report-rollup marks written for a complaint, in version order. */
+async function marksOf(ticketId: string): Promise<string[]> {
+  const marks = await reportModels(models.Complaint.db)
+    .RollupChange.find({ _id: { $regex: `\\|${ticketId}\\|` } })
+    .lean();
+  return marks.map((m) => m._id).sort((a, b) => Number(a.split('|')[2]) - Number(b.split('|')[2]));
+}
+
 async function stored(ticketId: string): Promise<ComplaintView> {
   const doc = await models.ComplaintView.findById(ticketId).lean();
   return doc!.view as unknown as ComplaintView;
@@ -54,10 +62,48 @@ describe('S10 a projection carries what changed; the read model applies it once,
       escalationLevel: 1,
       awaitingAckRole: 'supervisor',
     });
-    const mark = await reportModels(models.Complaint.db).RollupChange.findById(`2026-12-01|${v1.ticketId}|4`);
-    expect(mark).not.toBeNull();
+    // Every version changed the highest escalation level, a figure the day's rollup folds.
+    expect(await marksOf(v1.ticketId)).toEqual([1, 2, 3, 4].map((v) => `2026-12-01|${v1.ticketId}|${v}`));
     const audit = await createAuditStore(models.Complaint.db).list(v1.ticketId);
     expect(audit.map((e) => e.action)).toEqual(['STEP_1', 'STEP_2', 'STEP_3', 'STEP_4']);
+  });
+
+  it("R9.1 the day's report rollup is marked when a figure it folds changed, when the summary is created, and on a retry that cannot tell", async () => {
+    const id = uniqueExternalId('DELTA');
+    // The same escalation level at every version: only what the test changes is a report figure.
+    const at = (v: number): ComplaintView => ({
+      ...viewAt(id, v),
+      escalationLevel: 1,
+      awaitingAckRole: 'supervisor',
+    });
+    const v1 = at(1);
+    const mark = (v: number) => `2026-12-01|${v1.ticketId}|${v}`;
+    await project.projectComplaintChange({ full: v1 });
+    expect(await marksOf(v1.ticketId)).toEqual([mark(1)]);
+    // A step that moves the stage and adds a timeline entry and no report figure: no mark.
+    await expect(project.projectComplaintChange(deltaFrom(v1, at(2)))).resolves.toEqual({ applied: true });
+    expect(await marksOf(v1.ticketId)).toEqual([mark(1)]);
+    // A second round is a report figure (the rollup's examples and repeat counts read it).
+    const v3 = { ...at(3), rounds: 2 };
+    await project.projectComplaintChange(deltaFrom(at(2), v3));
+    expect(await marksOf(v1.ticketId)).toEqual([mark(1), mark(3)]);
+    const summary = await models.Complaint.findById(v1.ticketId).lean();
+    expect(summary).toMatchObject({ version: 3, rounds: 2 });
+    // The mark of version 3 lost (a crash between the summary write and the mark): the retry
+    // finds the summary written, cannot tell whether the mark was made, and makes it.
+    await reportModels(models.Complaint.db).RollupChange.deleteOne({ _id: mark(3) });
+    await expect(project.projectComplaintChange(deltaFrom(at(2), v3))).resolves.toEqual({
+      applied: false,
+    });
+    expect(await marksOf(v1.ticketId)).toEqual([mark(1), mark(3)]);
+  });
+
+  it('S7 the summary written by the projection carries the lookup key id of its callback hash', async () => {
+    const v1 = viewAt(uniqueExternalId('DELTA'), 1);
+    await project.projectComplaintChange({ full: v1 });
+    const summary = await models.Complaint.findById(v1.ticketId).lean();
+    expect(summary?.callbackHash).toEqual(expect.any(String));
+    expect(summary?.callbackHashKey).toEqual(expect.any(String));
   });
 
   it('S10 a retried delta (its first attempt landed) changes nothing and asks for nothing', async () => {
