@@ -1,4 +1,5 @@
 // Every workflow the worker runs. The worker bundles this module.
+import { WORKFLOW_STACK_FRAMES } from './stack-frames';
 export { complaintWorkflow } from './complaint/workflow';
 export { customerContactWorkflow } from './contact/workflow';
 export { reportRollupsWorkflow, reportWorkflow } from './report/workflow';
@@ -8,3 +9,6 @@ export { guaranteeAreaWorkflow } from './guarantee/workflow';
 export { retentionSweepWorkflow } from './privacy/sweep';
 export { privacyRequestWorkflow } from './privacy/request';
 export { hotDigestWorkflow } from './hot-digest/workflow';
+
+// The workflow sandbox's stack-frame limit (issue 23; why in stack-frames.ts).
+Error.stackTraceLimit = WORKFLOW_STACK_FRAMES;

@@ -13,6 +13,7 @@ import {
   resolveUpdate,
   triageUpdate,
 } from '../../workflows/complaint/contract';
+import { WORKFLOW_STACK_FRAMES } from '../../workflows/stack-frames';
 import { complaintInput } from '../support/fixtures';
 import { H, handler, startHarness, supervisor, type Harness } from '../support/workflow-harness';
 
@@ -233,6 +234,20 @@ describe('R1.4 R2.1 R4.5 the daily lifecycle', () => {
       actor: 'handler.li',
       detail: 'TRANSFER → network',
     });
+    await handle.terminate('test done');
+  });
+
+  it("R10.1 the Temporal UI's stack trace of a waiting complaint names where it waits, each stack cut to the workflow frame limit", async () => {
+    const handle = await h.start();
+    await h.until(handle, (v) => v.timeline.some((t) => t.action === 'ACK_SMS_SENT'));
+    const trace = await handle.query<string>('__stack_trace');
+    const stacks = trace.split('\n\n').map((s) => s.split('\n').filter((l) => l.trim().startsWith('at ')));
+    // Where it waits: the complaint's own modules.
+    expect(trace).toMatch(/workflows\/complaint\/\w[\w-]*\.ts:\d+/);
+    // At most the limit's frames per stack (the SDK's hook takes two of them; V8's default, 10,
+    // gives stacks of 8 here).
+    expect(stacks.length).toBeGreaterThan(3);
+    expect(Math.max(...stacks.map((s) => s.length))).toBeLessThanOrEqual(WORKFLOW_STACK_FRAMES - 2);
     await handle.terminate('test done');
   });
 
