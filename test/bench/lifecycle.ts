@@ -19,7 +19,14 @@ import { startTestCluster } from '../support/cluster';
 import { ApiClient, KEYS } from '../support/stack';
 import { spreadComplaint } from './data';
 import { minimalStepUpdate, type MinimalInput } from './ceiling/minimal-workflow';
-import { cpuDelta, cpuProfileEnv, describeMachine, stackCpu } from './machine';
+import {
+  cpuDelta,
+  cpuProfileEnv,
+  describeMachine,
+  settledDatabaseWork,
+  stackCpu,
+  type DatabaseWork,
+} from './machine';
 import { percentile } from './stats';
 
 const EventType = temporal.api.enums.v1.EventType;
@@ -320,7 +327,9 @@ async function main(): Promise<void> {
     // Warm-up of the product path (connections, JIT, the worker's V8 context).
     await runProduct(stack, dataDir, client, 5, 5);
     console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
+    const work0 = await settledDatabaseWork(stack);
     const p = await runProduct(stack, dataDir, client, n, c);
+    const work1 = await settledDatabaseWork(stack);
     const footprint = await readModelFootprint(stack.env.MONGODB_URI!, p.ids);
     const pt = sumCounts(p.counts);
     const pp = per(pt, n);
@@ -399,6 +408,12 @@ async function main(): Promise<void> {
       );
     console.log('');
     footprint.forEach((l) => console.log(l));
+    if (work0 && work1) {
+      console.log('\n| read-model database work per complaint (PostgreSQL behind FerretDB) | count |');
+      console.log('| --- | ---: |');
+      for (const k of Object.keys(work1) as (keyof DatabaseWork)[])
+        console.log(`| ${k} | ${((work1[k] - work0[k]) / n).toFixed(1)} |`);
+    }
     console.log(
       'reference: Camunda 8 smallest SaaS cluster ≈ 100 tasks/s on 11 vCPU (≈ 9 per vCPU); ' +
         'Temporal Cloud default namespace limit 500 actions/s',

@@ -157,6 +157,42 @@ export function cpuDelta(before: Record<string, number>, after: Record<string, n
     .sort((a, b) => b[1] - a[1]);
 }
 
+/** Work counters of the read model's PostgreSQL database (FerretDB's backend), cumulative. */
+export type DatabaseWork = Record<
+  'transactions' | 'rowsRead' | 'rowsInserted' | 'rowsUpdated' | 'rowsDeleted',
+  number
+>;
+
+/**
+ * PostgreSQL's counters of the database behind FerretDB (`pg_stat_database`, through `psql`; the
+ * stack's `urls.postgres`): every FerretDB request is one transaction or more, so their difference
+ * over a run is how many requests the run made of the database — a count, not a timing, so it does
+ * not move with the machine's speed. Undefined without PostgreSQL (SQLite or a MongoDB URI).
+ * PostgreSQL 15's backends publish their counters at most once a second while busy and within 10 s
+ * once idle: `settledDatabaseWork` waits that out.
+ */
+export async function databaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
+  const url = (stack.urls as { postgres?: string }).postgres;
+  if (!url) return undefined;
+  const db = new URL(url).pathname.slice(1);
+  const sql =
+    'SELECT xact_commit, tup_returned + tup_fetched, tup_inserted, tup_updated, tup_deleted ' +
+    `FROM pg_stat_database WHERE datname = '${db}'`;
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('psql', ['-XAtq', '-F', ' ', url, '-c', sql], (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    ),
+  );
+  const [transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted] = out.trim().split(' ').map(Number);
+  return { transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted } as DatabaseWork;
+}
+
+/** `databaseWork` after the idle backends have published their counters (11 s). */
+export async function settledDatabaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
+  await new Promise((r) => setTimeout(r, 11_000));
+  return databaseWork(stack);
+}
+
 /**
  * BENCH_WORKER_CPU_PROF=<dir>: the stack's worker and API run with V8 CPU profiles of every thread,
  * written at their exit (summarise with test/bench/cpu-profile-summary.ts); put into `appEnv`.
