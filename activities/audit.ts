@@ -209,7 +209,8 @@ export interface VerifyResult {
 }
 
 export interface AuditStore {
-  append(input: AuditInput): Promise<AuditEntry | undefined>;
+  /** `newChain`: the request that appends created the complaint (its chain's head is not read first). */
+  append(input: AuditInput, opts?: { newChain?: boolean }): Promise<AuditEntry | undefined>;
   list(ticketId: string): Promise<AuditEntry[]>;
   verify(ticketId: string): Promise<VerifyResult>;
   /** Appends the complaint's timeline entries that are not yet audited. */
@@ -331,10 +332,16 @@ export function createAuditStore(connection: Connection = mongoose.connection): 
     }
   }
 
-  async function append(input: AuditInput): Promise<AuditEntry | undefined> {
+  /**
+   * `newChain`: the complaint was created by this request, so its chain is (almost certainly)
+   * empty and the head is not read first (issue 23: one request fewer before an intake answers);
+   * if the worker audited its first timeline entries already, the insert meets their seq and reads
+   * the chain's end, as after a lagging head.
+   */
+  async function append(input: AuditInput, { newChain = false } = {}): Promise<AuditEntry | undefined> {
     // After the head as it reads (issue 23: one read, not the head and then a walk to find no
     // later entry); when the head lags, the insert meets that entry's seq and reads the chain's end.
-    const head = await Head.findById(input.ticketId).lean<AuditHeadDoc>();
+    const head = newChain ? null : await Head.findById(input.ticketId).lean<AuditHeadDoc>();
     const entry = await insert(
       input,
       input.dedupeKey ?? `${input.source}:${randomUUID()}`,

@@ -25,18 +25,21 @@ export function auditRecorder(store: AuditStore, logger: Logger): ActionRecorder
   return async (req, e) => {
     const actor = req.actor;
     try {
-      await store.append({
-        ticketId: e.ticketId,
-        at: new Date().toISOString(),
-        actor: actor?.user ?? '(unknown)',
-        roles: req.grantedRoles ?? actor?.roles ?? [],
-        source: 'api',
-        action: e.action,
-        detail: `${req.method} ${req.originalUrl.split('?')[0]} via ${actor?.via ?? 'none'}`,
-        ip: req.ip,
-        stageBefore: e.stageBefore,
-        stageAfter: e.stageAfter,
-      });
+      await store.append(
+        {
+          ticketId: e.ticketId,
+          at: new Date().toISOString(),
+          actor: actor?.user ?? '(unknown)',
+          roles: req.grantedRoles ?? actor?.roles ?? [],
+          source: 'api',
+          action: e.action,
+          detail: `${req.method} ${req.originalUrl.split('?')[0]} via ${actor?.via ?? 'none'}`,
+          ip: req.ip,
+          stageBefore: e.stageBefore,
+          stageAfter: e.stageAfter,
+        },
+        { newChain: e.created === true },
+      );
     } catch (err) {
       logger.error({ err, ticketId: e.ticketId, action: e.action }, 'audit append failed');
     }

@@ -31,7 +31,14 @@ const MOUNT = '/v1/complaints';
 /** Records an accepted human action (S5, R10.2); never throws. */
 export type ActionRecorder = (
   req: Request,
-  entry: { ticketId: string; action: string; stageBefore?: string; stageAfter?: string },
+  entry: {
+    ticketId: string;
+    action: string;
+    stageBefore?: string;
+    stageAfter?: string;
+    /** This request created the complaint: its audit chain starts here. */
+    created?: boolean;
+  },
 ) => Promise<void>;
 
 export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = async () => {}): Router {
@@ -55,7 +62,12 @@ export function complaintRoutes(svc: ComplaintService, record: ActionRecorder = 
     route(async (req, res) => {
       const out = await svc.intake(S.IntakeSchema.parse(req.body), actorOf(req));
       if (out.created)
-        await record(req, { ticketId: out.ticketId, action: 'INTAKE', stageAfter: 'RECEIVED' });
+        await record(req, {
+          ticketId: out.ticketId,
+          action: 'INTAKE',
+          stageAfter: 'RECEIVED',
+          created: true,
+        });
       res
         .status(out.created ? 201 : 200)
         .location(out.links.self)

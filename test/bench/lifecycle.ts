@@ -23,6 +23,7 @@ import {
   cpuDelta,
   cpuProfileEnv,
   describeMachine,
+  databaseStatements,
   settledDatabaseWork,
   stackCpu,
   type DatabaseWork,
@@ -328,8 +329,10 @@ async function main(): Promise<void> {
     await runProduct(stack, dataDir, client, 5, 5);
     console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
     const work0 = await settledDatabaseWork(stack);
+    await databaseStatements(stack, true);
     const p = await runProduct(stack, dataDir, client, n, c);
     const work1 = await settledDatabaseWork(stack);
+    const statements = await databaseStatements(stack);
     const footprint = await readModelFootprint(stack.env.MONGODB_URI!, p.ids);
     const pt = sumCounts(p.counts);
     const pp = per(pt, n);
@@ -413,6 +416,18 @@ async function main(): Promise<void> {
       console.log('| --- | ---: |');
       for (const k of Object.keys(work1) as (keyof DatabaseWork)[])
         console.log(`| ${k} | ${((work1[k] - work0[k]) / n).toFixed(1)} |`);
+    }
+    if (statements) {
+      // STACK_PG_STATEMENTS=on: which of FerretDB's statements a complaint costs.
+      console.log('\n| statements per complaint (STACK_PG_STATEMENTS=on) | calls | rows | statement |');
+      console.log('| --- | ---: | ---: | --- |');
+      statements
+        .filter((st) => st.calls / n >= 0.5)
+        .forEach((st, i) =>
+          console.log(
+            `| ${i + 1} | ${(st.calls / n).toFixed(1)} | ${(st.rows / n).toFixed(1)} | \`${st.query.slice(0, 160)}\` |`,
+          ),
+        );
     }
     console.log(
       'reference: Camunda 8 smallest SaaS cluster ≈ 100 tasks/s on 11 vCPU (≈ 9 per vCPU); ' +

@@ -187,6 +187,62 @@ export async function databaseWork(stack: Stack): Promise<DatabaseWork | undefin
   return { transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted } as DatabaseWork;
 }
 
+/** Runs SQL on the stack's PostgreSQL (psql on PATH); rows of fields. */
+async function psqlRows(url: string, sql: string): Promise<string[][]> {
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile(
+      'psql',
+      ['-XAtq', '-F', '\x1f', '-R', '\x1e', url, '-c', sql],
+      { maxBuffer: 64 << 20 },
+      (err, stdout) => (err ? reject(err) : resolve(stdout)),
+    ),
+  );
+  return out
+    .split('\x1e')
+    .map((r) => r.trim())
+    .filter(Boolean)
+    .map((r) => r.split('\x1f'));
+}
+
+/**
+ * The statements FerretDB sent to PostgreSQL since `reset`, most called first, with the tables
+ * named by their collections (FerretDB's `_ferretdb_database_metadata`). Needs a stack started with
+ * STACK_PG_STATEMENTS=on (infra/stack/services/postgres.ts); undefined otherwise.
+ */
+export async function databaseStatements(
+  stack: Stack,
+  reset = false,
+): Promise<{ calls: number; rows: number; query: string }[] | undefined> {
+  const url = (stack.urls as { postgres?: string }).postgres;
+  if (!url || process.env.STACK_PG_STATEMENTS !== 'on') return undefined;
+  if (reset) {
+    await psqlRows(url, 'SELECT pg_stat_statements_reset()');
+    return [];
+  }
+  const names = new Map<string, string>();
+  for (const [schema] of await psqlRows(
+    url,
+    "SELECT table_schema FROM information_schema.tables WHERE table_name = '_ferretdb_database_metadata'",
+  ))
+    for (const [collection, table] of await psqlRows(
+      url,
+      `SELECT _jsonb->>'_id', _jsonb->>'table' FROM "${schema}"._ferretdb_database_metadata`,
+    ))
+      names.set(table!, collection!);
+  const rows = await psqlRows(
+    url,
+    'SELECT calls, rows, query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid ' +
+      `WHERE d.datname = '${new URL(url).pathname.slice(1)}' ORDER BY calls DESC LIMIT 60`,
+  );
+  return rows.map(([calls, n, query]) => ({
+    calls: Number(calls),
+    rows: Number(n),
+    query: query!
+      .replace(/\s+/g, ' ')
+      .replace(/"?([a-z0-9_]+_[0-9a-f]{8})"?/g, (m, t: string) => names.get(t) ?? m),
+  }));
+}
+
 /** `databaseWork` after the idle backends have published their counters (11 s). */
 export async function settledDatabaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
   await new Promise((r) => setTimeout(r, 11_000));

@@ -169,6 +169,34 @@ describe('S10 a projection carries what changed; the read model applies it once,
     await expect(store.verify(v1.ticketId)).resolves.toMatchObject({ ok: true, entries: 3, headSeq: 3 });
   });
 
+  it("S5 an intake's audit entry starts the chain without reading its head; after entries the worker audited first, it follows them", async () => {
+    const store = createAuditStore(models.Complaint.db);
+    const intake = (ticketId: string) => ({
+      ticketId,
+      at: new Date().toISOString(),
+      actor: 'emos-gateway',
+      roles: ['intake'],
+      source: 'api' as const,
+      action: 'INTAKE',
+      stageAfter: 'RECEIVED',
+    });
+    const heads = jest.spyOn(store.Head, 'findById');
+    // The usual order: the API's entry first.
+    const a = viewAt(uniqueExternalId('DELTA'), 1);
+    await expect(store.append(intake(a.ticketId), { newChain: true })).resolves.toMatchObject({ seq: 1 });
+    expect(heads).not.toHaveBeenCalled();
+    heads.mockRestore();
+    await project.projectComplaintChange({ full: a });
+    expect((await store.list(a.ticketId)).map((e) => e.action)).toEqual(['INTAKE', 'STEP_1']);
+    await expect(store.verify(a.ticketId)).resolves.toMatchObject({ ok: true, entries: 2, headSeq: 2 });
+    // The worker was quicker: its entry holds seq 1, the intake's follows it, no fork.
+    const b = viewAt(uniqueExternalId('DELTA'), 1);
+    await project.projectComplaintChange({ full: b });
+    await expect(store.append(intake(b.ticketId), { newChain: true })).resolves.toMatchObject({ seq: 2 });
+    expect((await store.list(b.ticketId)).map((e) => e.action)).toEqual(['STEP_1', 'INTAKE']);
+    await expect(store.verify(b.ticketId)).resolves.toMatchObject({ ok: true, entries: 2, headSeq: 2 });
+  });
+
   it('S5 a projection with several new entries writes them in one request; when the head lags they follow the API entry one by one, without a fork', async () => {
     const store = createAuditStore(models.Complaint.db);
     // Several entries at once, head up to date: one batch, one chain.

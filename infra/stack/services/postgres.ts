@@ -106,6 +106,7 @@ async function startPostgres(ctx: ServiceContext, pg: PostgresServer, port: numb
     ...['-D', pgdata, '-p', String(port), '-k', socket.dir],
     ...['-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'log_checkpoints=off'],
     ...['-c', `max_connections=${PG_MAX_CONNECTIONS}`],
+    ...statementStatsArgs(pg),
   ];
   const proc = ctx.children.spawn({
     ...childBase(ctx, 'postgres'),
@@ -130,10 +131,23 @@ async function startPostgres(ctx: ServiceContext, pg: PostgresServer, port: numb
     if ((await psql(pg, port, 'postgres', exists)) !== '1') {
       await psql(pg, port, 'postgres', `CREATE DATABASE ${PG_DATABASE}`);
     }
+    if (statementStatsArgs(pg).length)
+      await psql(pg, port, PG_DATABASE, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   });
   const url = `postgres://${PG_SUPERUSER}@${HOST}:${port}/${PG_DATABASE}`;
   ctx.say(`postgresql ${pg.version} ready on ${url} (data ${pgdata}, socket dir ${socket.dir})`);
   return { urls: { postgres: url }, stop };
+}
+
+/**
+ * STACK_PG_STATEMENTS=on (benchmarks: test/bench/machine.ts `databaseStatements`): the server counts
+ * its statements (`pg_stat_statements`, when this PostgreSQL has the module), so that a benchmark can
+ * say which of FerretDB's requests a complaint costs. Off by default: it costs the server a little.
+ */
+function statementStatsArgs(pg: PostgresServer): string[] {
+  if (process.env.STACK_PG_STATEMENTS !== 'on') return [];
+  if (!existsSync(path.join(pg.bindir, '..', 'lib', 'pg_stat_statements.so'))) return [];
+  return ['-c', 'shared_preload_libraries=pg_stat_statements', '-c', 'pg_stat_statements.max=10000'];
 }
 
 function socketDir(root: string, port: number): { dir: string; temporary: boolean } {
