@@ -11,6 +11,7 @@ import { startStack } from '../../infra/stack/stack';
 import { dataConverterFromEnv } from '../../platform/data-converter';
 import { intakeBody } from '../support/fixtures';
 import { spreadComplaint } from './data';
+import { cpuDelta, cpuProfileEnv, stackCpu } from './machine';
 import { machine, measure, table, type RunFigures } from './stats';
 
 async function main(): Promise<void> {
@@ -28,7 +29,12 @@ async function main(): Promise<void> {
     dataDir,
     ports: 'auto',
     quiet: true,
-    appEnv: { LOG_LEVEL: 'warn', MASS_INCIDENTS: 'off', RATE_LIMIT_PER_MINUTE: '1000000' },
+    appEnv: {
+      LOG_LEVEL: 'warn',
+      MASS_INCIDENTS: 'off',
+      RATE_LIMIT_PER_MINUTE: '1000000',
+      ...cpuProfileEnv(),
+    },
   });
   const connection = await Connection.connect({ address: stack.env.TEMPORAL_ADDRESS! });
   const client = new Client({ connection, dataConverter: dataConverterFromEnv(stack.env) });
@@ -65,13 +71,19 @@ async function main(): Promise<void> {
       const raw = await measure('ceiling: client.workflow.start(no-op)', n, top, (i) =>
         startNoop(client, `stopped-${top}-${i}`),
       );
+      const cpu0 = stackCpu(dataDir);
       const api = await measure('API intake, worker stopped (other cores)', n, top, (i) =>
         fileComplaint(stack.urls.api, filed + i),
       );
+      const cpu = cpuDelta(cpu0, stackCpu(dataDir));
       filed += api.count - api.errors;
       rows.push(api, raw);
       console.log(
         `in flight ${top}, worker stopped: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
+      );
+      // Where an intake's CPU goes when nothing else runs (bench = the HTTP client).
+      console.log(
+        `  CPU per intake, ms: ${cpu.map(([k, v]) => `${k} ${((1000 * v) / api.count).toFixed(1)}`).join(', ')}`,
       );
     } finally {
       workers.forEach((pid) => process.kill(pid, 'SIGCONT'));
