@@ -112,7 +112,7 @@ export async function upsertIfNewer<T extends { _id: string; version: number }>(
  * mongoose's casting of some forty fields per projection is skipped; the callback-hash stamp of
  * the model's update hook is added here.
  */
-export async function writeSummary(
+async function writeSummary(
   Complaint: Models['Complaint'],
   doc: ComplaintDoc,
 ): Promise<{ applied: boolean; markDay: boolean }> {
@@ -137,7 +137,7 @@ export async function writeSummary(
 }
 
 /** Whether a fold field of the summary differs between the stored document and the new one. */
-export function foldChanged(before: Record<string, unknown>, doc: ComplaintDoc): boolean {
+function foldChanged(before: Record<string, unknown>, doc: ComplaintDoc): boolean {
   const after = doc as unknown as Record<string, unknown>;
   return Object.keys(FOLD_PROJECTION).some(
     (key) => JSON.stringify(before[key] ?? null) !== JSON.stringify(after[key] ?? null),

@@ -10,5 +10,8 @@ export { retentionSweepWorkflow } from './privacy/sweep';
 export { privacyRequestWorkflow } from './privacy/request';
 export { hotDigestWorkflow } from './hot-digest/workflow';
 
-// The workflow sandbox's stack-frame limit (issue 23; why in stack-frames.ts).
-Error.stackTraceLimit = WORKFLOW_STACK_FRAMES;
+// The workflow sandbox's stack-frame limit (issue 23; why in stack-frames.ts). The worker preloads
+// this module (worker/workflow-bundle.ts), so it runs before the SDK freezes the sandbox's globals;
+// a worker that does not (a benchmark's bundle evaluating it per workflow) finds Error frozen and
+// keeps V8's limit rather than failing every workflow task.
+if (!Object.isFrozen(Error)) Error.stackTraceLimit = WORKFLOW_STACK_FRAMES;
