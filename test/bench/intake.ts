@@ -1,6 +1,6 @@
 // `npm run bench:intake`: complaints accepted per second through the API, and p50/p99 latency, at
 // rising load; beside it, in the same run and on the same Temporal server, the rate at which a bare
-// client starts a no-op workflow (the ceiling for this machine). At the top level once more with the
+// client starts a no-op workflow (the ceiling for this machine). Then each level once more with the
 // worker stopped while the API answers (the worker on other cores, as deployed).
 //   BENCH_N=300 BENCH_CONCURRENCY=1,8,32 npm run bench:intake
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -60,33 +60,34 @@ async function main(): Promise<void> {
         `in flight ${c}: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms p99 ${raw.p99.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
       );
     }
-    // The same top level with the worker stopped (SIGSTOP) while the API answers, then let go to
+    // Each level again with the worker stopped (SIGSTOP) while the API answers, then let go to
     // catch up: what intake does when the worker runs on other cores than the API and the server,
     // as in a deployment, rather than on these two shared ones. The ceiling has no worker either.
-    const top = Math.max(...levels);
-    await drained(stack.urls.twilioSim, filed);
     const workers = workerPids(dataDir);
-    workers.forEach((pid) => process.kill(pid, 'SIGSTOP'));
-    try {
-      const raw = await measure('ceiling: client.workflow.start(no-op)', n, top, (i) =>
-        startNoop(client, `stopped-${top}-${i}`),
-      );
-      const cpu0 = stackCpu(dataDir);
-      const api = await measure('API intake, worker stopped (other cores)', n, top, (i) =>
-        fileComplaint(stack.urls.api, filed + i),
-      );
-      const cpu = cpuDelta(cpu0, stackCpu(dataDir));
-      filed += api.count - api.errors;
-      rows.push(api, raw);
-      console.log(
-        `in flight ${top}, worker stopped: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
-      );
-      // Where an intake's CPU goes when nothing else runs (bench = the HTTP client).
-      console.log(
-        `  CPU per intake, ms: ${cpu.map(([k, v]) => `${k} ${((1000 * v) / api.count).toFixed(1)}`).join(', ')}`,
-      );
-    } finally {
-      workers.forEach((pid) => process.kill(pid, 'SIGCONT'));
+    for (const c of levels) {
+      await drained(stack.urls.twilioSim, filed);
+      workers.forEach((pid) => process.kill(pid, 'SIGSTOP'));
+      try {
+        const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
+          startNoop(client, `stopped-${c}-${i}`),
+        );
+        const cpu0 = stackCpu(dataDir);
+        const api = await measure('API intake, worker stopped (other cores)', n, c, (i) =>
+          fileComplaint(stack.urls.api, filed + i),
+        );
+        const cpu = cpuDelta(cpu0, stackCpu(dataDir));
+        filed += api.count - api.errors;
+        rows.push(api, raw);
+        console.log(
+          `in flight ${c}, worker stopped: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
+        );
+        // Where an intake's CPU goes when nothing else runs (bench = the HTTP client).
+        console.log(
+          `  CPU per intake, ms: ${cpu.map(([k, v]) => `${k} ${((1000 * v) / api.count).toFixed(1)}`).join(', ')}`,
+        );
+      } finally {
+        workers.forEach((pid) => process.kill(pid, 'SIGCONT'));
+      }
     }
     await drained(stack.urls.twilioSim, filed);
     console.log(`all ${filed} complaints acknowledged by SMS; worker caught up`);
