@@ -91,13 +91,21 @@ export async function upsertIfNewer<T extends { _id: string; version: number }>(
   doc: T,
 ): Promise<boolean> {
   const filter: QueryFilter<T> = { _id: doc._id, version: { $lt: doc.version } } as QueryFilter<T>;
+  const [res] = await upsertElseUpdate((upsert) => model.updateOne(filter, setAndUnset(doc), { upsert }));
+  return res.modifiedCount + res.upsertedCount > 0;
+}
+
+/**
+ * A versioned write tried with the upsert and, on a duplicate key (the document exists, with the
+ * same or a newer version, or just created by another writer with an older one), once more without
+ * it; also says whether the answer is the upserting attempt's.
+ */
+async function upsertElseUpdate<R>(write: (upsert: boolean) => Promise<R>): Promise<[R, boolean]> {
   try {
-    const res = await model.updateOne(filter, setAndUnset(doc), { upsert: true });
-    return res.modifiedCount + res.upsertedCount > 0;
+    return [await write(true), true];
   } catch (err) {
     if (!isDuplicateKey(err)) throw err;
-    const res = await model.updateOne(filter, setAndUnset(doc));
-    return res.modifiedCount > 0;
+    return [await write(false), false];
   }
 }
 
@@ -118,21 +126,11 @@ async function writeSummary(
 ): Promise<{ applied: boolean; markDay: boolean }> {
   const update = stampCallbackHashKey(setAndUnset(doc));
   const filter = { _id: doc._id, version: { $lt: doc.version } };
-  const write = (upsert: boolean) =>
-    Complaint.collection.findOneAndUpdate(filter as never, update, {
-      upsert,
-      returnDocument: 'before',
-    });
-  let before: Record<string, unknown> | null;
-  try {
-    // With the upsert, no document before means this write created it.
-    before = await write(true);
-    if (!before) return { applied: true, markDay: true };
-  } catch (err) {
-    if (!isDuplicateKey(err)) throw err;
-    before = await write(false);
-    if (!before) return { applied: false, markDay: true };
-  }
+  const [before, upserting] = await upsertElseUpdate((upsert) =>
+    Complaint.collection.findOneAndUpdate(filter as never, update, { upsert, returnDocument: 'before' }),
+  );
+  // No document before: the upsert created it, or (without the upsert) the write did not apply.
+  if (!before) return { applied: upserting, markDay: true };
   return { applied: true, markDay: foldChanged(before, doc) };
 }
 

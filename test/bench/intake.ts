@@ -3,7 +3,7 @@
 // client starts a no-op workflow (the ceiling for this machine). Then each level once more with the
 // worker stopped while the API answers (the worker on other cores, as deployed).
 //   BENCH_N=300 BENCH_CONCURRENCY=1,8,32 npm run bench:intake
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
@@ -11,7 +11,7 @@ import { startStack } from '../../infra/stack/stack';
 import { dataConverterFromEnv } from '../../platform/data-converter';
 import { intakeBody } from '../support/fixtures';
 import { spreadComplaint } from './data';
-import { cpuDelta, cpuProfileEnv, stackCpu } from './machine';
+import { cpuDelta, cpuProfileEnv, stackCpu, stackProcesses } from './machine';
 import { machine, measure, table, type RunFigures } from './stats';
 
 async function main(): Promise<void> {
@@ -45,50 +45,41 @@ async function main(): Promise<void> {
     for (let i = 0; i < 10; i++, filed++) await fileComplaint(stack.urls.api, filed);
     for (let i = 0; i < 10; i++) await startNoop(client, `warm-${i}`);
 
-    for (const c of levels) {
-      // Each pair starts with an idle worker: wait until every complaint filed so far got its SMS.
-      await drained(stack.urls.twilioSim, filed);
-      const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
-        startNoop(client, `${c}-${i}`),
-      );
-      const api = await measure('API intake (validate + start ComplaintWorkflow)', n, c, (i) =>
-        fileComplaint(stack.urls.api, filed + i),
-      );
-      filed += api.count - api.errors;
-      rows.push(api, raw);
-      console.log(
-        `in flight ${c}: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms p99 ${raw.p99.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
-      );
-    }
-    // Each level again with the worker stopped (SIGSTOP) while the API answers, then let go to
-    // catch up: what intake does when the worker runs on other cores than the API and the server,
-    // as in a deployment, rather than on these two shared ones. The ceiling has no worker either.
-    const workers = workerPids(dataDir);
-    for (const c of levels) {
-      await drained(stack.urls.twilioSim, filed);
-      workers.forEach((pid) => process.kill(pid, 'SIGSTOP'));
-      try {
-        const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
-          startNoop(client, `stopped-${c}-${i}`),
-        );
-        const cpu0 = stackCpu(dataDir);
-        const api = await measure('API intake, worker stopped (other cores)', n, c, (i) =>
-          fileComplaint(stack.urls.api, filed + i),
-        );
-        const cpu = cpuDelta(cpu0, stackCpu(dataDir));
-        filed += api.count - api.errors;
-        rows.push(api, raw);
-        console.log(
-          `in flight ${c}, worker stopped: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
-        );
-        // Where an intake's CPU goes when nothing else runs (bench = the HTTP client).
-        console.log(
-          `  CPU per intake, ms: ${cpu.map(([k, v]) => `${k} ${((1000 * v) / api.count).toFixed(1)}`).join(', ')}`,
-        );
-      } finally {
-        workers.forEach((pid) => process.kill(pid, 'SIGCONT'));
+    // Each level twice: first with the worker on these two shared cores, then with it stopped
+    // (SIGSTOP) while the API answers and let go to catch up afterwards — what intake does when the
+    // worker runs on other cores than the API and the server, as in a deployment. The ceiling has
+    // no worker either way.
+    const workers = [...stackProcesses(dataDir)].filter(([name]) => /^worker(-\d+)?$/.test(name));
+    if (workers.length === 0) throw new Error(`no worker in ${dataDir}/stack.json`);
+    for (const stopped of [false, true])
+      for (const c of levels) {
+        // Each pair starts with an idle worker: wait until every complaint filed so far got its SMS.
+        await drained(stack.urls.twilioSim, filed);
+        if (stopped) workers.forEach(([, pid]) => process.kill(pid, 'SIGSTOP'));
+        try {
+          const raw = await measure('ceiling: client.workflow.start(no-op)', n, c, (i) =>
+            startNoop(client, `${stopped ? 'stopped-' : ''}${c}-${i}`),
+          );
+          const cpu0 = stackCpu(dataDir);
+          const label = stopped
+            ? 'API intake, worker stopped (other cores)'
+            : 'API intake (validate + start ComplaintWorkflow)';
+          const api = await measure(label, n, c, (i) => fileComplaint(stack.urls.api, filed + i));
+          const cpu = cpuDelta(cpu0, stackCpu(dataDir));
+          filed += api.count - api.errors;
+          rows.push(api, raw);
+          console.log(
+            `in flight ${c}${stopped ? ', worker stopped' : ''}: API ${api.perSecond.toFixed(1)}/s p50 ${api.p50.toFixed(1)} ms p99 ${api.p99.toFixed(1)} ms | ceiling ${raw.perSecond.toFixed(1)}/s p50 ${raw.p50.toFixed(1)} ms p99 ${raw.p99.toFixed(1)} ms | API at ${((100 * api.perSecond) / raw.perSecond).toFixed(0)} % of ceiling`,
+          );
+          // Where an intake's CPU goes when nothing else runs (bench = the HTTP client).
+          if (stopped)
+            console.log(
+              `  CPU per intake, ms: ${cpu.map(([k, v]) => `${k} ${((1000 * v) / api.count).toFixed(1)}`).join(', ')}`,
+            );
+        } finally {
+          if (stopped) workers.forEach(([, pid]) => process.kill(pid, 'SIGCONT'));
+        }
       }
-    }
     await drained(stack.urls.twilioSim, filed);
     console.log(`all ${filed} complaints acknowledged by SMS; worker caught up`);
     console.log(`\n${table(rows)}\n`);
@@ -102,16 +93,6 @@ async function main(): Promise<void> {
     await stack.stop();
     rmSync(dataDir, { recursive: true, force: true });
   }
-}
-
-/** The stack's worker processes (its registry file, <dataDir>/stack.json). */
-function workerPids(dataDir: string): number[] {
-  const { children } = JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as {
-    children: { name: string; pid: number }[];
-  };
-  const pids = children.filter((c) => /^worker(-\d+)?$/.test(c.name)).map((c) => c.pid);
-  if (pids.length === 0) throw new Error(`no worker in ${dataDir}/stack.json`);
-  return pids;
 }
 
 /** Waits until the worker has caught up: one acknowledgement SMS per complaint filed. */

@@ -24,6 +24,7 @@ import {
   cpuProfileEnv,
   describeMachine,
   databaseStatements,
+  resetDatabaseStatements,
   settledDatabaseWork,
   stackCpu,
   type DatabaseWork,
@@ -329,7 +330,7 @@ async function main(): Promise<void> {
     await runProduct(stack, dataDir, client, 5, 5);
     console.log(`product: ${n} complaints, ${c} simulated handlers at once …`);
     const work0 = await settledDatabaseWork(stack);
-    await databaseStatements(stack, true);
+    await resetDatabaseStatements(stack);
     const p = await runProduct(stack, dataDir, client, n, c);
     const work1 = await settledDatabaseWork(stack);
     const statements = await databaseStatements(stack);

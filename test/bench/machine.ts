@@ -128,25 +128,30 @@ function childrenOf(pid: number): number[] {
  */
 export function stackCpu(dataDir: string): Record<string, number> {
   const out: Record<string, number> = { bench: cpuSeconds(process.pid) };
-  let children: { name: string; pid: number }[] = [];
-  try {
-    children = (
-      JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as {
-        children: { name: string; pid: number }[];
-      }
-    ).children;
-  } catch {
-    return out;
-  }
-  const latest = new Map<string, number>();
-  for (const c of children) latest.set(c.name, c.pid); // a restarted part: its newest pid
-  for (const [name, pid] of latest) {
+  for (const [name, pid] of stackProcesses(dataDir)) {
     let s = cpuSeconds(pid);
     if (Number.isNaN(s)) continue;
     if (name === 'postgres') s += childrenOf(pid).reduce((sum, p) => sum + (cpuSeconds(p) || 0), 0);
     out[name.replace(/-\d+$/, '')] = (out[name.replace(/-\d+$/, '')] ?? 0) + s;
   }
   return out;
+}
+
+/**
+ * The local stack's processes by name, each with its newest pid (a restarted part keeps its name),
+ * from its registry file <dataDir>/stack.json; empty when there is none yet.
+ */
+export function stackProcesses(dataDir: string): Map<string, number> {
+  const latest = new Map<string, number>();
+  try {
+    const { children } = JSON.parse(readFileSync(path.join(dataDir, 'stack.json'), 'utf8')) as {
+      children: { name: string; pid: number }[];
+    };
+    for (const c of children) latest.set(c.name, c.pid);
+  } catch {
+    /* not written yet */
+  }
+  return latest;
 }
 
 /** CPU seconds per process between two stackCpu() samples, largest first. */
@@ -163,28 +168,10 @@ export type DatabaseWork = Record<
   number
 >;
 
-/**
- * PostgreSQL's counters of the database behind FerretDB (`pg_stat_database`, through `psql`; the
- * stack's `urls.postgres`): every FerretDB request is one transaction or more, so their difference
- * over a run is how many requests the run made of the database — a count, not a timing, so it does
- * not move with the machine's speed. Undefined without PostgreSQL (SQLite or a MongoDB URI).
- * PostgreSQL 15's backends publish their counters at most once a second while busy and within 10 s
- * once idle: `settledDatabaseWork` waits that out.
- */
-export async function databaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
-  const url = (stack.urls as { postgres?: string }).postgres;
-  if (!url) return undefined;
-  const db = new URL(url).pathname.slice(1);
-  const sql =
-    'SELECT xact_commit, tup_returned + tup_fetched, tup_inserted, tup_updated, tup_deleted ' +
-    `FROM pg_stat_database WHERE datname = '${db}'`;
-  const out = await new Promise<string>((resolve, reject) =>
-    execFile('psql', ['-XAtq', '-F', ' ', url, '-c', sql], (err, stdout) =>
-      err ? reject(err) : resolve(stdout),
-    ),
-  );
-  const [transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted] = out.trim().split(' ').map(Number);
-  return { transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted } as DatabaseWork;
+/** The stack's PostgreSQL behind FerretDB (its URL and database); undefined on SQLite or MongoDB. */
+function postgresOf(stack: Stack): { url: string; db: string } | undefined {
+  const url = stack.urls.postgres;
+  return url ? { url, db: new URL(url).pathname.slice(1) } : undefined;
 }
 
 /** Runs SQL on the stack's PostgreSQL (psql on PATH); rows of fields. */
@@ -205,34 +192,60 @@ async function psqlRows(url: string, sql: string): Promise<string[][]> {
 }
 
 /**
- * The statements FerretDB sent to PostgreSQL since `reset`, most called first, with the tables
- * named by their collections (FerretDB's `_ferretdb_database_metadata`). Needs a stack started with
- * STACK_PG_STATEMENTS=on (infra/stack/services/postgres.ts); undefined otherwise.
+ * PostgreSQL's counters of the database behind FerretDB (`pg_stat_database`): every FerretDB
+ * request is one transaction or more, so their difference over a run is how many requests the run
+ * made of the database — a count, not a timing, so it does not move with the machine's speed.
+ * PostgreSQL 15's backends publish their counters at most once a second while busy and within 10 s
+ * once idle, so this waits 11 s first. Undefined without PostgreSQL (SQLite or a MongoDB URI).
+ */
+export async function settledDatabaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
+  const pg = postgresOf(stack);
+  if (!pg) return undefined;
+  await new Promise((r) => setTimeout(r, 11_000));
+  const [row] = await psqlRows(
+    pg.url,
+    'SELECT xact_commit, tup_returned + tup_fetched, tup_inserted, tup_updated, tup_deleted ' +
+      `FROM pg_stat_database WHERE datname = '${pg.db}'`,
+  );
+  const [transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted] = row!.map(Number);
+  return { transactions, rowsRead, rowsInserted, rowsUpdated, rowsDeleted } as DatabaseWork;
+}
+
+/** STACK_PG_STATEMENTS=on (infra/stack/services/postgres.ts): the statement counts, when kept. */
+function statementsOf(stack: Stack): { url: string; db: string } | undefined {
+  return process.env.STACK_PG_STATEMENTS === 'on' ? postgresOf(stack) : undefined;
+}
+
+/** Starts `databaseStatements`' count afresh (nothing without STACK_PG_STATEMENTS=on). */
+export async function resetDatabaseStatements(stack: Stack): Promise<void> {
+  const pg = statementsOf(stack);
+  if (pg) await psqlRows(pg.url, 'SELECT pg_stat_statements_reset()');
+}
+
+/**
+ * The statements FerretDB sent to PostgreSQL since `resetDatabaseStatements`, most called first,
+ * with the tables named by their collections (FerretDB's `_ferretdb_database_metadata`). Needs a
+ * stack started with STACK_PG_STATEMENTS=on; undefined otherwise.
  */
 export async function databaseStatements(
   stack: Stack,
-  reset = false,
 ): Promise<{ calls: number; rows: number; query: string }[] | undefined> {
-  const url = (stack.urls as { postgres?: string }).postgres;
-  if (!url || process.env.STACK_PG_STATEMENTS !== 'on') return undefined;
-  if (reset) {
-    await psqlRows(url, 'SELECT pg_stat_statements_reset()');
-    return [];
-  }
+  const pg = statementsOf(stack);
+  if (!pg) return undefined;
   const names = new Map<string, string>();
   for (const [schema] of await psqlRows(
-    url,
+    pg.url,
     "SELECT table_schema FROM information_schema.tables WHERE table_name = '_ferretdb_database_metadata'",
   ))
     for (const [collection, table] of await psqlRows(
-      url,
+      pg.url,
       `SELECT _jsonb->>'_id', _jsonb->>'table' FROM "${schema}"._ferretdb_database_metadata`,
     ))
       names.set(table!, collection!);
   const rows = await psqlRows(
-    url,
+    pg.url,
     'SELECT calls, rows, query FROM pg_stat_statements s JOIN pg_database d ON d.oid = s.dbid ' +
-      `WHERE d.datname = '${new URL(url).pathname.slice(1)}' ORDER BY calls DESC LIMIT 60`,
+      `WHERE d.datname = '${pg.db}' ORDER BY calls DESC LIMIT 60`,
   );
   return rows.map(([calls, n, query]) => ({
     calls: Number(calls),
@@ -241,12 +254,6 @@ export async function databaseStatements(
       .replace(/\s+/g, ' ')
       .replace(/"?([a-z0-9_]+_[0-9a-f]{8})"?/g, (m, t: string) => names.get(t) ?? m),
   }));
-}
-
-/** `databaseWork` after the idle backends have published their counters (11 s). */
-export async function settledDatabaseWork(stack: Stack): Promise<DatabaseWork | undefined> {
-  await new Promise((r) => setTimeout(r, 11_000));
-  return databaseWork(stack);
 }
 
 /**

@@ -102,11 +102,12 @@ async function startPostgres(ctx: ServiceContext, pg: PostgresServer, port: numb
     noteSqliteData(ctx);
     await initdb(ctx, pg, root, pgdata);
   }
+  const statementArgs = statementStatsArgs(pg);
   const serverArgs = [
     ...['-D', pgdata, '-p', String(port), '-k', socket.dir],
     ...['-c', `listen_addresses=${HOST}`, '-c', 'fsync=off', '-c', 'log_checkpoints=off'],
     ...['-c', `max_connections=${PG_MAX_CONNECTIONS}`],
-    ...statementStatsArgs(pg),
+    ...statementArgs,
   ];
   const proc = ctx.children.spawn({
     ...childBase(ctx, 'postgres'),
@@ -131,7 +132,7 @@ async function startPostgres(ctx: ServiceContext, pg: PostgresServer, port: numb
     if ((await psql(pg, port, 'postgres', exists)) !== '1') {
       await psql(pg, port, 'postgres', `CREATE DATABASE ${PG_DATABASE}`);
     }
-    if (statementStatsArgs(pg).length)
+    if (statementArgs.length)
       await psql(pg, port, PG_DATABASE, 'CREATE EXTENSION IF NOT EXISTS pg_stat_statements');
   });
   const url = `postgres://${PG_SUPERUSER}@${HOST}:${port}/${PG_DATABASE}`;
